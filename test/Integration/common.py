@@ -1,0 +1,102 @@
+"""Shared helpers of the integration tests.
+
+Each integration test builds a small seq program, runs it through `seq-run`
+(the JIT: seq-to-cpu + ExecutionEngine) on random NumPy inputs, and compares
+the outputs with the independent float64 reference in reference/seq_ref.py.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+TOOLS_DIR = os.environ.get(
+    "SEQ_TOOLS_DIR",
+    os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
+SEQ_RUN = os.path.join(TOOLS_DIR, "seq-run")
+
+_MLIR_ELEMENT = {
+    np.dtype(np.float32): "f32",
+    np.dtype(np.float64): "f64",
+    np.dtype(np.float16): "f16",
+    np.dtype(np.complex64): "complex<f32>",
+    np.dtype(np.complex128): "complex<f64>",
+    np.dtype(np.int32): "i32",
+    np.dtype(np.int64): "i64",
+    np.dtype(np.bool_): "i1",
+}
+
+
+def element_type(dtype):
+    """MLIR element type of a NumPy dtype (bf16 via ml_dtypes)."""
+    dtype = np.dtype(dtype)
+    if dtype.name == "bfloat16":
+        return "bf16"
+    return _MLIR_ELEMENT[dtype]
+
+
+def tensor_type(shape, dtype):
+    """`tensor<2x3xf32>` for a shape and a NumPy dtype."""
+    dims = "".join(f"{d}x" for d in shape)
+    return f"tensor<{dims}{element_type(dtype)}>"
+
+
+def ttype(array):
+    return tensor_type(array.shape, array.dtype)
+
+
+def run(mlir, entry, inputs, num_outputs=None):
+    """JIT-runs `entry` of the MLIR text on the NumPy `inputs` via seq-run and
+    returns the list of output arrays."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "prog.mlir")
+        with open(path, "w") as f:
+            f.write(mlir)
+        cmd = [SEQ_RUN, path, "-e", entry, "--output-dir", tmp]
+        for i, array in enumerate(inputs):
+            name = os.path.join(tmp, f"in{i}.npy")
+            np.save(name, np.ascontiguousarray(array))
+            cmd += ["--input", name]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"seq-run failed ({proc.returncode}):\n{proc.stderr}\n--- program ---\n{mlir}")
+        outputs = []
+        i = 0
+        while os.path.exists(os.path.join(tmp, f"out{i}.npy")):
+            outputs.append(np.load(os.path.join(tmp, f"out{i}.npy")))
+            i += 1
+        if num_outputs is not None and len(outputs) != num_outputs:
+            raise RuntimeError(f"expected {num_outputs} outputs, got {len(outputs)}")
+        return outputs
+
+
+def max_rel_error(actual, expected):
+    """Normwise relative error max|a - e| / max|e| (absolute when e == 0).
+    Non-finite values must match exactly (same inf, NaN where NaN)."""
+    actual = np.asarray(actual).astype(np.complex128 if np.iscomplexobj(actual) or np.iscomplexobj(expected) else np.float64)
+    expected = np.asarray(expected)
+    if actual.shape != expected.shape:
+        raise AssertionError(f"shape {actual.shape} != expected {expected.shape}")
+    finite = np.isfinite(expected)
+    if not np.array_equal(np.isfinite(actual), finite) or not np.array_equal(
+            actual[~finite], expected[~finite]):
+        return float("inf")
+    if not finite.any():
+        return 0.0
+    diff = np.max(np.abs(actual[finite] - expected[finite]))
+    scale = np.max(np.abs(expected[finite]))
+    return float(diff / scale) if scale > 0 else float(diff)
+
+
+def check(name, actual, expected, tol):
+    """Prints the error of one comparison and fails the test above `tol`."""
+    err = max_rel_error(actual, expected)
+    status = "ok" if err <= tol else "FAIL"
+    print(f"{name}: max rel err {err:.3e} (tol {tol:.0e}) {status}")
+    if not err <= tol:
+        sys.stdout.flush()
+        raise AssertionError(f"{name}: max rel err {err:.3e} > {tol:.0e}")
+    return err

@@ -1,0 +1,44 @@
+# -*- Python -*-
+# lit configuration of the seq regression tests.
+
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "SEQ"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".test", ".py"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "reference", "Inputs",
+                   "conftest.py", "common.py", "run-lit.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.seq_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%seq_src_root", config.seq_src_root))
+config.substitutions.append(("%seq_obj_root", config.seq_obj_root))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# Python tests (integration) import the NumPy reference from the source tree.
+llvm_config.with_environment(
+    "PYTHONPATH",
+    [os.path.join(config.seq_src_root, "test", "Integration", "reference"),
+     os.path.join(config.seq_src_root, "test", "Integration")],
+    append_path=True)
+llvm_config.with_environment("SEQ_TOOLS_DIR", config.seq_tools_dir)
+
+tool_dirs = [config.seq_tools_dir, config.llvm_tools_dir]
+tools = ["seq-opt", "mlir-opt"]
+for optional in ["seq-run"]:
+    if os.path.exists(os.path.join(config.seq_tools_dir, optional)):
+        tools.append(optional)
+        config.available_features.add(optional)
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+if shutil.which("ptxas", path="/usr/local/cuda/bin"):
+    config.available_features.add("ptxas")
