@@ -1,0 +1,337 @@
+//===- Engine.cpp - JIT engine for seq programs ----------------------------===//
+
+#include "seq/Runtime/Engine.h"
+
+#include "seq/Dialect/SeqDialect.h"
+#include "seq/Target/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <mutex>
+
+using namespace seq::runtime;
+using llvm::StringRef;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+std::string TensorSpec::str() const {
+  std::string dims;
+  for (int64_t d : shape)
+    dims += (d < 0 ? std::string("?") : std::to_string(d)) + "x";
+  return "tensor<" + dims + dtypeName(dtype).str() + ">";
+}
+
+//===----------------------------------------------------------------------===//
+// CompiledFunction
+//===----------------------------------------------------------------------===//
+
+CompiledFunction::~CompiledFunction() = default;
+
+llvm::Error CompiledFunction::checkArgument(const TensorView &view,
+                                            const TensorSpec &spec,
+                                            StringRef role,
+                                            size_t index) const {
+  auto where = [&]() {
+    return (role + " #" + llvm::Twine(index) + " of @" + entry + " (" +
+            spec.str() + ")")
+        .str();
+  };
+  if (view.dtype != spec.dtype)
+    return makeError(where() + ": expected " + dtypeName(spec.dtype) +
+                     " elements, got " + dtypeName(view.dtype));
+  if (view.shape.size() != spec.shape.size())
+    return makeError(where() + ": expected rank " +
+                     llvm::Twine(spec.shape.size()) + ", got rank " +
+                     llvm::Twine(view.shape.size()) + " (shape " +
+                     formatShape(view.shape) + ")");
+  for (size_t i = 0; i < spec.shape.size(); ++i)
+    if (view.shape[i] < 0 || (spec.shape[i] >= 0 && view.shape[i] != spec.shape[i]))
+      return makeError(where() + ": expected shape " +
+                       formatShape(spec.shape) + ", got " +
+                       formatShape(view.shape));
+  if (!view.isContiguous())
+    return makeError(where() +
+                     ": strided views are not supported; pass a contiguous "
+                     "row-major array");
+  if (!view.data && view.numElements() > 0)
+    return makeError(where() + ": null data pointer");
+  return llvm::Error::success();
+}
+
+namespace {
+/// The fields of a ranked memref descriptor, as the packed calling
+/// convention of ExecutionEngine::invokePacked expects them.
+struct MemRefDescriptor {
+  void *allocated;
+  void *aligned;
+  int64_t offset = 0;
+  llvm::SmallVector<int64_t, 4> sizes, strides;
+};
+
+/// [begin, end) bytes of a view.
+std::pair<const char *, const char *> byteRange(const TensorView &view) {
+  const char *begin = static_cast<const char *>(view.data);
+  return {begin, begin + view.numElements() * dtypeSize(view.dtype)};
+}
+} // namespace
+
+llvm::Error CompiledFunction::call(llvm::ArrayRef<TensorView> inputs,
+                                   llvm::ArrayRef<TensorView> outputs) const {
+  if (inputs.size() != inputSpecs.size())
+    return makeError("@" + entry + " expects " +
+                     llvm::Twine(inputSpecs.size()) + " inputs, got " +
+                     llvm::Twine(inputs.size()));
+  if (outputs.size() != outputSpecs.size())
+    return makeError("@" + entry + " has " + llvm::Twine(outputSpecs.size()) +
+                     " results, but " + llvm::Twine(outputs.size()) +
+                     " output buffers were given");
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (llvm::Error err = checkArgument(inputs[i], inputSpecs[i], "input", i))
+      return err;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (llvm::Error err =
+            checkArgument(outputs[i], outputSpecs[i], "output", i))
+      return err;
+  // Outputs are written while inputs are still being read: refuse aliasing
+  // instead of computing garbage.
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    std::pair<const char *, const char *> out = byteRange(outputs[o]);
+    auto overlaps = [&](const TensorView &other) {
+      std::pair<const char *, const char *> range = byteRange(other);
+      return out.first < range.second && range.first < out.second;
+    };
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (overlaps(inputs[i]))
+        return makeError("output #" + llvm::Twine(o) + " of @" + entry +
+                         " overlaps input #" + llvm::Twine(i) +
+                         "; outputs must not alias inputs");
+    for (size_t p = 0; p < o; ++p)
+      if (overlaps(outputs[p]))
+        return makeError("output #" + llvm::Twine(o) + " of @" + entry +
+                         " overlaps output #" + llvm::Twine(p));
+  }
+
+  std::vector<MemRefDescriptor> descriptors;
+  descriptors.reserve(inputs.size() + outputs.size());
+  auto addView = [&](const TensorView &view) {
+    MemRefDescriptor d;
+    d.allocated = d.aligned = view.data;
+    d.sizes.assign(view.shape.begin(), view.shape.end());
+    d.strides = view.contiguousStrides();
+    descriptors.push_back(std::move(d));
+  };
+  for (const TensorView &view : inputs)
+    addView(view);
+  for (const TensorView &view : outputs)
+    addView(view);
+
+  llvm::SmallVector<void *> args;
+  for (MemRefDescriptor &d : descriptors) {
+    args.push_back(&d.allocated);
+    args.push_back(&d.aligned);
+    args.push_back(&d.offset);
+    for (int64_t &size : d.sizes)
+      args.push_back(&size);
+    for (int64_t &stride : d.strides)
+      args.push_back(&stride);
+  }
+  if (llvm::Error err = engine->invokePacked(entry, args))
+    return makeError("@" + entry + ": invocation failed: " +
+                     llvm::toString(std::move(err)));
+  return llvm::Error::success();
+}
+
+llvm::Error CompiledFunction::writeObjectFile(StringRef path) const {
+  engine->dumpToObjectFile(path);
+  if (!llvm::sys::fs::exists(path))
+    return makeError("could not write object file '" + path + "'");
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Engine
+//===----------------------------------------------------------------------===//
+
+Engine::Engine() : Engine(Options()) {}
+
+Engine::Engine(Options options) : options(options) {
+  static std::once_flag initNative;
+  std::call_once(initNative, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllToLLVMIRTranslations(registry);
+  registry.insert<mlir::seq::SeqDialect>();
+  ctx = std::make_unique<mlir::MLIRContext>(registry);
+  // Compile one function at a time; the JIT itself is single-threaded here.
+  ctx->disableMultithreading();
+}
+
+Engine::~Engine() = default;
+
+mlir::MLIRContext &Engine::context() { return *ctx; }
+
+/// Maps an MLIR element type to a runtime dtype.
+static std::optional<DType> dtypeOf(mlir::Type type) {
+  if (type.isF16())
+    return DType::f16;
+  if (type.isBF16())
+    return DType::bf16;
+  if (type.isF32())
+    return DType::f32;
+  if (type.isF64())
+    return DType::f64;
+  if (type.isInteger(1))
+    return DType::i1;
+  if (type.isInteger(32))
+    return DType::i32;
+  if (type.isInteger(64))
+    return DType::i64;
+  if (auto complex = llvm::dyn_cast<mlir::ComplexType>(type)) {
+    if (complex.getElementType().isF32())
+      return DType::c64;
+    if (complex.getElementType().isF64())
+      return DType::c128;
+  }
+  return std::nullopt;
+}
+
+static llvm::Expected<TensorSpec> specOf(mlir::Type type, StringRef role,
+                                         size_t index, StringRef entry) {
+  auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type);
+  std::string text;
+  llvm::raw_string_ostream(text) << type;
+  if (!tensor)
+    return makeError(role + " #" + llvm::Twine(index) + " of @" + entry +
+                     " has type " + text +
+                     "; compiled functions take and return ranked tensors");
+  std::optional<DType> dtype = dtypeOf(tensor.getElementType());
+  if (!dtype)
+    return makeError(role + " #" + llvm::Twine(index) + " of @" + entry +
+                     " has unsupported element type in " + text);
+  TensorSpec spec{*dtype, {}};
+  for (int64_t d : tensor.getShape())
+    spec.shape.push_back(mlir::ShapedType::isDynamic(d) ? -1 : d);
+  return spec;
+}
+
+llvm::Expected<const CompiledFunction *>
+Engine::compile(StringRef source, StringRef entry, StringRef bufferName) {
+  std::string key = (entry + llvm::Twine('\0') + source).str();
+  if (auto it = cache.find(key); it != cache.end())
+    return it->second.get();
+
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, bufferName), llvm::SMLoc());
+  std::string diagnostics;
+  llvm::raw_string_ostream diagStream(diagnostics);
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, ctx.get(), diagStream);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, ctx.get());
+  if (!module)
+    return makeError("failed to parse " + bufferName + ":\n" + diagnostics);
+  auto result = compileModule(*module, entry, key);
+  if (!result)
+    return makeError(llvm::toString(result.takeError()) +
+                     (diagnostics.empty() ? "" : "\n" + diagnostics));
+  return result;
+}
+
+llvm::Expected<const CompiledFunction *> Engine::compile(mlir::ModuleOp module,
+                                                         StringRef entry) {
+  if (module->getContext() != ctx.get())
+    return makeError("the module was built in another MLIRContext; build it "
+                     "in Engine::context()");
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os, mlir::OpPrintingFlags().printGenericOpForm());
+  std::string key = (entry + llvm::Twine('\0') + text).str();
+  if (auto it = cache.find(key); it != cache.end())
+    return it->second.get();
+  mlir::OwningOpRef<mlir::ModuleOp> clone(module.clone());
+  std::string diagnostics;
+  llvm::raw_string_ostream diagStream(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(ctx.get(), [&](mlir::Diagnostic &d) {
+    diagStream << d.getLocation() << ": " << d << "\n";
+    return mlir::success();
+  });
+  auto result = compileModule(*clone, entry, key);
+  if (!result)
+    return makeError(llvm::toString(result.takeError()) +
+                     (diagnostics.empty() ? "" : "\n" + diagnostics));
+  return result;
+}
+
+llvm::Expected<const CompiledFunction *>
+Engine::compileModule(mlir::ModuleOp module, StringRef entry,
+                      const std::string &key) {
+  if (mlir::failed(mlir::verify(module)))
+    return makeError("the module does not verify");
+  auto fn = module.lookupSymbol<mlir::func::FuncOp>(entry);
+  if (!fn || fn.isExternal()) {
+    std::string names;
+    module.walk([&](mlir::func::FuncOp f) {
+      names += (names.empty() ? "" : ", ") + ("@" + f.getSymName()).str();
+    });
+    return makeError("no function @" + entry + " in the module (functions: " +
+                     (names.empty() ? "none" : names) + ")");
+  }
+
+  auto compiled = std::unique_ptr<CompiledFunction>(new CompiledFunction());
+  compiled->entry = entry.str();
+  for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
+    auto spec = specOf(type, "argument", i, entry);
+    if (!spec)
+      return spec.takeError();
+    compiled->inputSpecs.push_back(*spec);
+  }
+  for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
+    auto spec = specOf(type, "result", i, entry);
+    if (!spec)
+      return spec.takeError();
+    compiled->outputSpecs.push_back(*spec);
+  }
+
+  mlir::PassManager pm(ctx.get());
+  mlir::seq::buildSeqToCpuPipeline(pm);
+  if (mlir::failed(pm.run(module)))
+    return makeError("lowering @" + entry + " through seq-to-cpu failed");
+
+  // The options hold a function_ref: keep the transformer alive until create.
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      mlir::makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
+                                      /*targetMachine=*/nullptr);
+  mlir::ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  engineOptions.enableObjectDump = true;
+  auto engine = mlir::ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    return makeError("JIT compilation of @" + entry + " failed: " +
+                     llvm::toString(engine.takeError()));
+  compiled->engine = std::move(*engine);
+  ++compilations;
+  const CompiledFunction *result = compiled.get();
+  cache[key] = std::move(compiled);
+  return result;
+}

@@ -1,0 +1,150 @@
+//===- seq-run.cpp - JIT-run a seq function on .npy files ------------------===//
+//
+//   seq-run FILE.mlir -e FN --input a.npy [--input b.npy ...] --output-dir DIR
+//
+// compiles FN through seq-to-cpu, runs it on the inputs and writes result i
+// to DIR/out<i>.npy. `--bench N` times N further runs and prints the median
+// and minimum wall time. Every problem (unreadable file, wrong dtype or
+// shape, missing argument, bad IR) is reported with exit code 1, and no
+// output file is written unless the run succeeded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "seq/Runtime/Engine.h"
+#include "seq/Runtime/Npy.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "llvm/Support/Format.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace seq::runtime;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("seq-run options");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string> entry("e", cl::desc("Function to run"),
+                                  cl::value_desc("name"), cl::Required,
+                                  cl::cat(category));
+static cl::list<std::string> inputs("input",
+                                    cl::desc("A .npy file per argument, in order"),
+                                    cl::value_desc("file.npy"), cl::cat(category));
+static cl::opt<std::string>
+    outputDir("output-dir", cl::desc("Directory for out0.npy, out1.npy, ..."),
+              cl::value_desc("dir"), cl::cat(category));
+static cl::opt<unsigned> benchRuns("bench",
+                                   cl::desc("Time N runs; print median and min"),
+                                   cl::value_desc("N"), cl::init(0),
+                                   cl::cat(category));
+static cl::opt<std::string>
+    objectFile("emit-object",
+               cl::desc("Also write the compiled module as an object file"),
+               cl::value_desc("file.o"), cl::cat(category));
+static cl::opt<bool> printSignature("print-signature",
+                                    cl::desc("Print the function's signature"),
+                                    cl::init(false), cl::cat(category));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "seq-run") << message << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, "seq JIT runner\n");
+
+  auto source = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
+  if (!source)
+    return fail("cannot read '" + inputFile + "': " +
+                source.getError().message());
+
+  Engine engine;
+  auto compiled = engine.compile((*source)->getBuffer(), entry, inputFile);
+  if (!compiled)
+    return fail(llvm::toString(compiled.takeError()));
+  const CompiledFunction &fn = **compiled;
+
+  if (printSignature) {
+    llvm::outs() << "@" << fn.name() << "(";
+    llvm::interleaveComma(fn.inputs(), llvm::outs(),
+                          [](const TensorSpec &s) { llvm::outs() << s.str(); });
+    llvm::outs() << ") -> (";
+    llvm::interleaveComma(fn.outputs(), llvm::outs(),
+                          [](const TensorSpec &s) { llvm::outs() << s.str(); });
+    llvm::outs() << ")\n";
+  }
+  if (!objectFile.empty())
+    if (llvm::Error err = fn.writeObjectFile(objectFile))
+      return fail(llvm::toString(std::move(err)));
+
+  if (inputs.size() != fn.inputs().size())
+    return fail("@" + entry + " takes " + llvm::Twine(fn.inputs().size()) +
+                " arguments, but " + llvm::Twine(inputs.size()) +
+                " --input files were given");
+  std::vector<NpyArray> arrays;
+  std::vector<TensorView> inputViews;
+  for (auto [i, path] : llvm::enumerate(inputs)) {
+    auto array = readNpy(path);
+    if (!array)
+      return fail(llvm::toString(array.takeError()));
+    // A 2-byte raw payload ('<u2', 'V2') is how bf16 travels through NumPy.
+    if (array->isTwoByteRaw && fn.inputs()[i].dtype != DType::bf16)
+      return fail(path + ": 2-byte payload given for argument #" +
+                  llvm::Twine(i) + " of type " + fn.inputs()[i].str());
+    arrays.push_back(std::move(*array));
+  }
+  for (NpyArray &array : arrays)
+    inputViews.push_back(array.view());
+
+  std::vector<NpyArray> results;
+  std::vector<TensorView> outputViews;
+  for (const TensorSpec &spec : fn.outputs()) {
+    if (llvm::any_of(spec.shape, [](int64_t d) { return d < 0; }))
+      return fail("result " + spec.str() +
+                  " has a dynamic shape; seq-run needs static result shapes");
+    results.push_back(NpyArray::zeros(spec.dtype, spec.shape));
+  }
+  for (NpyArray &array : results)
+    outputViews.push_back(array.view());
+
+  if (llvm::Error err = fn.call(inputViews, outputViews))
+    return fail(llvm::toString(std::move(err)));
+
+  if (benchRuns > 0) {
+    std::vector<double> seconds;
+    for (unsigned r = 0; r < benchRuns; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      if (llvm::Error err = fn.call(inputViews, outputViews))
+        return fail(llvm::toString(std::move(err)));
+      seconds.push_back(std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    llvm::outs() << llvm::format("@%s: %u runs, median %.6f s, min %.6f s\n",
+                                 entry.c_str(), static_cast<unsigned>(benchRuns),
+                                 seconds[seconds.size() / 2], seconds.front());
+  }
+
+  if (!outputDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      return fail("cannot create '" + outputDir + "': " + ec.message());
+    for (auto [i, view] : llvm::enumerate(outputViews)) {
+      llvm::SmallString<128> path(outputDir);
+      llvm::sys::path::append(path, "out" + std::to_string(i) + ".npy");
+      if (llvm::Error err = writeNpy(path, view))
+        return fail(llvm::toString(std::move(err)));
+    }
+  }
+  return 0;
+}
