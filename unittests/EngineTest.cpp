@@ -203,6 +203,33 @@ TEST_F(EngineTest, AliasingOutputsAreRefused) {
   EXPECT_EQ(out0, std::vector<float>(6));
 }
 
+TEST_F(EngineTest, NeverWritesInputs) {
+  // The generic updates its operand in place; bufferization must copy
+  // instead of writing the caller's array (repeated calls stay identical).
+  const char *addOne = R"mlir(
+#id = affine_map<(i) -> (i)>
+func.func @add_one(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %one = arith.constant 1.0 : f32
+  %r = linalg.generic {indexing_maps = [#id], iterator_types = ["parallel"]} outs(%x : tensor<4xf32>) {
+  ^bb0(%a: f32):
+    %s = arith.addf %a, %one : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+)mlir";
+  auto fn = engine.compile(addOne, "add_one");
+  ASSERT_TRUE(static_cast<bool>(fn)) << errorText(fn);
+  std::vector<float> x(4, 0.0f), y(4);
+  for (int run = 0; run < 3; ++run) {
+    ASSERT_EQ(errorText((*fn)->call({TensorView(DType::f32, x.data(), {4})},
+                                    {TensorView(DType::f32, y.data(), {4})})),
+              "");
+    EXPECT_EQ(x, std::vector<float>(4, 0.0f));
+    EXPECT_EQ(y, std::vector<float>(4, 1.0f));
+  }
+}
+
 TEST_F(EngineTest, WritesAnObjectFile) {
   const CompiledFunction *fn = compileAdd();
   ASSERT_NE(fn, nullptr);

@@ -324,6 +324,9 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
                                       /*targetMachine=*/nullptr);
   mlir::ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
+  // memref.copy of strided buffers lowers to a call of memrefCopy.
+  static const llvm::StringRef runtimeLibs[] = {SEQ_MLIR_C_RUNNER_UTILS};
+  engineOptions.sharedLibPaths = runtimeLibs;
   engineOptions.enableObjectDump = true;
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
   if (!engine)

@@ -11,6 +11,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "seq/Conversion/Passes.h"
+#include "seq/Transforms/Passes.h"
 
 using namespace mlir;
 
@@ -20,7 +21,9 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 
   // Tensors -> buffers. Function boundaries use plain row-major memrefs and
-  // results become out-parameters, so a host passes its arrays by pointer.
+  // results become out-parameters, so a host passes its arrays by pointer;
+  // inputs are the caller's and are never written.
+  pm.addPass(seq::createSeqReadOnlyArguments());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

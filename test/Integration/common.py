@@ -66,7 +66,11 @@ def run(mlir, entry, inputs, num_outputs=None):
         outputs = []
         i = 0
         while os.path.exists(os.path.join(tmp, f"out{i}.npy")):
-            outputs.append(np.load(os.path.join(tmp, f"out{i}.npy")))
+            out = np.load(os.path.join(tmp, f"out{i}.npy"))
+            if out.dtype == np.uint16:  # seq-run writes bf16 as its raw bits
+                import ml_dtypes
+                out = out.view(ml_dtypes.bfloat16)
+            outputs.append(out)
             i += 1
         if num_outputs is not None and len(outputs) != num_outputs:
             raise RuntimeError(f"expected {num_outputs} outputs, got {len(outputs)}")

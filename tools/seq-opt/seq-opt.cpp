@@ -12,10 +12,12 @@
 #include "seq/Conversion/Passes.h"
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Target/Pipelines.h"
+#include "seq/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::seq::registerSeqConversionPasses();
+  mlir::seq::registerSeqTransformsPasses();
   mlir::seq::registerPipelines();
 
   mlir::DialectRegistry registry;

@@ -34,7 +34,9 @@ Value allocLike(OpBuilder &b, Location loc, Value like);
 /// A fresh buffer of `type`'s shape and `element` type, with sizes from `like`.
 Value allocLike(OpBuilder &b, Location loc, Value like, Type element);
 
-/// A scratch buffer with static or dynamic `sizes` (index values).
+/// A scratch buffer with static or dynamic `sizes` (index values). Do not
+/// dealloc it: the pipeline's ownership-based deallocation frees it (and
+/// rejects explicit frees of buffers it tracks).
 Value allocScratch(OpBuilder &b, Location loc, ArrayRef<Value> sizes,
                    Type element);
 

@@ -1,0 +1,19 @@
+//===- Passes.h - target-independent seq passes -----------------*- C++ -*-===//
+
+#ifndef SEQ_TRANSFORMS_PASSES_H
+#define SEQ_TRANSFORMS_PASSES_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::seq {
+
+#define GEN_PASS_DECL
+#include "seq/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "seq/Transforms/Passes.h.inc"
+
+} // namespace mlir::seq
+
+#endif // SEQ_TRANSFORMS_PASSES_H
