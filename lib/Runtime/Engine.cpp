@@ -185,6 +185,9 @@ Engine::Engine(Options options) : options(options) {
   ctx = std::make_unique<mlir::MLIRContext>(registry);
   // Compile one function at a time; the JIT itself is single-threaded here.
   ctx->disableMultithreading();
+  // Diagnostics name the op and its source line; the generic-form dump of
+  // the op that MLIR appends by default is noise for users.
+  ctx->printOpOnDiagnostic(false);
 }
 
 Engine::~Engine() = default;
@@ -250,7 +253,7 @@ Engine::compile(StringRef source, StringRef entry, StringRef bufferName) {
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, ctx.get());
   if (!module)
-    return makeError("failed to parse " + bufferName + ":\n" + diagnostics);
+    return makeError(bufferName + " is not a valid program:\n" + diagnostics);
   auto result = compileModule(*module, entry, key);
   if (!result)
     return makeError(llvm::toString(result.takeError()) +

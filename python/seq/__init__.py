@@ -1,0 +1,42 @@
+"""seq: write sequence layers in Python, compile them with MLIR, run them on
+NumPy arrays.
+
+    import numpy as np, seq
+
+    @seq.jit
+    def attention(q, k, v):
+        return seq.attention(q, k, v, mask="causal")
+
+    out = attention(q, k, v)          # NumPy in, NumPy out
+    print(attention.ir(q, k, v))      # the seq IR it compiled
+"""
+
+from . import _ops, _tracer
+from ._jit import JitFunction, engine, jit
+from ._ops import (abs, add, astype, complex, concat, constant, cos, div,
+                   einsum, erf, exp, full, gelu, getitem, group_norm, imag,
+                   layer_norm, log, log1p, map, matmul, max, maximum, mean,
+                   min, minimum, mul, neg, pad, power, real, reshape, rms_norm,
+                   rsqrt, sigmoid, silu, sin, softmax, softplus, sqrt, sub,
+                   sum, tanh, transpose, var, where, zeros)
+from ._scalar import Scalar
+from ._seqops import (attention, compose_heads, ema, feature_map, fft, ifft,
+                      irfft, linear_attention, long_conv, rfft, rotary, scan,
+                      timestep_norm)
+from ._tracer import Error, Tensor
+
+_tracer.bind_operations(_ops)
+
+__all__ = [
+    "Error", "Tensor", "Scalar", "JitFunction", "jit", "engine",
+    # seq ops
+    "attention", "compose_heads", "scan", "ema", "long_conv", "fft", "ifft",
+    "rfft", "irfft", "linear_attention", "feature_map", "timestep_norm", "rotary",
+    # tensor ops
+    "map", "add", "sub", "mul", "div", "neg", "power", "maximum", "minimum",
+    "where", "exp", "log", "log1p", "sqrt", "rsqrt", "tanh", "sin", "cos", "abs",
+    "erf", "sigmoid", "silu", "softplus", "gelu", "astype", "real", "imag",
+    "complex", "constant", "full", "zeros", "sum", "mean", "max", "min", "var",
+    "einsum", "matmul", "reshape", "transpose", "getitem", "concat", "pad",
+    "softmax", "layer_norm", "rms_norm", "group_norm",
+]
