@@ -115,8 +115,9 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
   let extraClassDeclaration = dpsDecls # [{
     ::mlir::Value getOutput() { return getOuts()[0]; }
     ::mlir::Value getLogsumexp() { return getOutOrNull(1); }
-    /// The softmax scale: the `scale` attribute or 1/sqrt(E).
-    double getEffectiveScale();
+    /// The softmax scale: the `scale` attribute or 1/sqrt(E); none when it
+    /// depends on a dynamic E (lowerings compute it at run time then).
+    std::optional<double> getStaticScale();
   }];
 }
 

@@ -11,6 +11,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -143,10 +144,12 @@ static bool isFiniteDouble(double value) { return std::isfinite(value); }
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
-double AttentionOp::getEffectiveScale() {
+std::optional<double> AttentionOp::getStaticScale() {
   if (std::optional<APFloat> scale = getScale())
     return scale->convertToDouble();
   int64_t e = cast<ShapedType>(getQuery().getType()).getDimSize(3);
+  if (ShapedType::isDynamic(e))
+    return std::nullopt;
   return 1.0 / std::sqrt(static_cast<double>(e));
 }
 
@@ -177,6 +180,9 @@ LogicalResult AttentionOp::verify() {
                          << ") must be a multiple of key/value heads (" << hkv
                          << ") for grouped-query attention";
 
+  if (e == 0 && !getScale())
+    return emitOpError() << "head dimension E is 0, so the default scale "
+                            "1/sqrt(E) is undefined; give 'scale'";
   if (failed(check.outsCount(getOuts(), {1, 2}, "(output[, logsumexp])")))
     return failure();
   if (failed(check.shape(getOutput(), "output", {b, hq, lq, ev},
@@ -528,7 +534,10 @@ static LogicalResult verifyFftLike(Operation *op, Value input, ValueRange outs,
   }
   if (failed(check.shape(out, "output", expected, layout)))
     return failure();
-  if (!ShapedType::isDynamic(expected.back()) && expected.back() < 1)
+  // The transform length N: the input's last dimension, or the output's for
+  // irfft (for rfft, expected.back() is the bin count N/2+1, never 0).
+  int64_t length = isIrfft ? expected.back() : n;
+  if (!ShapedType::isDynamic(length) && length < 1)
     return op->emitOpError() << "transform length must be at least 1";
   return success();
 }
@@ -629,8 +638,16 @@ LogicalResult FeatureMapOp::verify() {
     return failure();
   SmallVector<int64_t> expected(cast<ShapedType>(x.getType()).getShape());
   int64_t dd = expected.back();
-  if (getKind() == FeatureMapKind::taylor2 && !ShapedType::isDynamic(dd))
-    expected.back() = 1 + dd + dd * dd;
+  if (getKind() == FeatureMapKind::taylor2 && !ShapedType::isDynamic(dd)) {
+    // 1 + d + d*d, which overflows int64 for d > ~3e9.
+    std::optional<int64_t> width = llvm::checkedMulAdd<int64_t>(dd, dd, dd);
+    if (width)
+      width = llvm::checkedAdd<int64_t>(*width, 1);
+    if (!width)
+      return emitOpError() << "taylor2 width 1 + d + d*d overflows for d = "
+                           << dd;
+    expected.back() = *width;
+  }
   StringRef layout = getKind() == FeatureMapKind::taylor2
                          ? "(..., 1 + d + d*d)"
                          : "(..., d)";
@@ -740,9 +757,11 @@ LogicalResult RotaryOp::verify() {
   if (!(base > 0.0) || !isFiniteDouble(base))
     return emitOpError() << "'base' must be finite and positive, but is "
                          << base;
-  if (getPositionOffset() < 0)
+  // I64Attr is returned as uint64_t; reinterpret it to see negative values.
+  int64_t offset = static_cast<int64_t>(getPositionOffset());
+  if (offset < 0)
     return emitOpError() << "'position_offset' must be >= 0, but is "
-                         << getPositionOffset();
+                         << offset;
   if (std::optional<uint64_t> chunk = getChunkSize())
     if (static_cast<int64_t>(*chunk) <= 0)
       return emitOpError() << "'chunk_size' must be positive, but is "
