@@ -83,19 +83,6 @@ static SmallVector<Value> insertTimeIndex(ValueRange stateIndex, Value t) {
   return index;
 }
 
-/// Frees scratch buffers of allocScratch. The alloc and the dealloc are both
-/// marked as manually deallocated: the ownership-based buffer deallocation of
-/// seq-to-cpu rejects unmarked deallocs and would otherwise free them again.
-static void freeScratch(OpBuilder &b, Location loc, ArrayRef<Value> buffers) {
-  StringAttr manual =
-      b.getStringAttr(bufferization::BufferizationDialect::kManualDeallocation);
-  for (Value buffer : buffers) {
-    buffer.getDefiningOp()->setAttr(manual, b.getUnitAttr());
-    auto dealloc = memref::DeallocOp::create(b, loc, buffer);
-    dealloc->setAttr(manual, b.getUnitAttr());
-  }
-}
-
 //===----------------------------------------------------------------------===//
 // seq.scan
 //===----------------------------------------------------------------------===//
@@ -317,7 +304,6 @@ struct EmaLowering : OpRewritePattern<EmaOp> {
                     });
         });
 
-    freeScratch(rewriter, loc, {uBuf, qBuf, etaBuf, hBuf});
     replaceWithBuffers(rewriter, op, results);
     return success();
   }
@@ -528,7 +514,6 @@ struct TimestepNormLowering : OpRewritePattern<TimestepNormOp> {
           }
         });
 
-    freeScratch(rewriter, loc, {mean, var, meanErr, varErr});
     replaceWithBuffers(rewriter, op, results);
     return success();
   }

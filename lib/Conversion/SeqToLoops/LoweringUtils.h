@@ -35,8 +35,10 @@ Value allocLike(OpBuilder &b, Location loc, Value like);
 Value allocLike(OpBuilder &b, Location loc, Value like, Type element);
 
 /// A scratch buffer with static or dynamic `sizes` (index values). Do not
-/// dealloc it: the pipeline's ownership-based deallocation frees it (and
-/// rejects explicit frees of buffers it tracks).
+/// free it: seq-to-cpu's ownership-based deallocation frees every
+/// non-escaping buffer and rejects hand-written memref.dealloc ops (and
+/// `bufferization.manual_deallocation` marks do not survive canonicalization
+/// rebuilding an alloc whose sizes fold to constants).
 Value allocScratch(OpBuilder &b, Location loc, ArrayRef<Value> sizes,
                    Type element);
 

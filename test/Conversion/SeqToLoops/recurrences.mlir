@@ -14,7 +14,7 @@
 // LLVM: llvm.fptrunc
 // LLVM: llvm.func @ema_damped
 // LLVM: llvm.intr.exp
-// The scratch buffers are freed (manual deallocation).
+// The scratch buffers are freed by the pipeline's buffer deallocation.
 // LLVM-COUNT-4: llvm.call @free
 // LLVM: llvm.func @ema_complex
 // LLVM: llvm.intr.cos
@@ -125,9 +125,9 @@ func.func @scan_f16_dynamic(%a: tensor<?x?x8xf16>, %b: tensor<?x?x8xf16>,
 // CHECK-DAG: %[[OM:.*]] = bufferization.to_buffer %arg4 read_only
 // CHECK-DAG: %[[BETA:.*]] = bufferization.to_buffer %arg5 read_only
 // CHECK-DAG: %[[Y:.*]] = memref.alloc() : memref<2x32x4xf32>
-// CHECK: %[[U:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<4x16xf32>
-// CHECK: %[[Q:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<4x16xf32>
-// CHECK: %[[ETA:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<4x16xf32>
+// CHECK: %[[U:.*]] = memref.alloc() : memref<4x16xf32>
+// CHECK: %[[Q:.*]] = memref.alloc() : memref<4x16xf32>
+// CHECK: %[[ETA:.*]] = memref.alloc() : memref<4x16xf32>
 // CHECK: %[[SQRTN:.*]] = math.sqrt %{{.*}} : f32
 // CHECK: scf.for %[[D:.*]] = %{{.*}} to %c4
 // CHECK: scf.for %[[N:.*]] = %{{.*}} to %c16
@@ -146,7 +146,7 @@ func.func @scan_f16_dynamic(%a: tensor<?x?x8xf16>, %b: tensor<?x?x8xf16>,
 // CHECK: memref.store %[[UV]], %[[U]][%[[D]], %[[N]]]
 // CHECK: memref.store %[[MAG]], %[[Q]][%[[D]], %[[N]]]
 // CHECK: memref.store %[[ETAV]], %[[ETA]][%[[D]], %[[N]]]
-// CHECK: %[[HBUF:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<16xf32>
+// CHECK: %[[HBUF:.*]] = memref.alloc() : memref<16xf32>
 // CHECK: scf.for %[[BI:.*]] = %{{.*}} to %c2
 // CHECK: scf.for %[[D2:.*]] = %{{.*}} to %c4
 // CHECK: scf.for %[[N0:.*]] = %{{.*}} to %c16
@@ -169,10 +169,6 @@ func.func @scan_f16_dynamic(%a: tensor<?x?x8xf16>, %b: tensor<?x?x8xf16>,
 // CHECK: %[[OX:.*]] = arith.mulf %[[OMD]], %[[XT]] : f32
 // CHECK: %[[YV:.*]] = arith.addf %[[SUM]], %[[OX]] : f32
 // CHECK: memref.store %[[YV]], %[[Y]][%[[BI]], %[[T]], %[[D2]]]
-// CHECK: memref.dealloc %[[U]] {bufferization.manual_deallocation}
-// CHECK: memref.dealloc %[[Q]] {bufferization.manual_deallocation}
-// CHECK: memref.dealloc %[[ETA]] {bufferization.manual_deallocation}
-// CHECK: memref.dealloc %[[HBUF]] {bufferization.manual_deallocation}
 func.func @ema_damped(%x: tensor<2x32x4xf32>, %wl: tensor<4x16xf32>, %dl: tensor<4x16xf32>,
                       %g: tensor<4x16xf32>, %om: tensor<4xf32>, %be: tensor<4x16xf32>)
     -> tensor<2x32x4xf32> {
@@ -191,8 +187,8 @@ func.func @ema_damped(%x: tensor<2x32x4xf32>, %wl: tensor<4x16xf32>, %dl: tensor
 // CHECK-DAG: %[[TH:.*]] = bufferization.to_buffer %arg5 read_only
 // CHECK-DAG: %[[INIT:.*]] = bufferization.to_buffer %arg6 read_only
 // CHECK-DAG: %[[FINAL:.*]] = memref.alloc() : memref<1x8x16xcomplex<f32>>
-// CHECK: %[[Q:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<8x16xcomplex<f32>>
-// CHECK: %[[ETA:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<8x16xcomplex<f32>>
+// CHECK: %[[Q:.*]] = memref.alloc() : memref<8x16xcomplex<f32>>
+// CHECK: %[[ETA:.*]] = memref.alloc() : memref<8x16xcomplex<f32>>
 // CHECK: %[[TWOPI:.*]] = arith.constant 6.28318548 : f32
 // CHECK: %[[STEP:.*]] = arith.divf %[[TWOPI]], %{{.*}} : f32
 // CHECK: scf.for %[[D:.*]] = %{{.*}} to %c8
@@ -215,7 +211,7 @@ func.func @ema_damped(%x: tensor<2x32x4xf32>, %wl: tensor<4x16xf32>, %dl: tensor
 // CHECK: %[[ETAV:.*]] = complex.create
 // CHECK: memref.store %[[QV]], %[[Q]][%[[D]], %[[N]]]
 // CHECK: memref.store %[[ETAV]], %[[ETA]][%[[D]], %[[N]]]
-// CHECK: %[[HBUF:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<16xcomplex<f32>>
+// CHECK: %[[HBUF:.*]] = memref.alloc() : memref<16xcomplex<f32>>
 // CHECK: scf.for %[[BI:.*]] = %{{.*}} to %c1
 // CHECK: scf.for %[[D2:.*]] = %{{.*}} to %c8
 // CHECK: scf.for %[[N0:.*]] = %{{.*}} to %c16
@@ -262,10 +258,10 @@ func.func @ema_complex(%x: tensor<1x64x8xf32>, %wl: tensor<8x16xf32>, %dl: tenso
 // CHECK-DAG: %[[Y:.*]] = memref.alloc() : memref<2x64x32xf32>
 // CHECK: %[[K:.*]] = arith.divui %c32, %c4 : index
 // CHECK: %[[EPS:.*]] = arith.constant 9.99999974E-6 : f32
-// CHECK: %[[MEAN:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<4xf32>
-// CHECK: %[[VAR:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<4xf32>
-// CHECK: %[[MERR:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<4xf32>
-// CHECK: %[[VERR:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<4xf32>
+// CHECK: %[[MEAN:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: %[[VAR:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: %[[MERR:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: %[[VERR:.*]] = memref.alloc() : memref<4xf32>
 // CHECK: scf.for %[[BI:.*]] = %{{.*}} to %c2
 // CHECK: %[[C0:.*]] = arith.constant 0 : i64
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c4
@@ -333,8 +329,8 @@ func.func @timestep_norm(%x: tensor<2x64x32xf32>, %w: tensor<32xf32>, %b: tensor
 // CHECK-DAG: %[[OM:.*]] = memref.alloc() : memref<2x2xf32>
 // CHECK-DAG: %[[OV:.*]] = memref.alloc() : memref<2x2xf32>
 // CHECK: %[[EPS:.*]] = arith.constant 1.000000e-03 : f32
-// CHECK: %[[MEAN:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<2xf32>
-// CHECK: %[[VAR:.*]] = memref.alloc() {bufferization.manual_deallocation} : memref<2xf32>
+// CHECK: %[[MEAN:.*]] = memref.alloc() : memref<2xf32>
+// CHECK: %[[VAR:.*]] = memref.alloc() : memref<2xf32>
 // CHECK: scf.for %[[BI:.*]] = %{{.*}} to %c2
 // CHECK: %[[C0:.*]] = memref.load %[[PC]][%[[BI]]]
 // CHECK: scf.for %[[G:.*]] =
