@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: sets up, builds, and runs every test suite —
 # lit/FileCheck (dialect, conversions, integration against NumPy float64
-# references), GoogleTest (runtime API), pytest (reference self-checks).
+# references), GoogleTest (runtime API), pytest (reference self-checks; the
+# Python DSL, its extension and every example).
 # Ends with one line "seq tests: N passed, M failed" and exits non-zero if
 # anything failed.
 set -uo pipefail
@@ -34,6 +35,13 @@ pp=$(grep -oE '[0-9]+ passed' "$log/pytest.txt" | tail -1 | grep -oE '[0-9]+')
 pf=$(grep -oE '[0-9]+ (failed|error)' "$log/pytest.txt" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
 passed=$((passed + ${pp:-0})); failed=$((failed + ${pf:-0}))
 [ -z "$pp" ] && failed=$((failed + 1))
+
+echo "== pytest (Python DSL, extension, examples)"
+PYTHONPATH="$build/python_packages" "$py" -m pytest -q "$root/python/tests" 2>&1 | tee "$log/pydsl.txt"
+dp=$(grep -oE '[0-9]+ passed' "$log/pydsl.txt" | tail -1 | grep -oE '[0-9]+')
+df=$(grep -oE '[0-9]+ (failed|error)' "$log/pydsl.txt" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+passed=$((passed + ${dp:-0})); failed=$((failed + ${df:-0}))
+[ -z "$dp" ] && failed=$((failed + 1))
 
 rm -rf "$log"
 echo "seq tests: $passed passed, $failed failed"

@@ -16,9 +16,17 @@
 using namespace mlir;
 
 void seq::buildSeqToCpuPipeline(OpPassManager &pm) {
+  buildSeqToCpuPipeline(pm, SeqToCpuStage::LLVM);
+}
+
+void seq::buildSeqToCpuPipeline(OpPassManager &pm, SeqToCpuStage upTo) {
+  if (upTo == SeqToCpuStage::Seq)
+    return;
   // seq -> loops over buffers, still wrapped in tensors.
   pm.addPass(seq::createConvertSeqToLoops());
   pm.addPass(createCanonicalizerPass());
+  if (upTo == SeqToCpuStage::Loops)
+    return;
 
   // Tensors -> buffers. Function boundaries use plain row-major memrefs and
   // results become out-parameters, so a host passes its arrays by pointer;
@@ -34,6 +42,8 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm) {
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
+  if (upTo == SeqToCpuStage::Buffers)
+    return;
 
   // Loops -> LLVM.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());

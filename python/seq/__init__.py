@@ -13,7 +13,8 @@ NumPy arrays.
 
 from . import _ops, _tracer
 from ._jit import JitFunction, engine, jit
-from ._ops import (abs, add, astype, complex, concat, constant, cos, div,
+from ._ops import (abs, add, astype, broadcast_to, complex, concat, conj,
+                   constant, cos, div, flip,
                    einsum, erf, exp, full, gelu, getitem, group_norm, imag,
                    layer_norm, log, log1p, map, matmul, max, maximum, mean,
                    min, minimum, mul, neg, pad, power, real, reshape, rms_norm,
@@ -36,7 +37,7 @@ __all__ = [
     "map", "add", "sub", "mul", "div", "neg", "power", "maximum", "minimum",
     "where", "exp", "log", "log1p", "sqrt", "rsqrt", "tanh", "sin", "cos", "abs",
     "erf", "sigmoid", "silu", "softplus", "gelu", "astype", "real", "imag",
-    "complex", "constant", "full", "zeros", "sum", "mean", "max", "min", "var",
+    "complex", "conj", "constant", "full", "zeros", "broadcast_to", "flip", "sum", "mean", "max", "min", "var",
     "einsum", "matmul", "reshape", "transpose", "getitem", "concat", "pad",
     "softmax", "layer_norm", "rms_norm", "group_norm",
 ]

@@ -119,12 +119,20 @@ def _binary(kind, a, b, op):
         if isinstance(a, S.Scalar) or isinstance(b, S.Scalar):
             return S.binary(kind, a, b)
         raise T.error(op, "expects a seq tensor operand")
-    _check_same_dtype(op, a, b)
-    return map(lambda x, y: S.binary(kind, x, y), a, b, op=op)
+    _check_same_dtype(op, a, b, allow_complex_promotion=True)
+    dtype = None
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype != b.dtype:
+        dtype = a.dtype if T.is_complex(a.dtype) else b.dtype
+    return map(lambda x, y: S.binary(kind, x, y), a, b, dtype=dtype, op=op)
 
 
-def _check_same_dtype(op, *values):
+def _check_same_dtype(op, *values, allow_complex_promotion=False):
     dtypes = {v.dtype for v in values if isinstance(v, Tensor)}
+    if allow_complex_promotion and len(dtypes) == 2:
+        # f32 meets complex<f32>: the real operand is promoted in the body.
+        complexes = [d for d in dtypes if T.is_complex(d)]
+        if len(complexes) == 1 and T.complex_part(complexes[0]) in dtypes:
+            return
     if len(dtypes) > 1:
         raise T.error(op, "operands have different element types "
                       + ", ".join(sorted(dtypes)) + "; convert with .astype()")
@@ -234,6 +242,51 @@ def imag(x):
     if not T.is_complex(x.dtype):
         raise T.error("seq.imag", f"expects a complex tensor, got {x.dtype}")
     return map(lambda s: s.imag, x, dtype=T.complex_part(x.dtype), op="seq.imag")
+
+
+def conj(x):
+    """Complex conjugate (identity on real tensors)."""
+    if isinstance(x, S.Scalar):
+        return x.emitter.op(f"complex.conj {x.name} : {x.type}", x.type) if T.is_complex(x.type) else x
+    if not T.is_complex(x.dtype):
+        return x
+    return map(lambda s: s.emitter.op(f"complex.conj {s.name} : {s.type}", s.type), x,
+               op="seq.conj")
+
+
+def broadcast_to(x, shape):
+    """NumPy broadcasting of `x` to `shape`, materialized."""
+    op = "seq.broadcast_to"
+    shape = tuple(int(d) for d in shape)
+    if broadcast_shapes(op, [x.shape, shape]) != shape:
+        raise T.error(op, f"cannot broadcast {x.shape} to {shape}")
+    if x.shape == shape:
+        return x
+    rank, offset = len(shape), len(shape) - x.ndim
+    exprs = ["0" if x.shape[k] == 1 and shape[offset + k] != 1 else f"d{offset + k}"
+             for k in range(x.ndim)]
+    builder = x.builder
+    emitter = S.RegionEmitter(builder)
+    a, o = builder.fresh("a"), builder.fresh("o")
+    init = builder.empty(shape, x.dtype)
+    return _generic(builder, [x], [_map(rank, exprs), _identity_map(rank)],
+                    ["parallel"] * rank, init, emitter.lines,
+                    S.Scalar(emitter, a, x.dtype), [a], o)
+
+
+def flip(x, axis):
+    """Reverses `x` along `axis` (an int or a tuple of ints)."""
+    axes = _axes("seq.flip", x, axis)
+    if not axes:
+        return x
+    exprs = [f"-d{d} + {x.shape[d] - 1}" if d in axes else f"d{d}" for d in range(x.ndim)]
+    builder = x.builder
+    emitter = S.RegionEmitter(builder)
+    a, o = builder.fresh("a"), builder.fresh("o")
+    init = builder.empty(x.shape, x.dtype)
+    return _generic(builder, [x], [_map(x.ndim, exprs), _identity_map(x.ndim)],
+                    ["parallel"] * x.ndim, init, emitter.lines,
+                    S.Scalar(emitter, a, x.dtype), [a], o)
 
 
 def complex(re, im):
@@ -530,6 +583,19 @@ def getitem(x, index):
     if len(index) > x.ndim:
         raise T.error(op, f"too many indices for a rank-{x.ndim} tensor")
     index = index + (slice(None),) * (x.ndim - len(index))
+    backwards = [d for d, i in enumerate(index)
+                 if isinstance(i, slice) and i.step is not None and i.step < 0]
+    if backwards:
+        # x[a:b:-s] along d is flip(x)[n-1-a : n-1-b : s] along d.
+        x = flip(x, tuple(backwards))
+        index = list(index)
+        for d in backwards:
+            start, stop, step = index[d].indices(x.shape[d])
+            n = x.shape[d]
+            count = builtins.max(0, (stop - start + step + 1) // step)
+            first = n - 1 - start
+            index[d] = slice(first, first + count * (-step), -step)
+        index = tuple(index)
     offsets, sizes, strides, out_shape = [], [], [], []
     for dim, (i, size) in enumerate(zip(index, x.shape)):
         if isinstance(i, (int, np.integer)):
@@ -541,8 +607,8 @@ def getitem(x, index):
             strides.append(1)
         elif isinstance(i, slice):
             start, stop, step = i.indices(size)
-            if step <= 0:
-                raise T.error(op, "slices need a positive step")
+            if step == 0:
+                raise T.error(op, "slice step cannot be zero")
             count = builtins.max(0, (stop - start + step - 1) // step)
             offsets.append(start)
             sizes.append(count)

@@ -210,10 +210,20 @@ def ifft(x, norm="backward"):
     return _fft_like("ifft", x, x.shape, x.dtype, norm)
 
 
-def rfft(x, norm="backward"):
-    """Real-input DFT: (..., N) -> (..., N//2 + 1) complex."""
+def rfft(x, n=None, norm="backward"):
+    """Real-input DFT: (..., N) -> (..., N//2 + 1) complex. With `n`, the
+    input is zero-padded or truncated to length n first (as numpy)."""
     if isinstance(x, Tensor) and not T.is_float(x.dtype):
         raise T.error("seq.rfft", f"expects a real tensor, got {x.dtype}")
+    if n is not None and isinstance(x, Tensor) and int(n) != x.shape[-1]:
+        from . import _ops
+        n = int(n)
+        if n < 1:
+            raise T.error("seq.rfft", f"n must be >= 1, got {n}")
+        if n < x.shape[-1]:
+            x = x[..., :n]
+        else:
+            x = _ops.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, n - x.shape[-1])])
     part = "f64" if x.dtype == "f64" else "f32"
     return _fft_like("rfft", x, x.shape[:-1] + (x.shape[-1] // 2 + 1,),
                      f"complex<{part}>", norm)

@@ -407,3 +407,28 @@ def test_ir_and_lowered_stages():
     assert "llvm.func" in f.lowered(a, a, stage="llvm")
     with pytest.raises(ValueError):
         f.lowered(a, a, stage="nonsense")
+
+
+def test_flip_negative_steps_broadcast_conj_and_promotion():
+    x = rand(3, 7)
+
+    @seq.jit
+    def f(x):
+        z = seq.complex(x, x * 0.5)
+        return (x[:, ::-1], x[::-2, 5:1:-2], seq.flip(x, (0, 1)),
+                seq.broadcast_to(x[:1], (4, 3, 7)), seq.conj(z), z * x, x + z)
+    rev, sl, fl, bc, cj, zm, za = f(x)
+    z = x.astype(np.complex128) + 0.5j * x
+    assert np.array_equal(rev, x[:, ::-1])
+    assert np.array_equal(sl, x[::-2, 5:1:-2])
+    assert np.array_equal(fl, x[::-1, ::-1])
+    assert np.array_equal(bc, np.broadcast_to(x[:1], (4, 3, 7)))
+    assert rel_err(cj, np.conj(z)) < 1e-7
+    assert rel_err(zm, z * x) < 1e-6 and rel_err(za, x + z) < 1e-6
+
+
+def test_rfft_with_n_pads_and_truncates():
+    x = rand(2, 10)
+    padded, cut = seq.jit(lambda x: (seq.rfft(x, n=16), seq.rfft(x, n=6)), name="rfftn")(x)
+    assert rel_err(padded, np.fft.rfft(x.astype(np.float64), n=16)) < 1e-6
+    assert rel_err(cut, np.fft.rfft(x.astype(np.float64), n=6)) < 1e-6

@@ -8,6 +8,17 @@
 namespace mlir::seq {
 
 
+/// Points the seq-to-cpu pipeline can stop after (for inspecting its stages).
+enum class SeqToCpuStage {
+  Seq,     ///< nothing run: the IR as written
+  Loops,   ///< seq ops lowered to loops over buffers, still tensor IR
+  Buffers, ///< bufferized, results as out-parameters, deallocation inserted
+  LLVM,    ///< the LLVM dialect: the full pipeline
+};
+
+/// Adds the seq-to-cpu passes up to and including `upTo`.
+void buildSeqToCpuPipeline(OpPassManager &pm, SeqToCpuStage upTo);
+
 /// seq (and upstream tensor-level) IR -> LLVM dialect for the host CPU:
 /// reference lowering, one-shot bufferization with identity-layout function
 /// boundaries, results turned into out-parameters, deallocation, and the
