@@ -229,6 +229,9 @@ class Scalar:
             return result
         return binary("pow", self, o)
 
+    def __rpow__(self, o):
+        return binary("pow", o, self)
+
     def __lt__(self, o): return compare("lt", self, o)
     def __le__(self, o): return compare("le", self, o)
     def __gt__(self, o): return compare("gt", self, o)

@@ -432,3 +432,15 @@ def test_rfft_with_n_pads_and_truncates():
     padded, cut = seq.jit(lambda x: (seq.rfft(x, n=16), seq.rfft(x, n=6)), name="rfftn")(x)
     assert rel_err(padded, np.fft.rfft(x.astype(np.float64), n=16)) < 1e-6
     assert rel_err(cut, np.fft.rfft(x.astype(np.float64), n=6)) < 1e-6
+
+
+def test_reflected_power():
+    x = rand(5)
+    out = seq.jit(lambda x: 2.0 ** x, name="rpow")(x)
+    assert rel_err(out, 2.0 ** x.astype(np.float64)) < 1e-6
+    q = rand(1, 2, 4, 8)
+    f = seq.jit(lambda q: seq.attention(q, q, q, score_mod=lambda s, b, h, i, j: s - 2.0 ** (h + 1.0)),
+                name="alibi_pow")
+    ref = seq_ref.attention(q.astype(np.float64), q, q,
+                            score_mod=lambda s, b, h, i, j: s - 2.0 ** (h + 1.0))
+    assert rel_err(f(q), ref) < 1e-5
