@@ -399,19 +399,16 @@ struct ComposeHeadsLowering : OpRewritePattern<ComposeHeadsOp> {
   LogicalResult matchAndRewrite(ComposeHeadsOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto bufferOf = [&](Value tensor) {
-      return tensor ? toBuffer(rewriter, loc, tensor) : Value();
-    };
     ComposeHeadsEmitter em;
     em.acc = accumulationType(getElementTypeOrSelf(op.getScores().getType()));
-    em.scores = bufferOf(op.getScores());
-    em.staticW = bufferOf(op.getStaticWeight());
-    em.qw1 = bufferOf(op.getQueryW1());
-    em.qw2 = bufferOf(op.getQueryW2());
-    em.kw1 = bufferOf(op.getKeyW1());
-    em.kw2 = bufferOf(op.getKeyW2());
-    em.qdd = bufferOf(op.getQueryGate());
-    em.kdd = bufferOf(op.getKeyGate());
+    em.scores = toBufferOrNull(rewriter, loc, op.getScores());
+    em.staticW = toBufferOrNull(rewriter, loc, op.getStaticWeight());
+    em.qw1 = toBufferOrNull(rewriter, loc, op.getQueryW1());
+    em.qw2 = toBufferOrNull(rewriter, loc, op.getQueryW2());
+    em.kw1 = toBufferOrNull(rewriter, loc, op.getKeyW1());
+    em.kw2 = toBufferOrNull(rewriter, loc, op.getKeyW2());
+    em.qdd = toBufferOrNull(rewriter, loc, op.getQueryGate());
+    em.kdd = toBufferOrNull(rewriter, loc, op.getKeyGate());
     em.out = allocLike(rewriter, loc, op.getOuts().front());
 
     Value batch = dimSize(rewriter, loc, em.scores, 0);

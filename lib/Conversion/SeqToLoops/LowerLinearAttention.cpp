@@ -26,18 +26,6 @@ using namespace mlir;
 using namespace mlir::seq;
 using namespace mlir::seq::lowering;
 
-/// The accumulation type of an op whose float operands may differ in
-/// precision: f64 as soon as one of them is f64, f32 otherwise.
-static FloatType widestAccumulationType(ValueRange values) {
-  FloatType acc;
-  for (Value value : values) {
-    FloatType type = accumulationType(getElementTypeOrSelf(value.getType()));
-    if (!acc || type.getWidth() > acc.getWidth())
-      acc = type;
-  }
-  return acc;
-}
-
 /// An index value as a float of `type` (index -> i64 -> float).
 static Value indexToFloat(OpBuilder &b, Location loc, Value index,
                           FloatType type) {
@@ -208,23 +196,20 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
   LogicalResult matchAndRewrite(LinearAttentionOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto bufferOrNull = [&](Value tensor) {
-      return tensor ? toBuffer(rewriter, loc, tensor) : Value();
-    };
 
     LinearAttentionEmitter la;
-    la.acc = widestAccumulationType(op->getOperands());
+    la.acc = widestAccumulationType(llvm::to_vector(op->getOperands()));
     la.normalize = op.getNormalize();
     la.query = toBuffer(rewriter, loc, op.getQuery());
     la.key = toBuffer(rewriter, loc, op.getKey());
     la.value = toBuffer(rewriter, loc, op.getValue());
-    la.logDecay = bufferOrNull(op.getLogDecay());
+    la.logDecay = toBufferOrNull(rewriter, loc, op.getLogDecay());
     la.perKeyDecay =
         la.logDecay && cast<MemRefType>(la.logDecay.getType()).getRank() == 4;
-    la.prefixKey = bufferOrNull(op.getPrefixKey());
-    la.prefixValue = bufferOrNull(op.getPrefixValue());
-    la.initialState = bufferOrNull(op.getInitialState());
-    la.initialNormalizer = bufferOrNull(op.getInitialNormalizer());
+    la.prefixKey = toBufferOrNull(rewriter, loc, op.getPrefixKey());
+    la.prefixValue = toBufferOrNull(rewriter, loc, op.getPrefixValue());
+    la.initialState = toBufferOrNull(rewriter, loc, op.getInitialState());
+    la.initialNormalizer = toBufferOrNull(rewriter, loc, op.getInitialNormalizer());
 
     Value batch = dimSize(rewriter, loc, la.query, 0);
     Value heads = dimSize(rewriter, loc, la.query, 1);

@@ -23,20 +23,6 @@ using namespace mlir::seq::lowering;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-/// The widest accumulation type of the float (or complex) operands among
-/// `values`; null entries are skipped. Mixed f32/f64 operands compute in f64.
-static FloatType widestAccumulationType(ArrayRef<Value> values) {
-  FloatType acc;
-  for (Value value : values) {
-    if (!value)
-      continue;
-    FloatType type = accumulationType(getElementTypeOrSelf(value.getType()));
-    if (!acc || type.getWidth() > acc.getWidth())
-      acc = type;
-  }
-  return acc;
-}
-
 /// lhs * rhs for float or complex operands.
 static Value mul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   if (isa<ComplexType>(lhs.getType()))

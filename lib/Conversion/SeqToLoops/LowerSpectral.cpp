@@ -260,14 +260,11 @@ struct LongConvLowering : OpRewritePattern<LongConvOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value dest = op.getOuts()[0];
-    auto bufferOrNull = [&](Value tensor) {
-      return tensor ? toBuffer(rewriter, loc, tensor) : Value();
-    };
     Value u = toBuffer(rewriter, loc, op.getInput());
     Value filter = toBuffer(rewriter, loc, op.getFilter());
-    Value skip = bufferOrNull(op.getSkip());
-    Value pregate = bufferOrNull(op.getPregate());
-    Value postgate = bufferOrNull(op.getPostgate());
+    Value skip = toBufferOrNull(rewriter, loc, op.getSkip());
+    Value pregate = toBufferOrNull(rewriter, loc, op.getPregate());
+    Value postgate = toBufferOrNull(rewriter, loc, op.getPostgate());
     Value out = allocLike(rewriter, loc, dest);
     FloatType acc = accumulationType(getElementTypeOrSelf(dest.getType()));
     Value taps = dimSize(rewriter, loc, filter, 1);

@@ -17,6 +17,22 @@ FloatType lowering::accumulationType(Type element) {
   return Float32Type::get(element.getContext());
 }
 
+FloatType lowering::widestAccumulationType(ArrayRef<Value> values) {
+  FloatType acc;
+  for (Value value : values) {
+    if (!value)
+      continue;
+    FloatType type = accumulationType(getElementTypeOrSelf(value.getType()));
+    if (!acc || type.getWidth() > acc.getWidth())
+      acc = type;
+  }
+  return acc;
+}
+
+Value lowering::toBufferOrNull(OpBuilder &b, Location loc, Value tensor) {
+  return tensor ? toBuffer(b, loc, tensor) : Value();
+}
+
 Value lowering::toBuffer(OpBuilder &b, Location loc, Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
   auto memrefType = MemRefType::get(type.getShape(), type.getElementType());

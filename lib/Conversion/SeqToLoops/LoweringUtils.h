@@ -24,8 +24,16 @@ namespace mlir::seq::lowering {
 /// f64 for f64 data, f32 for f16/bf16/f32: the type the reference computes in.
 FloatType accumulationType(Type element);
 
+/// The accumulation type of an op whose float operands may differ in
+/// precision: f64 as soon as one of `values` is f64 (or complex<f64>), f32
+/// otherwise. Null values (absent optional operands) are skipped.
+FloatType widestAccumulationType(ArrayRef<Value> values);
+
 /// A read-only buffer view of `tensor` (identity layout).
 Value toBuffer(OpBuilder &b, Location loc, Value tensor);
+
+/// toBuffer, or null for an absent optional operand.
+Value toBufferOrNull(OpBuilder &b, Location loc, Value tensor);
 
 /// A fresh buffer shaped like the ranked tensor `like` (dynamic sizes taken
 /// from it with tensor.dim).
