@@ -1,4 +1,5 @@
-//===- NpyTest.cpp - .npy reading and writing ------------------------------===//
+//===- NpyTest.cpp - .npy reading and writing
+//------------------------------===//
 
 #include "seq/Runtime/Npy.h"
 
@@ -51,9 +52,9 @@ protected:
 } // namespace
 
 TEST_F(NpyTest, RoundTripsEveryDtype) {
-  for (DType dtype : {DType::f16, DType::bf16, DType::f32, DType::f64,
-                      DType::c64, DType::c128, DType::i1, DType::i32,
-                      DType::i64}) {
+  for (DType dtype :
+       {DType::f16, DType::bf16, DType::f32, DType::f64, DType::c64,
+        DType::c128, DType::i1, DType::i32, DType::i64}) {
     NpyArray array = NpyArray::zeros(dtype, {2, 3, 5});
     for (size_t i = 0; i < array.bytes.size(); ++i)
       array.bytes[i] = dtype == DType::i1 ? (i % 2) : static_cast<char>(i * 7);
@@ -142,8 +143,8 @@ TEST_F(NpyTest, WriteRefusesStridedViews) {
 
 TEST_F(NpyTest, WriteToMissingDirectoryFails) {
   float data[1] = {};
-  llvm::Error err = writeNpy(path("no/such/dir/x.npy"),
-                             TensorView(DType::f32, data, {1}));
+  llvm::Error err =
+      writeNpy(path("no/such/dir/x.npy"), TensorView(DType::f32, data, {1}));
   ASSERT_TRUE(static_cast<bool>(err));
   EXPECT_NE(llvm::toString(std::move(err)).find("cannot write"),
             std::string::npos);

@@ -1,4 +1,5 @@
-//===- host_attention.cpp - a C++ host app using the seq JIT engine --------===//
+//===- host_attention.cpp - a C++ host app using the seq JIT engine
+//--------===//
 //
 // Builds a causal grouped-query attention function with the C++ op builders,
 // JIT-compiles it with seq::runtime::Engine, runs it on the host's own arrays
@@ -30,7 +31,8 @@ constexpr int64_t B = 1, Hq = 4, Hkv = 2, L = 77, E = 32;
 
 /// func.func @attention(%q, %k, %v) -> tensor<BxHqxLxE> with a causal mask.
 OwningOpRef<ModuleOp> buildAttention(MLIRContext &ctx) {
-  ctx.loadDialect<func::FuncDialect, tensor::TensorDialect, mlir::seq::SeqDialect>();
+  ctx.loadDialect<func::FuncDialect, tensor::TensorDialect,
+                  mlir::seq::SeqDialect>();
   OpBuilder b(&ctx);
   Location loc = b.getUnknownLoc();
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
@@ -42,7 +44,8 @@ OwningOpRef<ModuleOp> buildAttention(MLIRContext &ctx) {
       b, loc, "attention", b.getFunctionType({qType, kvType, kvType}, {qType}));
   Block *body = fn.addEntryBlock();
   b.setInsertionPointToEnd(body);
-  Value init = tensor::EmptyOp::create(b, loc, qType.getShape(), b.getF32Type());
+  Value init =
+      tensor::EmptyOp::create(b, loc, qType.getShape(), b.getF32Type());
   auto attention = mlir::seq::AttentionOp::create(
       b, loc, TypeRange{qType}, body->getArgument(0), body->getArgument(1),
       body->getArgument(2), ValueRange{init}, /*scale=*/FloatAttr(),
@@ -53,7 +56,8 @@ OwningOpRef<ModuleOp> buildAttention(MLIRContext &ctx) {
 }
 
 /// The plain loop the JIT result is checked against (double accumulation).
-void referenceAttention(const std::vector<float> &q, const std::vector<float> &k,
+void referenceAttention(const std::vector<float> &q,
+                        const std::vector<float> &k,
                         const std::vector<float> &v, std::vector<double> &out) {
   double scale = 1.0 / std::sqrt(static_cast<double>(E));
   auto at = [](int64_t h, int64_t heads, int64_t i, int64_t e) {
@@ -103,11 +107,11 @@ int main() {
 
   using ::seq::runtime::DType;
   using ::seq::runtime::TensorView;
-  llvm::Error err = (*compiled)->call(
-      {TensorView(DType::f32, q.data(), {B, Hq, L, E}),
-       TensorView(DType::f32, k.data(), {B, Hkv, L, E}),
-       TensorView(DType::f32, v.data(), {B, Hkv, L, E})},
-      {TensorView(DType::f32, out.data(), {B, Hq, L, E})});
+  llvm::Error err =
+      (*compiled)->call({TensorView(DType::f32, q.data(), {B, Hq, L, E}),
+                         TensorView(DType::f32, k.data(), {B, Hkv, L, E}),
+                         TensorView(DType::f32, v.data(), {B, Hkv, L, E})},
+                        {TensorView(DType::f32, out.data(), {B, Hq, L, E})});
   if (err) {
     llvm::errs() << "error: " << llvm::toString(std::move(err)) << "\n";
     return 1;

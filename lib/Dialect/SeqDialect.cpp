@@ -1,4 +1,5 @@
-//===- SeqDialect.cpp - seq dialect registration ---------------------------===//
+//===- SeqDialect.cpp - seq dialect registration
+//---------------------------===//
 
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Dialect/SeqOps.h"

@@ -1,4 +1,5 @@
-//===- SeqOps.cpp - seq op verifiers and helpers ---------------------------===//
+//===- SeqOps.cpp - seq op verifiers and helpers
+//---------------------------===//
 //
 // Every shape, type and attribute rule of the seq ops, each with a diagnostic
 // that names the operand and the expected versus the actual type.
@@ -39,9 +40,9 @@ public:
     auto type = cast<ShapedType>(value.getType());
     if (type.getRank() == rank)
       return success();
-    return op->emitOpError() << "'" << name << "' must be a rank-" << rank
-                             << " tensor " << layout << ", but has type "
-                             << value.getType();
+    return op->emitOpError()
+           << "'" << name << "' must be a rank-" << rank << " tensor " << layout
+           << ", but has type " << value.getType();
   }
 
   LogicalResult minRank(Value value, StringRef name, int64_t rank,
@@ -49,9 +50,9 @@ public:
     auto type = cast<ShapedType>(value.getType());
     if (type.getRank() >= rank)
       return success();
-    return op->emitOpError() << "'" << name << "' must have rank >= " << rank
-                             << " " << layout << ", but has type "
-                             << value.getType();
+    return op->emitOpError()
+           << "'" << name << "' must have rank >= " << rank << " " << layout
+           << ", but has type " << value.getType();
   }
 
   /// `expected` may hold kAny for unconstrained or unknown dimensions; a
@@ -61,8 +62,8 @@ public:
     auto type = cast<ShapedType>(value.getType());
     bool ok = type.getRank() == static_cast<int64_t>(expected.size());
     for (auto [actual, want] : llvm::zip(type.getShape(), expected))
-      ok = ok && (want == kAny || ShapedType::isDynamic(actual) ||
-                  actual == want);
+      ok = ok &&
+           (want == kAny || ShapedType::isDynamic(actual) || actual == want);
     if (ok)
       return success();
     std::string text;
@@ -75,9 +76,9 @@ public:
         os << d;
     });
     os << ")";
-    return op->emitOpError() << "'" << name << "' must have shape " << layout
-                             << " = " << text << ", but has type "
-                             << value.getType();
+    return op->emitOpError()
+           << "'" << name << "' must have shape " << layout << " = " << text
+           << ", but has type " << value.getType();
   }
 
   LogicalResult floatElements(Value value, StringRef name) {
@@ -104,9 +105,9 @@ public:
                             StringRef why) {
     if (getElementTypeOrSelf(value.getType()) == expected)
       return success();
-    return op->emitOpError() << "'" << name << "' must have element type "
-                             << expected << " (" << why << "), but has type "
-                             << value.getType();
+    return op->emitOpError()
+           << "'" << name << "' must have element type " << expected << " ("
+           << why << "), but has type " << value.getType();
   }
 
   LogicalResult outsCount(ValueRange outs, ArrayRef<unsigned> allowed,
@@ -187,8 +188,8 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (failed(check.shape(getOutput(), "output", {b, hq, lq, ev},
                          "(B, Hq, Lq, Ev)")) ||
-      failed(check.elementType(getOutput(), "output", element,
-                               "same as 'query'")))
+      failed(
+          check.elementType(getOutput(), "output", element, "same as 'query'")))
     return failure();
   if (Value lse = getLogsumexp()) {
     if (failed(check.shape(lse, "logsumexp", {b, hq, lq}, "(B, Hq, Lq)")) ||
@@ -248,14 +249,14 @@ static LogicalResult verifyModifierRegion(Operation *op, Region &region,
   Block &block = region.front();
   if (block.getNumArguments() != argTypes.size() ||
       !llvm::equal(block.getArgumentTypes(), argTypes))
-    return op->emitOpError() << "'" << name << "' region must take "
-                             << signature;
+    return op->emitOpError()
+           << "'" << name << "' region must take " << signature;
   auto yield = dyn_cast<YieldOp>(block.getTerminator());
   if (!yield || yield.getValues().size() != 1 ||
       yield.getValues()[0].getType() != yieldType)
-    return op->emitOpError() << "'" << name
-                             << "' region must end in 'seq.yield' of one "
-                             << yieldType << " value";
+    return op->emitOpError()
+           << "'" << name << "' region must end in 'seq.yield' of one "
+           << yieldType << " value";
   return success();
 }
 
@@ -270,10 +271,9 @@ LogicalResult AttentionOp::verifyRegions() {
                                   {acc, index, index, index, index}, acc,
                                   scoreSig)))
     return failure();
-  return verifyModifierRegion(*this, getMaskMod(), "mask_mod",
-                              {index, index, index, index},
-                              IntegerType::get(ctx, 1),
-                              "(b: index, h: index, i: index, j: index)");
+  return verifyModifierRegion(
+      *this, getMaskMod(), "mask_mod", {index, index, index, index},
+      IntegerType::get(ctx, 1), "(b: index, h: index, i: index, j: index)");
 }
 
 //===----------------------------------------------------------------------===//
@@ -306,10 +306,10 @@ LogicalResult ComposeHeadsOp::verify() {
            << "'query_w1'/'query_w2' and 'key_w1'/'key_w2' come in pairs";
   int64_t rq = getQueryW1() ? d(getQueryW1(), 2) : kAny;
   int64_t rk = getKeyW1() ? d(getKeyW1(), 2) : kAny;
-  if (failed(operand(getQueryW1(), "query_w1", {b, t, kAny, h},
-                     "(B, T, R, H)")) ||
-      failed(operand(getQueryW2(), "query_w2", {b, t, rq, h},
-                     "(B, T, R, H)")) ||
+  if (failed(
+          operand(getQueryW1(), "query_w1", {b, t, kAny, h}, "(B, T, R, H)")) ||
+      failed(
+          operand(getQueryW2(), "query_w2", {b, t, rq, h}, "(B, T, R, H)")) ||
       failed(operand(getKeyW1(), "key_w1", {b, s, kAny, h}, "(B, S, R, H)")) ||
       failed(operand(getKeyW2(), "key_w2", {b, s, rk, h}, "(B, S, R, H)")) ||
       failed(operand(getQueryGate(), "query_gate", {b, t, h}, "(B, T, H)")) ||
@@ -386,8 +386,8 @@ LogicalResult EmaOp::verify() {
       return failure();
     return check.elementType(value, name, param, "same as 'weight_logit'");
   };
-  if (failed(paramOperand(getWeightLogit(), "weight_logit", {dm, n},
-                          "(D, N)")) ||
+  if (failed(
+          paramOperand(getWeightLogit(), "weight_logit", {dm, n}, "(D, N)")) ||
       failed(paramOperand(getDampingLogit(), "damping_logit", {dm, n},
                           "(D, N)")) ||
       failed(paramOperand(getOmega(), "omega", {dm}, "(D)")))
@@ -648,9 +648,8 @@ LogicalResult FeatureMapOp::verify() {
                            << dd;
     expected.back() = *width;
   }
-  StringRef layout = getKind() == FeatureMapKind::taylor2
-                         ? "(..., 1 + d + d*d)"
-                         : "(..., d)";
+  StringRef layout =
+      getKind() == FeatureMapKind::taylor2 ? "(..., 1 + d + d*d)" : "(..., d)";
   if (failed(check.shape(getOuts()[0], "output", expected, layout)))
     return failure();
   return check.elementType(getOuts()[0], "output",
@@ -716,8 +715,8 @@ LogicalResult TimestepNormOp::verify() {
       failed(floatOperand(getPrevVar(), "prev_var", {b, groups}, "(B, G)")))
     return failure();
 
-  if (failed(check.outsCount(getOuts(), {1, 4},
-                             "(output[, count, mean, var])")) ||
+  if (failed(
+          check.outsCount(getOuts(), {1, 4}, "(output[, count, mean, var])")) ||
       failed(floatOperand(getOuts()[0], "output", {b, l, dm}, "(B, L, D)")) ||
       failed(check.elementType(getOuts()[0], "output",
                                getElementTypeOrSelf(x.getType()),
@@ -760,8 +759,7 @@ LogicalResult RotaryOp::verify() {
   // I64Attr is returned as uint64_t; reinterpret it to see negative values.
   int64_t offset = static_cast<int64_t>(getPositionOffset());
   if (offset < 0)
-    return emitOpError() << "'position_offset' must be >= 0, but is "
-                         << offset;
+    return emitOpError() << "'position_offset' must be >= 0, but is " << offset;
   if (std::optional<uint64_t> chunk = getChunkSize())
     if (static_cast<int64_t>(*chunk) <= 0)
       return emitOpError() << "'chunk_size' must be positive, but is "

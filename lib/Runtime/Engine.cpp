@@ -1,4 +1,5 @@
-//===- Engine.cpp - JIT engine for seq programs ----------------------------===//
+//===- Engine.cpp - JIT engine for seq programs
+//----------------------------===//
 
 #include "seq/Runtime/Engine.h"
 
@@ -62,10 +63,10 @@ llvm::Error CompiledFunction::checkArgument(const TensorView &view,
                      llvm::Twine(view.shape.size()) + " (shape " +
                      formatShape(view.shape) + ")");
   for (size_t i = 0; i < spec.shape.size(); ++i)
-    if (view.shape[i] < 0 || (spec.shape[i] >= 0 && view.shape[i] != spec.shape[i]))
-      return makeError(where() + ": expected shape " +
-                       formatShape(spec.shape) + ", got " +
-                       formatShape(view.shape));
+    if (view.shape[i] < 0 ||
+        (spec.shape[i] >= 0 && view.shape[i] != spec.shape[i]))
+      return makeError(where() + ": expected shape " + formatShape(spec.shape) +
+                       ", got " + formatShape(view.shape));
   if (!view.isContiguous())
     return makeError(where() +
                      ": strided views are not supported; pass a contiguous "
@@ -153,8 +154,8 @@ llvm::Error CompiledFunction::call(llvm::ArrayRef<TensorView> inputs,
       args.push_back(&stride);
   }
   if (llvm::Error err = engine->invokePacked(entry, args))
-    return makeError("@" + entry + ": invocation failed: " +
-                     llvm::toString(std::move(err)));
+    return makeError("@" + entry +
+                     ": invocation failed: " + llvm::toString(std::move(err)));
   return llvm::Error::success();
 }
 
@@ -333,8 +334,8 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
   engineOptions.enableObjectDump = true;
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
   if (!engine)
-    return makeError("JIT compilation of @" + entry + " failed: " +
-                     llvm::toString(engine.takeError()));
+    return makeError("JIT compilation of @" + entry +
+                     " failed: " + llvm::toString(engine.takeError()));
   compiled->engine = std::move(*engine);
   ++compilations;
   const CompiledFunction *result = compiled.get();

@@ -90,10 +90,12 @@ static StringRef descrFromDtype(DType dtype) {
 }
 
 llvm::Expected<NpyArray> seq::runtime::readNpy(StringRef path) {
-  auto fileOrErr = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                               /*RequiresNullTerminator=*/false);
+  auto fileOrErr =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
   if (!fileOrErr)
-    return npyError(path, "cannot read file: " + fileOrErr.getError().message());
+    return npyError(path,
+                    "cannot read file: " + fileOrErr.getError().message());
   StringRef data = (*fileOrErr)->getBuffer();
   if (!data.starts_with("\x93NUMPY") || data.size() < 10)
     return npyError(path, "not a NumPy .npy file (bad magic)");

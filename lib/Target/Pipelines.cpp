@@ -1,4 +1,5 @@
-//===- Pipelines.cpp - seq's named pass pipelines --------------------------===//
+//===- Pipelines.cpp - seq's named pass pipelines
+//--------------------------===//
 
 #include "seq/Target/Pipelines.h"
 

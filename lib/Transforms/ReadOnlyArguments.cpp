@@ -1,4 +1,5 @@
-//===- ReadOnlyArguments.cpp - protect caller-owned inputs -----------------===//
+//===- ReadOnlyArguments.cpp - protect caller-owned inputs
+//-----------------===//
 
 #include "seq/Transforms/Passes.h"
 

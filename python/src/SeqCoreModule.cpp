@@ -179,8 +179,8 @@ const char *numpyName(DType dtype) {
 std::optional<DType> runtimeDType(const py::dtype &dtype) {
   char kind = dtype.kind();
   py::ssize_t size = dtype.itemsize();
-  if (size == 2 && py::str(dtype.attr("name")).cast<std::string>() ==
-                       "bfloat16")
+  if (size == 2 &&
+      py::str(dtype.attr("name")).cast<std::string>() == "bfloat16")
     return DType::bf16;
   switch (kind) {
   case 'f':
@@ -243,8 +243,8 @@ std::string pyShape(llvm::ArrayRef<int64_t> shape) {
 
 /// "tensor<2x8xf32>" for an array of a runtime dtype.
 std::string tensorType(llvm::ArrayRef<int64_t> shape, DType dtype) {
-  return TensorSpec{dtype, llvm::SmallVector<int64_t, 4>(shape.begin(),
-                                                         shape.end())}
+  return TensorSpec{dtype,
+                    llvm::SmallVector<int64_t, 4>(shape.begin(), shape.end())}
       .str();
 }
 
@@ -297,20 +297,19 @@ py::list PyFunction::call(const py::args &args) const {
                       ": expected " + spec.str();
     py::handle object = args[i];
     if (!py::isinstance<py::array>(object))
-      throw py::type_error(
-          arg + " (a numpy.ndarray), got an object of type " +
-          py::str(py::type::handle_of(object).attr("__name__"))
-              .cast<std::string>());
+      throw py::type_error(arg + " (a numpy.ndarray), got an object of type " +
+                           py::str(py::type::handle_of(object).attr("__name__"))
+                               .cast<std::string>());
     auto array = py::reinterpret_borrow<py::array>(object);
     std::vector<int64_t> shape(array.shape(), array.shape() + array.ndim());
     std::optional<DType> dtype = runtimeDType(array.dtype());
     if (!dtype)
-      throw py::value_error(
-          arg + ", got a numpy array of dtype " +
-          py::str(array.dtype()).cast<std::string>() + " and shape " +
-          pyShape(shape) + " (supported dtypes: float16, bfloat16, float32, "
-                           "float64, complex64, complex128, bool, int32, "
-                           "int64)");
+      throw py::value_error(arg + ", got a numpy array of dtype " +
+                            py::str(array.dtype()).cast<std::string>() +
+                            " and shape " + pyShape(shape) +
+                            " (supported dtypes: float16, bfloat16, float32, "
+                            "float64, complex64, complex128, bool, int32, "
+                            "int64)");
     bool shapeOk = shape.size() == spec.shape.size();
     for (size_t d = 0; shapeOk && d < shape.size(); ++d)
       shapeOk = spec.shape[d] < 0 || spec.shape[d] == shape[d];
@@ -321,8 +320,7 @@ py::list PyFunction::call(const py::args &args) const {
                             " array of shape " + pyShape(shape) + ")");
     // Compiled code reads native-endian, aligned, row-major memory: copy
     // only an array that is not.
-    bool nativeOrder =
-        py::bool_(array.dtype().attr("isnative")).cast<bool>();
+    bool nativeOrder = py::bool_(array.dtype().attr("isnative")).cast<bool>();
     if (!nativeOrder)
       array = py::reinterpret_steal<py::array>(
           numpy
@@ -375,8 +373,8 @@ py::list PyFunction::call(const py::args &args) const {
 }
 
 void PyFunction::writeObject(const py::object &path) const {
-  std::string file =
-      py::str(py::module_::import("os").attr("fspath")(path)).cast<std::string>();
+  std::string file = py::str(py::module_::import("os").attr("fspath")(path))
+                         .cast<std::string>();
   std::optional<std::string> error;
   {
     py::gil_scoped_release release;
@@ -393,10 +391,11 @@ void PyFunction::writeObject(const py::object &path) const {
 
 /// The stages of the seq-to-cpu pipeline lower() can stop after, in order.
 using Stage = mlir::seq::SeqToCpuStage;
-constexpr std::pair<const char *, Stage> kStages[] = {{"seq", Stage::Seq},
-                                                      {"loops", Stage::Loops},
-                                                      {"buffers", Stage::Buffers},
-                                                      {"llvm", Stage::LLVM}};
+constexpr std::pair<const char *, Stage> kStages[] = {
+    {"seq", Stage::Seq},
+    {"loops", Stage::Loops},
+    {"buffers", Stage::Buffers},
+    {"llvm", Stage::LLVM}};
 
 /// The context verify() and lower() parse into: every upstream dialect and
 /// extension plus seq, like the engine's. Created on first use and never
@@ -461,8 +460,7 @@ Stage parseStage(const std::string &name) {
       return s;
     valid += std::string(valid.empty() ? "" : ", ") + "'" + n + "'";
   }
-  throw py::value_error("unknown stage '" + name + "'; valid stages: " +
-                        valid);
+  throw py::value_error("unknown stage '" + name + "'; valid stages: " + valid);
 }
 
 } // namespace
@@ -571,6 +569,5 @@ PYBIND11_MODULE(_core, m) {
       "pipeline, LLVM dialect). Raises CompileError on failure, ValueError "
       "on an unknown stage.");
 
-  m.attr("STAGES") =
-      py::make_tuple("seq", "loops", "buffers", "llvm");
+  m.attr("STAGES") = py::make_tuple("seq", "loops", "buffers", "llvm");
 }

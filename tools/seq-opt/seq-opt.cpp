@@ -1,4 +1,5 @@
-//===- seq-opt.cpp - the seq optimizer driver ------------------------------===//
+//===- seq-opt.cpp - the seq optimizer driver
+//------------------------------===//
 //
 // MlirOptMain with the seq dialect, every upstream dialect and pass, seq's own
 // passes and the named pipelines (seq-to-cpu).

@@ -1,4 +1,5 @@
-//===- seq-run.cpp - JIT-run a seq function on .npy files ------------------===//
+//===- seq-run.cpp - JIT-run a seq function on .npy files
+//------------------===//
 //
 //   seq-run FILE.mlir -e FN --input a.npy [--input b.npy ...] --output-dir DIR
 //
@@ -35,16 +36,15 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
 static cl::opt<std::string> entry("e", cl::desc("Function to run"),
                                   cl::value_desc("name"), cl::Required,
                                   cl::cat(category));
-static cl::list<std::string> inputs("input",
-                                    cl::desc("A .npy file per argument, in order"),
-                                    cl::value_desc("file.npy"), cl::cat(category));
+static cl::list<std::string>
+    inputs("input", cl::desc("A .npy file per argument, in order"),
+           cl::value_desc("file.npy"), cl::cat(category));
 static cl::opt<std::string>
     outputDir("output-dir", cl::desc("Directory for out0.npy, out1.npy, ..."),
               cl::value_desc("dir"), cl::cat(category));
-static cl::opt<unsigned> benchRuns("bench",
-                                   cl::desc("Time N runs; print median and min"),
-                                   cl::value_desc("N"), cl::init(0),
-                                   cl::cat(category));
+static cl::opt<unsigned>
+    benchRuns("bench", cl::desc("Time N runs; print median and min"),
+              cl::value_desc("N"), cl::init(0), cl::cat(category));
 static cl::opt<std::string>
     objectFile("emit-object",
                cl::desc("Also write the compiled module as an object file"),
@@ -65,8 +65,8 @@ int main(int argc, char **argv) {
 
   auto source = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
   if (!source)
-    return fail("cannot read '" + inputFile + "': " +
-                source.getError().message());
+    return fail("cannot read '" + inputFile +
+                "': " + source.getError().message());
 
   Engine engine;
   auto compiled = engine.compile((*source)->getBuffer(), entry, inputFile);
@@ -132,7 +132,8 @@ int main(int argc, char **argv) {
     }
     std::sort(seconds.begin(), seconds.end());
     llvm::outs() << llvm::format("@%s: %u runs, median %.6f s, min %.6f s\n",
-                                 entry.c_str(), static_cast<unsigned>(benchRuns),
+                                 entry.c_str(),
+                                 static_cast<unsigned>(benchRuns),
                                  seconds[seconds.size() / 2], seconds.front());
   }
 

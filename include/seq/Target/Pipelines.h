@@ -7,7 +7,6 @@
 
 namespace mlir::seq {
 
-
 /// Points the seq-to-cpu pipeline can stop after (for inspecting its stages).
 enum class SeqToCpuStage {
   Seq,     ///< nothing run: the IR as written

@@ -209,7 +209,8 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
     la.prefixKey = toBufferOrNull(rewriter, loc, op.getPrefixKey());
     la.prefixValue = toBufferOrNull(rewriter, loc, op.getPrefixValue());
     la.initialState = toBufferOrNull(rewriter, loc, op.getInitialState());
-    la.initialNormalizer = toBufferOrNull(rewriter, loc, op.getInitialNormalizer());
+    la.initialNormalizer =
+        toBufferOrNull(rewriter, loc, op.getInitialNormalizer());
 
     Value batch = dimSize(rewriter, loc, la.query, 0);
     Value heads = dimSize(rewriter, loc, la.query, 1);

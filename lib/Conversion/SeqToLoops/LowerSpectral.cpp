@@ -1,4 +1,5 @@
-//===- LowerSpectral.cpp - reference lowering of the spectral ops ----------===//
+//===- LowerSpectral.cpp - reference lowering of the spectral ops
+//----------===//
 //
 // seq.fft, seq.ifft, seq.rfft, seq.irfft and seq.long_conv as scalar loops.
 //
@@ -38,8 +39,8 @@ struct Twiddles {
 
 /// Tabulates the twiddles. The angle is formed in f64 from the exact residue
 /// t, mapped to t − N when t > N/2 so that |angle| ≤ π.
-static Twiddles buildTwiddles(OpBuilder &b, Location loc, Value n,
-                              double sign, FloatType acc) {
+static Twiddles buildTwiddles(OpBuilder &b, Location loc, Value n, double sign,
+                              FloatType acc) {
   Twiddles tw{allocScratch(b, loc, {n}, acc), allocScratch(b, loc, {n}, acc)};
   Type i64 = b.getI64Type();
   Type f64 = b.getF64Type();
@@ -49,8 +50,8 @@ static Twiddles buildTwiddles(OpBuilder &b, Location loc, Value n,
   forEach(b, loc, {n}, [&](OpBuilder &b, Location loc, ValueRange ivs) {
     Value t = arith::IndexCastOp::create(b, loc, i64, ivs[0]);
     Value twice = arith::AddIOp::create(b, loc, t, t);
-    Value upper = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                        twice, nI64);
+    Value upper =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, twice, nI64);
     Value wrapped = arith::SubIOp::create(b, loc, t, nI64);
     Value centered = arith::SelectOp::create(b, loc, upper, wrapped, t);
     Value ratio = arith::DivFOp::create(
@@ -75,7 +76,7 @@ static Value addMod(OpBuilder &b, Location loc, Value t, Value step, Value n) {
 /// Formed in f64 and rounded once to `acc`.
 static Value normScale(OpBuilder &b, Location loc, FftNorm norm, bool inverse,
                        Value n, FloatType acc) {
-  bool unscaled = norm == FftNorm::backward ? !inverse
+  bool unscaled = norm == FftNorm::backward  ? !inverse
                   : norm == FftNorm::forward ? inverse
                                              : false;
   if (unscaled)
@@ -126,42 +127,43 @@ static Value lowerDft(PatternRewriter &rewriter, Location loc, Value input,
   Value c0 = indexConst(rewriter, loc, 0);
   Type complexAcc = ComplexType::get(acc);
 
-  forEach(rewriter, loc, dimSizes(rewriter, loc, out),
-          [&](OpBuilder &b, Location loc, ValueRange ivs) {
-            Value k = ivs.back();
-            ValueRange sums = forLoop(
-                b, loc, c0, n, {zero, zero, c0},
-                [&](OpBuilder &b, Location loc, Value i, ValueRange iter) {
-                  SmallVector<Value> at = rowIndices(ivs, i);
-                  Value c = memref::LoadOp::create(b, loc, tw.re, iter[2]);
-                  Value s = memref::LoadOp::create(b, loc, tw.im, iter[2]);
-                  Value re, im;
-                  if (complexInput) {
-                    Value x = loadAs(b, loc, in, at, complexAcc);
-                    Value xr = complex::ReOp::create(b, loc, x);
-                    Value xi = complex::ImOp::create(b, loc, x);
-                    // (xr + i xi)(c + i s)
-                    re = arith::SubFOp::create(
-                        b, loc, arith::MulFOp::create(b, loc, xr, c),
-                        arith::MulFOp::create(b, loc, xi, s));
-                    im = arith::AddFOp::create(
-                        b, loc, arith::MulFOp::create(b, loc, xr, s),
-                        arith::MulFOp::create(b, loc, xi, c));
-                  } else {
-                    Value xr = loadAs(b, loc, in, at, acc);
-                    re = arith::MulFOp::create(b, loc, xr, c);
-                    im = arith::MulFOp::create(b, loc, xr, s);
-                  }
-                  return SmallVector<Value>{
-                      arith::AddFOp::create(b, loc, iter[0], re),
-                      arith::AddFOp::create(b, loc, iter[1], im),
-                      addMod(b, loc, iter[2], k, n)};
-                });
-            Value re = scaled(b, loc, sums[0], scale);
-            Value im = scaled(b, loc, sums[1], scale);
-            storeAs(b, loc, complex::CreateOp::create(b, loc, complexAcc, re, im),
-                    out, ivs);
-          });
+  forEach(
+      rewriter, loc, dimSizes(rewriter, loc, out),
+      [&](OpBuilder &b, Location loc, ValueRange ivs) {
+        Value k = ivs.back();
+        ValueRange sums =
+            forLoop(b, loc, c0, n, {zero, zero, c0},
+                    [&](OpBuilder &b, Location loc, Value i, ValueRange iter) {
+                      SmallVector<Value> at = rowIndices(ivs, i);
+                      Value c = memref::LoadOp::create(b, loc, tw.re, iter[2]);
+                      Value s = memref::LoadOp::create(b, loc, tw.im, iter[2]);
+                      Value re, im;
+                      if (complexInput) {
+                        Value x = loadAs(b, loc, in, at, complexAcc);
+                        Value xr = complex::ReOp::create(b, loc, x);
+                        Value xi = complex::ImOp::create(b, loc, x);
+                        // (xr + i xi)(c + i s)
+                        re = arith::SubFOp::create(
+                            b, loc, arith::MulFOp::create(b, loc, xr, c),
+                            arith::MulFOp::create(b, loc, xi, s));
+                        im = arith::AddFOp::create(
+                            b, loc, arith::MulFOp::create(b, loc, xr, s),
+                            arith::MulFOp::create(b, loc, xi, c));
+                      } else {
+                        Value xr = loadAs(b, loc, in, at, acc);
+                        re = arith::MulFOp::create(b, loc, xr, c);
+                        im = arith::MulFOp::create(b, loc, xr, s);
+                      }
+                      return SmallVector<Value>{
+                          arith::AddFOp::create(b, loc, iter[0], re),
+                          arith::AddFOp::create(b, loc, iter[1], im),
+                          addMod(b, loc, iter[2], k, n)};
+                    });
+        Value re = scaled(b, loc, sums[0], scale);
+        Value im = scaled(b, loc, sums[1], scale);
+        storeAs(b, loc, complex::CreateOp::create(b, loc, complexAcc, re, im),
+                out, ivs);
+      });
   return out;
 }
 
@@ -204,8 +206,8 @@ struct IrfftLowering : OpRewritePattern<IrfftOp> {
     Value n = dimSize(rewriter, loc, out, last);
     Value bins = dimSize(rewriter, loc, in, last);
     Twiddles tw = buildTwiddles(rewriter, loc, n, /*sign=*/1.0, acc);
-    Value scale = normScale(rewriter, loc, op.getNorm(), /*inverse=*/true, n,
-                            acc);
+    Value scale =
+        normScale(rewriter, loc, op.getNorm(), /*inverse=*/true, n, acc);
     Value zero = floatConst(rewriter, loc, acc, 0.0);
     Value one = floatConst(rewriter, loc, acc, 1.0);
     Value two = floatConst(rewriter, loc, acc, 2.0);
@@ -218,7 +220,8 @@ struct IrfftLowering : OpRewritePattern<IrfftOp> {
               ValueRange sums = forLoop(
                   b, loc, c0, bins, {zero, c0},
                   [&](OpBuilder &b, Location loc, Value k, ValueRange iter) {
-                    Value x = loadAs(b, loc, in, rowIndices(ivs, k), complexAcc);
+                    Value x =
+                        loadAs(b, loc, in, rowIndices(ivs, k), complexAcc);
                     Value xr = complex::ReOp::create(b, loc, x);
                     Value xi = complex::ImOp::create(b, loc, x);
                     Value isDc = arith::CmpIOp::create(
@@ -272,44 +275,42 @@ struct LongConvLowering : OpRewritePattern<LongConvOp> {
     Value c0 = indexConst(rewriter, loc, 0);
     Value c1 = indexConst(rewriter, loc, 1);
 
-    forEach(
-        rewriter, loc, dimSizes(rewriter, loc, out),
-        [&](OpBuilder &b, Location loc, ValueRange ivs) {
-          Value batch = ivs[0], pos = ivs[1], channel = ivs[2];
-          // The gated input w[b, l', c], in the accumulation type.
-          auto gated = [&](OpBuilder &b, Location loc, Value at) {
-            SmallVector<Value> index{batch, at, channel};
-            Value w = loadAs(b, loc, u, index, acc);
-            if (pregate)
-              w = arith::MulFOp::create(b, loc, w,
-                                        loadAs(b, loc, pregate, index, acc));
-            return w;
-          };
-          // Causal taps j < min(l + 1, K); taps past l see no input.
-          Value ub = arith::MinUIOp::create(
-              b, loc, arith::AddIOp::create(b, loc, pos, c1), taps);
-          Value y = forLoop(b, loc, c0, ub, {zero},
-                            [&](OpBuilder &b, Location loc, Value j,
-                                ValueRange iter) {
-                              Value kj = loadAs(b, loc, filter, {channel, j},
-                                                acc);
-                              Value w = gated(
-                                  b, loc, arith::SubIOp::create(b, loc, pos, j));
-                              Value prod = arith::MulFOp::create(b, loc, kj, w);
-                              return SmallVector<Value>{
-                                  arith::AddFOp::create(b, loc, iter[0], prod)};
-                            })[0];
-          if (skip) {
-            Value d = loadAs(b, loc, skip, {channel}, acc);
-            y = arith::AddFOp::create(
-                b, loc, y,
-                arith::MulFOp::create(b, loc, d, gated(b, loc, pos)));
-          }
-          if (postgate)
-            y = arith::MulFOp::create(b, loc, y,
-                                      loadAs(b, loc, postgate, ivs, acc));
-          storeAs(b, loc, y, out, ivs);
-        });
+    forEach(rewriter, loc, dimSizes(rewriter, loc, out),
+            [&](OpBuilder &b, Location loc, ValueRange ivs) {
+              Value batch = ivs[0], pos = ivs[1], channel = ivs[2];
+              // The gated input w[b, l', c], in the accumulation type.
+              auto gated = [&](OpBuilder &b, Location loc, Value at) {
+                SmallVector<Value> index{batch, at, channel};
+                Value w = loadAs(b, loc, u, index, acc);
+                if (pregate)
+                  w = arith::MulFOp::create(
+                      b, loc, w, loadAs(b, loc, pregate, index, acc));
+                return w;
+              };
+              // Causal taps j < min(l + 1, K); taps past l see no input.
+              Value ub = arith::MinUIOp::create(
+                  b, loc, arith::AddIOp::create(b, loc, pos, c1), taps);
+              Value y = forLoop(
+                  b, loc, c0, ub, {zero},
+                  [&](OpBuilder &b, Location loc, Value j, ValueRange iter) {
+                    Value kj = loadAs(b, loc, filter, {channel, j}, acc);
+                    Value w =
+                        gated(b, loc, arith::SubIOp::create(b, loc, pos, j));
+                    Value prod = arith::MulFOp::create(b, loc, kj, w);
+                    return SmallVector<Value>{
+                        arith::AddFOp::create(b, loc, iter[0], prod)};
+                  })[0];
+              if (skip) {
+                Value d = loadAs(b, loc, skip, {channel}, acc);
+                y = arith::AddFOp::create(
+                    b, loc, y,
+                    arith::MulFOp::create(b, loc, d, gated(b, loc, pos)));
+              }
+              if (postgate)
+                y = arith::MulFOp::create(b, loc, y,
+                                          loadAs(b, loc, postgate, ivs, acc));
+              storeAs(b, loc, y, out, ivs);
+            });
     replaceWithBuffers(rewriter, op, {out});
     return success();
   }

@@ -1,10 +1,11 @@
-//===- LoweringUtils.cpp - helpers of the reference lowering ---------------===//
+//===- LoweringUtils.cpp - helpers of the reference lowering
+//---------------===//
 
 #include "LoweringUtils.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace mlir::seq;
@@ -40,8 +41,7 @@ Value lowering::toBuffer(OpBuilder &b, Location loc, Value tensor) {
                                            /*read_only=*/true);
 }
 
-Value lowering::dimSize(OpBuilder &b, Location loc, Value shaped,
-                        int64_t dim) {
+Value lowering::dimSize(OpBuilder &b, Location loc, Value shaped, int64_t dim) {
   auto type = cast<ShapedType>(shaped.getType());
   if (!type.isDynamicDim(dim))
     return indexConst(b, loc, type.getDimSize(dim));

@@ -80,11 +80,10 @@ void forEach(OpBuilder &b, Location loc, ArrayRef<Value> ubs,
 
 /// An scf.for over [lb, ub) with loop-carried `inits`; `body` returns the
 /// next values. Returns the final values.
-ValueRange forLoop(OpBuilder &b, Location loc, Value lb, Value ub,
-                   ValueRange inits,
-                   function_ref<SmallVector<Value>(OpBuilder &, Location, Value,
-                                                   ValueRange)>
-                       body);
+ValueRange forLoop(
+    OpBuilder &b, Location loc, Value lb, Value ub, ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+        body);
 
 /// Replaces `op` with the tensors of `buffers` (one per result).
 void replaceWithBuffers(RewriterBase &rewriter, Operation *op,

@@ -1,4 +1,5 @@
-//===- SeqToLoops.cpp - the reference lowering pass ------------------------===//
+//===- SeqToLoops.cpp - the reference lowering pass
+//------------------------===//
 //
 // Drives the per-family patterns (Lower*.cpp) with the dialect conversion
 // framework, so an op no pattern can lower is reported at its location.
