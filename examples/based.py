@@ -9,11 +9,11 @@ float64 NumPy reference (the quadratic parallel form for linear attention)."""
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 # Sizes: a small Based layer (based-360m uses d_model 1024, 16 heads,
 # feature_dim 16; here d_model 64 with 4 heads of d_v = 16).
@@ -159,17 +159,10 @@ def linear_init(rng, fan_in, fan_out, bias=False):
 
 def run(name, fn, ref, args, repeats):
     f32 = [a.astype(np.float32) if isinstance(a, np.ndarray) else a for a in args]
-    t0 = time.perf_counter()
-    out = fn(*f32)
-    compile_s = time.perf_counter() - t0
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn(*f32)
-        times.append(time.perf_counter() - t0)
+    out, compile_s, median = timed(fn, *f32, repeats=repeats)
     expected = ref(*args)
-    err = float(np.max(np.abs(out - expected)) / np.max(np.abs(expected)))
-    print(f"{name:28s} max rel err {err:.2e}   median {np.median(times) * 1e3:8.2f} ms"
+    err = max_rel_error(out, expected)
+    print(f"{name:28s} max rel err {err:.2e}   median {median * 1e3:8.2f} ms"
           f"   (first call incl. compile {compile_s:.2f} s)")
     return err
 

@@ -11,11 +11,11 @@ per-(t, s) H×H matrices of §6.1, at the init scales and at 30× dynamic weight
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 # ----------------------------------------------------------------------------
 # The model
@@ -106,10 +106,6 @@ def make_params(rng, B, T, D, H, dh, R, dyn_scale=1.0):
             n((D, 4, H), dyn_scale * math.sqrt(2.0 / (D + H)) * 0.005)]
 
 
-def rel_err(actual, expected):
-    return float(np.max(np.abs(np.asarray(actual, np.float64) - expected)) / np.max(np.abs(expected)))
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seq-len", type=int, default=128)
@@ -126,24 +122,17 @@ def main(argv=None) -> int:
     for label, scale in (("init scales", 1.0), ("dynamic weights x30", 30.0)):
         params = make_params(rng, B, T, D, H, dh, R, scale)
         arrays = [p.astype(np.float32) for p in params]
-        t0 = time.perf_counter()
-        out = dcmha(*arrays, H)
-        first = time.perf_counter() - t0
-        runs = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            dcmha(*arrays, H)
-            runs.append(time.perf_counter() - t0)
+        out, first, run = timed(dcmha, *arrays, H, repeats=5)
         params64 = [a.astype(np.float64) for a in arrays]
         expected = reference(*params64, H)
         plain = reference(*params64, H, compose=False)
-        err, effect = rel_err(out, expected), rel_err(plain, expected)
+        err, effect = max_rel_error(out, expected), max_rel_error(plain, expected)
         ok = err <= tol and effect > 100 * tol     # composition must matter, or it is unchecked
         failed |= not ok
         when = "trace + compile + run" if scale == 1.0 else "already compiled"
         print(f"  {label:20s} max rel err {err:.2e} (tol {tol:.0e}), composition changes the "
               f"output by {effect:.1e}; first call {first * 1e3:.0f} ms ({when}), "
-              f"run {np.median(runs) * 1e3:.1f} ms (median of 5){'' if ok else '   FAIL'}")
+              f"run {run * 1e3:.1f} ms (median of 5){'' if ok else '   FAIL'}")
     print("FAIL" if failed else "PASS")
     return 1 if failed else 0
 

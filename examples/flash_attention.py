@@ -11,12 +11,12 @@ score_mod with Gemma-2's tanh soft-capping and with ALiBi.
 import argparse
 import math
 import sys
-import time
 
 import ml_dtypes
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 SOFTCAP = 5.0   # Gemma-2 caps attention logits at 50; 5 makes the cap bite at this scale
 
@@ -84,24 +84,6 @@ def reference(x, wq, wk, wv, wo, n_heads, mask, window, mod):
 
 # ----------------------------------------------------------------------------
 
-def rel_err(actual, expected):
-    actual = np.asarray(actual, np.float64)
-    return float(np.max(np.abs(actual - expected)) / np.max(np.abs(expected)))
-
-
-def timed(fn, args, repeats=5):
-    """(result, first-call seconds incl. trace + compile, median run seconds)."""
-    t0 = time.perf_counter()
-    out = fn(*args)
-    first = time.perf_counter() - t0
-    runs = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn(*args)
-        runs.append(time.perf_counter() - t0)
-    return out, first, float(np.median(runs))
-
-
 def make_weights(rng, D, n_heads, n_kv, E):
     """Linear weights (in, out) with std 1/sqrt(fan_in) (unit-scale activations)."""
     w = lambda i, o: rng.normal(0.0, 1.0 / math.sqrt(i), (i, o))
@@ -144,14 +126,14 @@ def main(argv=None) -> int:
     failed = []
     for name, dtype, tol, weights, H, mask, window, mod in cases:
         arrays = [a.astype(dtype) for a in (x, *weights)]
-        (out, lse), first, run = timed(attention_layer, (*arrays, H, mask, window, mod))
+        (out, lse), first, run = timed(attention_layer, *arrays, H, mask, window, mod)
         ref_out, ref_lse = reference(*arrays, H, mask, window, mod)
-        e_out, e_lse = rel_err(out, ref_out), rel_err(lse, ref_lse)
+        e_out, e_lse = max_rel_error(out, ref_out), max_rel_error(lse, ref_lse)
         ok = e_out <= tol and e_lse <= tol
         note = ""
         if mod is not None:       # the modifier must matter, or the check proves nothing
             plain, _ = reference(*arrays, H, mask, window, None)
-            effect = rel_err(plain, ref_out)
+            effect = max_rel_error(plain, ref_out)
             ok = ok and effect > 100 * tol
             note = f"  (vs no score_mod: {effect:.1e})"
         print(f"{name:32s} {np.dtype(dtype).name:>8s} {e_out:9.2e} {e_lse:9.2e} {tol:7.0e} "

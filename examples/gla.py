@@ -8,11 +8,11 @@ float64 NumPy, and two calls on the halves carrying final_state == one call."""
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 BATCH, LENGTH, HIDDEN, HEADS = 2, 128, 128, 4
 EXPAND_K, EXPAND_V, GATE_RANK, GATE_NORMALIZER = 0.5, 1.0, 16, 16
@@ -88,25 +88,16 @@ def xavier(rng, fan_in, fan_out, gain=2 ** -2.5):
     return rng.uniform(-bound, bound, (fan_in, fan_out))
 
 
-def rel(a, e):
-    return float(np.max(np.abs(a - e)) / np.max(np.abs(e)))
-
-
 def check(label, x, weights, state0, heads, repeats):
     """Runs one configuration; returns {check name: max relative error}."""
     c = lambda a: a.astype(np.float32)
     w32 = [c(w) for w in weights]
-    t0 = time.perf_counter()
-    out, o, final = gla_layer(c(x), *w32, c(state0), heads)
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        gla_layer(c(x), *w32, c(state0), heads)
-        times.append(time.perf_counter() - t0)
+    (out, o, final), first, median = timed(gla_layer, c(x), *w32, c(state0), heads,
+                                           repeats=repeats)
     expected, o_ref, final_ref = ref_gla_layer(x, *weights, state0, heads)
-    errors = {"layer output": rel(out, expected), "attention output o": rel(o, o_ref),
-              "final state": rel(final, final_ref)}
+    errors = {"layer output": max_rel_error(out, expected),
+              "attention output o": max_rel_error(o, o_ref),
+              "final state": max_rel_error(final, final_ref)}
 
     # Chunked-state split: the two halves, the state carried between calls.
     half = x.shape[1] // 2
@@ -114,14 +105,16 @@ def check(label, x, weights, state0, heads, repeats):
     out2, o2, s2 = gla_layer(c(x[:, half:]), *w32, s1, heads)
     split_out = np.concatenate([out1, out2], axis=1)      # (B, L, D)
     split_o = np.concatenate([o1, o2], axis=2)            # (B, H, L, V)
-    errors["split vs one call"] = max(rel(split_out, out), rel(split_o, o), rel(s2, final))
-    errors["split vs reference"] = max(rel(split_out, expected), rel(split_o, o_ref),
-                                       rel(s2, final_ref))
+    errors["split vs one call"] = max(max_rel_error(split_out, out), max_rel_error(split_o, o),
+                                      max_rel_error(s2, final))
+    errors["split vs reference"] = max(max_rel_error(split_out, expected),
+                                       max_rel_error(split_o, o_ref),
+                                       max_rel_error(s2, final_ref))
 
     logits = x @ weights[4] @ weights[5] + weights[6]
     gate = np.exp(-np.log1p(np.exp(-logits)) / GATE_NORMALIZER)
     print(f"{label}: forget gate exp(gk) in [{gate.min():.4f}, {gate.max():.4f}]; "
-          f"median {np.median(times) * 1e3:.2f} ms (first call {first:.2f} s)")
+          f"median {median * 1e3:.2f} ms (first call {first:.2f} s)")
     for name, err in errors.items():
         print(f"  {name:22s} max rel err {err:.2e}")
     return errors

@@ -11,11 +11,11 @@ projection. Checked against a float64 NumPy transcription of `H3.forward`
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 
 # --------------------------------------------------------------------------
@@ -152,22 +152,6 @@ NAMES = ["Wq", "bq", "Wk", "bk", "Wv", "bv", "shift_B", "shift_C", "D_k",
          "log_dt", "inv_A_real", "A_imag", "B", "C", "D", "Wo", "bo"]
 
 
-def rel_err(a, e):
-    return float(np.max(np.abs(np.asarray(a, np.float64) - e)) / np.max(np.abs(e)))
-
-
-def timed(fn, *args, repeats=5):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t0)
-    return out, first, float(np.median(times))
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batch", type=int, default=2)
@@ -191,10 +175,10 @@ def main(argv=None) -> int:
     Q = dict(P, shift_B=P["shift_B"] + rng.normal(0, 0.1, P["shift_B"].shape),
              B=P["B"] + rng.normal(0, 0.1, P["B"].shape))
     errors = {
-        "layer vs H3.forward (fft form)": rel_err(y, e),
-        "same, perturbed B's": rel_err(h3(f32(u), *[f32(Q[k]) for k in NAMES]), ref_h3(u, Q)),
-        "ref self-check: forward vs H3.step": rel_err(ref_h3_step(u, P), e),
-        "ref self-check, perturbed B's": rel_err(ref_h3_step(u, Q), ref_h3(u, Q)),
+        "layer vs H3.forward (fft form)": max_rel_error(y, e),
+        "same, perturbed B's": max_rel_error(h3(f32(u), *[f32(Q[k]) for k in NAMES]), ref_h3(u, Q)),
+        "ref self-check: forward vs H3.step": max_rel_error(ref_h3_step(u, P), e),
+        "ref self-check, perturbed B's": max_rel_error(ref_h3_step(u, Q), ref_h3(u, Q)),
     }
     print(f"H3  B={B} L={L} D={H} d_state={N} shift N={N} head_dim=1  (f32)")
     for name, err in errors.items():

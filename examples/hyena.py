@@ -11,11 +11,11 @@ transcription of `HyenaOperator.forward` (Pile config sizes: emb_dim 33, w 14).
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 
 # --------------------------------------------------------------------------
@@ -144,22 +144,6 @@ def dsl_args(P):
     return [f32(squeeze.get(k, P[k])) for k in NAMES]
 
 
-def rel_err(a, e):
-    return float(np.max(np.abs(np.asarray(a, np.float64) - e)) / np.max(np.abs(e)))
-
-
-def timed(fn, *args, repeats=5):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t0)
-    return out, first, float(np.median(times))
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batch", type=int, default=2)
@@ -182,7 +166,7 @@ def main(argv=None) -> int:
     # ~1.5e-5 at w = 14: the f32 rounding in the filter FFN is amplified by the
     # three sin(14·x) layers (a float32 NumPy run of ref_filter alone is off by
     # ~2.7e-5); with --w 1 the error is ~4e-7.
-    err = rel_err(y, e)
+    err = max_rel_error(y, e)
     print(f"Hyena order 2  B={B} L={L} D={D} emb_dim={args.emb_dim} "
           f"filter_order={args.filter_order} w={args.w:g}  (f32)")
     print(f"  max rel error  layer vs HyenaOperator.forward  {err:.2e}")

@@ -9,11 +9,11 @@ L=1 decode step == the parallel layer on L tokens (outputs and state)."""
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 BATCH, LENGTH, D_MODEL, HEADS, FEATURE_DIM = 2, 128, 64, 4, 16
 ENC_LENGTH = 64              # M: the non-causal encoder (prefix) region
@@ -117,27 +117,11 @@ def linear_init(rng, fan_in, fan_out):
     return rng.uniform(-bound, bound, (fan_in, fan_out))
 
 
-def rel(a, e):
-    return float(np.max(np.abs(a - e)) / np.max(np.abs(e)))
-
-
 def report(label, err, first=None, median=None):
     line = f"{label:32s} max rel err {err:.2e}"
     if median is not None:
         line += f"   median {median * 1e3:8.2f} ms   (first call incl. compile {first:.2f} s)"
     print(line)
-
-
-def timed(fn, args, repeats):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t0)
-    return out, first, float(np.median(times))
 
 
 def main(argv=None) -> int:
@@ -159,26 +143,27 @@ def main(argv=None) -> int:
         x, w_q, w_k, w_v, w_k_enc, w_v_enc, w_out, h, m)
 
     # 1. Parallel form on L tokens.
-    y, first, median = timed(prefix_linear_attention, (c(x), *w32, h, m, False),
-                             opts.repeats)
-    errors = {"parallel": rel(y, expected)}
+    y, first, median = timed(prefix_linear_attention, c(x), *w32, h, m, False,
+                             repeats=opts.repeats)
+    errors = {"parallel": max_rel_error(y, expected)}
     report(f"parallel (L={l})", errors["parallel"], first, median)
 
     # 2. Prefill L-1 tokens (state returned), then decode token L-1.
     (y_pre, kv_state, k_state), first, median = timed(
-        prefix_linear_attention, (c(x[:, :l - 1]), *w32, h, m, True), opts.repeats)
-    errors["prefill"] = rel(y_pre, expected[:, :l - 1])
+        prefix_linear_attention, c(x[:, :l - 1]), *w32, h, m, True, repeats=opts.repeats)
+    errors["prefill"] = max_rel_error(y_pre, expected[:, :l - 1])
     report(f"prefill (L={l - 1}, return_state)", errors["prefill"], first, median)
     dec_w = [w32[i] for i in (0, 1, 2, 5)]
     (y_dec, kv_next, k_next), first, median = timed(
-        decode_step, (c(x[:, l - 1:]), *dec_w, kv_state, k_state, h), opts.repeats)
-    errors["decode"] = rel(y_dec[:, 0], expected[:, l - 1])
+        decode_step, c(x[:, l - 1:]), *dec_w, kv_state, k_state, h, repeats=opts.repeats)
+    errors["decode"] = max_rel_error(y_dec[:, 0], expected[:, l - 1])
     report("decode 1 token vs reference", errors["decode"], first, median)
-    errors["decode_vs_parallel"] = rel(y_dec[:, 0], y[:, l - 1])
+    errors["decode_vs_parallel"] = max_rel_error(y_dec[:, 0], y[:, l - 1])
     report("decode vs compiled parallel", errors["decode_vs_parallel"])
     # After the decode step the state covers all L tokens: compare to the
     # reference's prefill cache of L tokens (kv cache is (B,H,d_v,273)).
-    errors["state"] = max(rel(kv_next, kv_ref.transpose(0, 1, 3, 2)), rel(k_next, k_ref))
+    errors["state"] = max(max_rel_error(kv_next, kv_ref.transpose(0, 1, 3, 2)),
+                          max_rel_error(k_next, k_ref))
     report("carried kv_state / k_state", errors["state"])
 
     worst = max(errors.values())

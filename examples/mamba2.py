@@ -8,11 +8,11 @@ chunked SSD (ssd_minimal_discrete, segsum) — with decays near 1 (~0.9999)."""
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 BATCH, LENGTH, D_MODEL = 2, 128, 64
 EXPAND, HEADDIM, D_STATE, D_CONV = 2, 32, 32, 4   # d_inner 128 -> 4 heads of 32
@@ -166,10 +166,6 @@ def init_params(rng, d_model):
         w_out=lin(d_inner, d_model))
 
 
-def rel(a, e):
-    return float(np.max(np.abs(a - e)) / np.max(np.abs(e)))
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -184,20 +180,13 @@ def main(argv=None) -> int:
           f"heads={h} headdim={HEADDIM} d_state={D_STATE} d_conv={D_CONV}")
 
     args32 = [a.astype(np.float32) for a in args]
-    t0 = time.perf_counter()
-    out, y = mamba2_mixer(*args32, D_STATE)
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(opts.repeats):
-        t0 = time.perf_counter()
-        mamba2_mixer(*args32, D_STATE)
-        times.append(time.perf_counter() - t0)
+    (out, y), first, median = timed(mamba2_mixer, *args32, D_STATE, repeats=opts.repeats)
 
     out_rec, y_rec = ref_mamba2_mixer(*args, D_STATE, ssd="recurrent")
     out_chunk, y_chunk = ref_mamba2_mixer(*args, D_STATE, ssd="chunked")
-    refs_agree = max(rel(out_chunk, out_rec), rel(y_chunk, y_rec))
-    err_rec = max(rel(out, out_rec), rel(y, y_rec))
-    err_chunk = max(rel(out, out_chunk), rel(y, y_chunk))
+    refs_agree = max(max_rel_error(out_chunk, out_rec), max_rel_error(y_chunk, y_rec))
+    err_rec = max(max_rel_error(out, out_rec), max_rel_error(y, y_rec))
+    err_chunk = max(max_rel_error(out, out_chunk), max_rel_error(y, y_chunk))
     print(f"references: chunked SSD (chunk {CHUNK}) vs recurrence  max rel err {refs_agree:.2e}")
     print(f"seq vs recurrent reference (output, SSD+D y)  max rel err {err_rec:.2e}")
     print(f"seq vs chunked SSD reference (output, SSD+D y) max rel err {err_chunk:.2e}")
@@ -205,7 +194,7 @@ def main(argv=None) -> int:
     decay = np.exp(-dt * np.exp(params["a_log"]))
     print("per-head decay exp(dt*A) ranges: "
           + ", ".join(f"[{decay[..., i].min():.5f}, {decay[..., i].max():.5f}]" for i in range(h)))
-    print(f"median {np.median(times) * 1e3:.2f} ms   (first call incl. compile {first:.2f} s)")
+    print(f"median {median * 1e3:.2f} ms   (first call incl. compile {first:.2f} s)")
     worst = max(err_rec, err_chunk)
     ok = worst <= TOLERANCE and refs_agree <= 1e-10
     print(f"{'PASS' if ok else 'FAIL'}: worst error {worst:.2e} (tolerance {TOLERANCE:g})")

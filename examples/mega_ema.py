@@ -10,11 +10,11 @@ that pass the EMA state equal one full call, and the state matches MEGA's `step`
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 
 # --------------------------------------------------------------------------
@@ -107,22 +107,6 @@ def init_params(rng, D, N):
     }
 
 
-def rel_err(a, e):
-    return float(np.max(np.abs(np.asarray(a, np.float64) - e)) / np.max(np.abs(e)))
-
-
-def timed(fn, *args, repeats=5):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t0)
-    return out, first, float(np.median(times))
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batch", type=int, default=2)
@@ -161,12 +145,12 @@ def main(argv=None) -> int:
     e_step = np.transpose(np.concatenate([e1, e2], axis=0), (1, 0, 2))
 
     errors = {
-        "forward vs MEGA fft kernel form": rel_err(y, e),
-        "2 halves w/ carried state vs one call": rel_err(y_stream, e),
-        "final state vs MEGA step()": rel_err(h_final, s2),
-        "half state vs MEGA step()": rel_err(h1, s1),
-        "reference self-check: step() vs forward()": rel_err(e_step, e),
-        "2nd half state vs one-call state": rel_err(h2, np.asarray(h_final, np.float64)),
+        "forward vs MEGA fft kernel form": max_rel_error(y, e),
+        "2 halves w/ carried state vs one call": max_rel_error(y_stream, e),
+        "final state vs MEGA step()": max_rel_error(h_final, s2),
+        "half state vs MEGA step()": max_rel_error(h1, s1),
+        "reference self-check: step() vs forward()": max_rel_error(e_step, e),
+        "2nd half state vs one-call state": max_rel_error(h2, h_final),
     }
     print(f"MEGA MultiHeadEMA  B={B} L={L} D={D} N={N}  (f32)")
     for name, err in errors.items():

@@ -11,11 +11,11 @@ itself, kernel-FFT-conv == recurrence).
 import argparse
 import math
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 
 # --------------------------------------------------------------------------
@@ -125,22 +125,6 @@ def init_params(rng, H, N, scaling):
     }
 
 
-def rel_err(a, e):
-    return float(np.max(np.abs(np.asarray(a, np.float64) - e)) / np.max(np.abs(e)))
-
-
-def timed(fn, *args, repeats=5):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    first = time.perf_counter() - t0
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t0)
-    return out, first, float(np.median(times))
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batch", type=int, default=2)
@@ -167,9 +151,9 @@ def main(argv=None) -> int:
         K_ref = ref_kernel(P, disc, L)
         e_conv = ref_head(ref_fftconv(u, K_ref, P["D"]), P)
         errors = {
-            "layer vs recurrence": rel_err(y, e_rec),
-            "kernel K vs Vandermonde": rel_err(K, K_ref),
-            "ref self-check: fftconv vs recurrence": rel_err(e_conv, e_rec),
+            "layer vs recurrence": max_rel_error(y, e_rec),
+            "kernel K vs Vandermonde": max_rel_error(K, K_ref),
+            "ref self-check: fftconv vs recurrence": max_rel_error(e_conv, e_rec),
         }
         for name, err in errors.items():
             print(f"  [{disc:8s}] max rel error  {name:38s} {err:.2e}")

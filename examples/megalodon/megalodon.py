@@ -12,11 +12,11 @@ import argparse
 import math
 import re
 import sys
-import time
 
 import numpy as np
 
 import seq
+from seq.testing import max_rel_error, timed
 
 
 # ----------------------------------------------------------------------------
@@ -169,10 +169,6 @@ def make_params(rng, B, L, D, N, S, E, F):
                 ln_weight=small(D), ln_bias=small(D), w_1=linear(D, F), w_2=linear(F, D))
 
 
-def rel_err(actual, expected):
-    return float(np.max(np.abs(np.asarray(actual, np.float64) - expected)) / np.max(np.abs(expected)))
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seq-len", type=int, default=128)
@@ -204,24 +200,17 @@ def main(argv=None) -> int:
     if args.print_ir:
         print(ir)
 
-    t0 = time.perf_counter()
-    out = megalodon_block(*arrays, G, H, c)
-    first = time.perf_counter() - t0
-    runs = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        megalodon_block(*arrays, G, H, c)
-        runs.append(time.perf_counter() - t0)
+    out, first, run = timed(megalodon_block, *arrays, G, H, c, repeats=5)
 
     f64 = {k: a.astype(np.float64) for k, a in zip(params, arrays)}
     expected = reference(f64, G, H, c)
     x = f64["x"]
-    err = rel_err(out, expected)
-    err_update = rel_err(out - x, expected - x)           # what the block adds to its input
-    effect = rel_err(reference(f64, G, H, c, attention=False) - x, expected - x)
+    err = max_rel_error(out, expected)
+    err_update = max_rel_error(out - x, expected - x)     # what the block adds to its input
+    effect = max_rel_error(reference(f64, G, H, c, attention=False) - x, expected - x)
     ok = err <= tol and err_update <= tol and effect > 100 * tol
     print(f"  compile  {first:.2f} s (first call: trace + compile + run)")
-    print(f"  run      {np.median(runs) * 1e3:.1f} ms per call (median of 5)")
+    print(f"  run      {run * 1e3:.1f} ms per call (median of 5)")
     print(f"  error    {err:.1e} max relative vs float64 NumPy (block update Out - X: "
           f"{err_update:.1e}; tolerance {tol:.0e})")
     print(f"  coverage dropping the attention branch would change the update by {effect:.1e}")
