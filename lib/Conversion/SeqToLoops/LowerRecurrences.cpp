@@ -192,52 +192,57 @@ struct EmaLowering : OpRewritePattern<EmaOp> {
     Value stateSize = dimSize(rewriter, loc, weightLogit, 1);
     Value zero = indexConst(rewriter, loc, 0);
 
-    // Coefficients, once per (d, n).
+    // Coefficients, once per (d, n): computed in f64 and rounded once to the
+    // accumulation type. They are O(D N) work, and a decay near 1 or a phase
+    // error in q compounds over every step of the recurrence.
+    FloatType coef = rewriter.getF64Type();
+    Type coefState = isComplex ? Type(ComplexType::get(coef)) : Type(coef);
     Value uBuf = allocScratch(rewriter, loc, {channels, stateSize}, acc);
     Value qBuf = allocScratch(rewriter, loc, {channels, stateSize}, stateType);
     Value etaBuf =
         allocScratch(rewriter, loc, {channels, stateSize}, stateType);
-    Value stateSizeF = indexToFloat(rewriter, loc, stateSize, acc);
+    Value stateSizeF = indexToFloat(rewriter, loc, stateSize, coef);
     Value sqrtN = math::SqrtOp::create(rewriter, loc, stateSizeF);
     Value angleStep =
         isComplex ? div(rewriter, loc,
-                        floatConst(rewriter, loc, acc, 2.0 * M_PI), stateSizeF)
+                        floatConst(rewriter, loc, coef, 2.0 * M_PI), stateSizeF)
                   : Value();
     forEach(
         rewriter, loc, {channels, stateSize},
         [&](OpBuilder &nb, Location nloc, ValueRange dn) {
           Value d = dn[0], n = dn[1];
-          Value one = floatConst(nb, nloc, acc, 1.0);
-          Value p = sigmoid(nb, nloc, loadAs(nb, nloc, weightLogit, dn, acc));
+          Value one = floatConst(nb, nloc, coef, 1.0);
+          Value p = sigmoid(nb, nloc, loadAs(nb, nloc, weightLogit, dn, coef));
           Value damping =
-              sigmoid(nb, nloc, loadAs(nb, nloc, dampingLogit, dn, acc));
+              sigmoid(nb, nloc, loadAs(nb, nloc, dampingLogit, dn, coef));
           Value mag = sub(nb, nloc, one, mul(nb, nloc, p, damping));
           Value u, q, eta;
           if (isComplex) {
             // q = mag · e^{iφ},  φ = (n+1)·σ(theta[d])·2π/N.
             Value frequency =
-                sigmoid(nb, nloc, loadAs(nb, nloc, theta, d, acc));
-            Value harmonic = add(nb, nloc, indexToFloat(nb, nloc, n, acc), one);
+                sigmoid(nb, nloc, loadAs(nb, nloc, theta, d, coef));
+            Value harmonic =
+                add(nb, nloc, indexToFloat(nb, nloc, n, coef), one);
             Value phi =
                 mul(nb, nloc, mul(nb, nloc, harmonic, frequency), angleStep);
             Value re = mul(nb, nloc, mag, math::CosOp::create(nb, nloc, phi));
             Value im = mul(nb, nloc, mag, math::SinOp::create(nb, nloc, phi));
-            q = complex::CreateOp::create(nb, nloc, stateType, re, im);
+            q = complex::CreateOp::create(nb, nloc, coefState, re, im);
             u = p;
             Value c0 = indexConst(nb, nloc, 0), c1 = indexConst(nb, nloc, 1);
-            Value gammaRe = loadAs(nb, nloc, gamma, {d, n, c0}, acc);
-            Value gammaIm = loadAs(nb, nloc, gamma, {d, n, c1}, acc);
-            eta = complex::CreateOp::create(nb, nloc, stateType,
+            Value gammaRe = loadAs(nb, nloc, gamma, {d, n, c0}, coef);
+            Value gammaIm = loadAs(nb, nloc, gamma, {d, n, c1}, coef);
+            eta = complex::CreateOp::create(nb, nloc, coefState,
                                             div(nb, nloc, gammaRe, sqrtN),
                                             div(nb, nloc, gammaIm, sqrtN));
           } else {
             q = mag;
-            u = mul(nb, nloc, p, loadAs(nb, nloc, beta, dn, acc));
-            eta = div(nb, nloc, loadAs(nb, nloc, gamma, dn, acc), sqrtN);
+            u = mul(nb, nloc, p, loadAs(nb, nloc, beta, dn, coef));
+            eta = div(nb, nloc, loadAs(nb, nloc, gamma, dn, coef), sqrtN);
           }
-          memref::StoreOp::create(nb, nloc, u, uBuf, dn);
-          memref::StoreOp::create(nb, nloc, q, qBuf, dn);
-          memref::StoreOp::create(nb, nloc, eta, etaBuf, dn);
+          storeAs(nb, nloc, castFloat(nb, nloc, u, acc), uBuf, dn);
+          storeAs(nb, nloc, castFloat(nb, nloc, q, stateType), qBuf, dn);
+          storeAs(nb, nloc, castFloat(nb, nloc, eta, stateType), etaBuf, dn);
         });
 
     // The recurrence, per (b, d), with the N states in `hBuf`.
