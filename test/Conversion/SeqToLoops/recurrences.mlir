@@ -128,7 +128,8 @@ func.func @scan_f16_dynamic(%a: tensor<?x?x8xf16>, %b: tensor<?x?x8xf16>,
 // CHECK: %[[U:.*]] = memref.alloc() : memref<4x16xf32>
 // CHECK: %[[Q:.*]] = memref.alloc() : memref<4x16xf32>
 // CHECK: %[[ETA:.*]] = memref.alloc() : memref<4x16xf32>
-// CHECK: %[[SQRTN:.*]] = math.sqrt %{{.*}} : f32
+// The coefficients are computed in f64 and rounded once when stored.
+// CHECK: %[[SQRTN:.*]] = math.sqrt %{{.*}} : f64
 // CHECK: scf.for %[[D:.*]] = %{{.*}} to %c4
 // CHECK: scf.for %[[N:.*]] = %{{.*}} to %c16
 // CHECK: memref.load %[[WL]][%[[D]], %[[N]]]
@@ -137,15 +138,18 @@ func.func @scan_f16_dynamic(%a: tensor<?x?x8xf16>, %b: tensor<?x?x8xf16>,
 // CHECK: memref.load %[[DL]][%[[D]], %[[N]]]
 // CHECK: math.exp
 // CHECK: %[[DAMP:.*]] = arith.divf
-// CHECK: %[[PD:.*]] = arith.mulf %[[P]], %[[DAMP]] : f32
-// CHECK: %[[MAG:.*]] = arith.subf %{{.*}}, %[[PD]] : f32
+// CHECK: %[[PD:.*]] = arith.mulf %[[P]], %[[DAMP]] : f64
+// CHECK: %[[MAG:.*]] = arith.subf %{{.*}}, %[[PD]] : f64
 // CHECK: %[[BE:.*]] = memref.load %[[BETA]][%[[D]], %[[N]]]
-// CHECK: %[[UV:.*]] = arith.mulf %[[P]], %[[BE]] : f32
+// CHECK: %[[UV:.*]] = arith.mulf %[[P]], %{{.*}} : f64
 // CHECK: %[[GA:.*]] = memref.load %[[G]][%[[D]], %[[N]]]
-// CHECK: %[[ETAV:.*]] = arith.divf %[[GA]], %[[SQRTN]] : f32
-// CHECK: memref.store %[[UV]], %[[U]][%[[D]], %[[N]]]
-// CHECK: memref.store %[[MAG]], %[[Q]][%[[D]], %[[N]]]
-// CHECK: memref.store %[[ETAV]], %[[ETA]][%[[D]], %[[N]]]
+// CHECK: %[[ETAV:.*]] = arith.divf %{{.*}}, %[[SQRTN]] : f64
+// CHECK: %[[U32:.*]] = arith.truncf %[[UV]] : f64 to f32
+// CHECK: memref.store %[[U32]], %[[U]][%[[D]], %[[N]]]
+// CHECK: %[[Q32:.*]] = arith.truncf %[[MAG]] : f64 to f32
+// CHECK: memref.store %[[Q32]], %[[Q]][%[[D]], %[[N]]]
+// CHECK: %[[ETA32:.*]] = arith.truncf %[[ETAV]] : f64 to f32
+// CHECK: memref.store %[[ETA32]], %[[ETA]][%[[D]], %[[N]]]
 // CHECK: %[[HBUF:.*]] = memref.alloc() : memref<16xf32>
 // CHECK: scf.for %[[BI:.*]] = %{{.*}} to %c2
 // CHECK: scf.for %[[D2:.*]] = %{{.*}} to %c4
@@ -189,28 +193,33 @@ func.func @ema_damped(%x: tensor<2x32x4xf32>, %wl: tensor<4x16xf32>, %dl: tensor
 // CHECK-DAG: %[[FINAL:.*]] = memref.alloc() : memref<1x8x16xcomplex<f32>>
 // CHECK: %[[Q:.*]] = memref.alloc() : memref<8x16xcomplex<f32>>
 // CHECK: %[[ETA:.*]] = memref.alloc() : memref<8x16xcomplex<f32>>
-// CHECK: %[[TWOPI:.*]] = arith.constant 6.28318548 : f32
-// CHECK: %[[STEP:.*]] = arith.divf %[[TWOPI]], %{{.*}} : f32
+// CHECK: %[[TWOPI:.*]] = arith.constant 6.2831853071795862 : f64
+// CHECK: %[[STEP:.*]] = arith.divf %[[TWOPI]], %{{.*}} : f64
 // CHECK: scf.for %[[D:.*]] = %{{.*}} to %c8
 // CHECK: scf.for %[[N:.*]] = %{{.*}} to %c16
 // CHECK: %[[MAG:.*]] = arith.subf
 // CHECK: memref.load %[[TH]][%[[D]]]
 // CHECK: %[[FREQ:.*]] = arith.divf
 // CHECK: %[[NI:.*]] = arith.index_cast %[[N]] : index to i64
-// CHECK: %[[NF:.*]] = arith.sitofp %[[NI]] : i64 to f32
-// CHECK: %[[HARM:.*]] = arith.addf %[[NF]], %{{.*}} : f32
-// CHECK: %[[HF:.*]] = arith.mulf %[[HARM]], %[[FREQ]] : f32
-// CHECK: %[[PHI:.*]] = arith.mulf %[[HF]], %[[STEP]] : f32
-// CHECK: %[[COS:.*]] = math.cos %[[PHI]] : f32
-// CHECK: %[[RE:.*]] = arith.mulf %[[MAG]], %[[COS]] : f32
-// CHECK: %[[SIN:.*]] = math.sin %[[PHI]] : f32
-// CHECK: %[[IM:.*]] = arith.mulf %[[MAG]], %[[SIN]] : f32
-// CHECK: %[[QV:.*]] = complex.create %[[RE]], %[[IM]] : complex<f32>
+// CHECK: %[[NF:.*]] = arith.sitofp %[[NI]] : i64 to f64
+// CHECK: %[[HARM:.*]] = arith.addf %[[NF]], %{{.*}} : f64
+// CHECK: %[[HF:.*]] = arith.mulf %[[HARM]], %[[FREQ]] : f64
+// CHECK: %[[PHI:.*]] = arith.mulf %[[HF]], %[[STEP]] : f64
+// CHECK: %[[COS:.*]] = math.cos %[[PHI]] : f64
+// CHECK: %[[RE:.*]] = arith.mulf %[[MAG]], %[[COS]] : f64
+// CHECK: %[[SIN:.*]] = math.sin %[[PHI]] : f64
+// CHECK: %[[IM:.*]] = arith.mulf %[[MAG]], %[[SIN]] : f64
+// CHECK: %[[QV:.*]] = complex.create %[[RE]], %[[IM]] : complex<f64>
 // CHECK: memref.load %[[G]][%[[D]], %[[N]], %c0
 // CHECK: memref.load %[[G]][%[[D]], %[[N]], %c1
 // CHECK: %[[ETAV:.*]] = complex.create
-// CHECK: memref.store %[[QV]], %[[Q]][%[[D]], %[[N]]]
-// CHECK: memref.store %[[ETAV]], %[[ETA]][%[[D]], %[[N]]]
+// Rounded once to complex<f32> when stored.
+// CHECK: complex.re %[[QV]] : complex<f64>
+// CHECK: %[[Q32:.*]] = complex.create %{{.*}}, %{{.*}} : complex<f32>
+// CHECK: memref.store %[[Q32]], %[[Q]][%[[D]], %[[N]]]
+// CHECK: complex.re %[[ETAV]] : complex<f64>
+// CHECK: %[[ETA32:.*]] = complex.create %{{.*}}, %{{.*}} : complex<f32>
+// CHECK: memref.store %[[ETA32]], %[[ETA]][%[[D]], %[[N]]]
 // CHECK: %[[HBUF:.*]] = memref.alloc() : memref<16xcomplex<f32>>
 // CHECK: scf.for %[[BI:.*]] = %{{.*}} to %c1
 // CHECK: scf.for %[[D2:.*]] = %{{.*}} to %c8
