@@ -111,8 +111,8 @@ class JitFunction:
     def lowered(self, *args, stage="loops"):
         """The IR after a stage of seq-to-cpu: "seq", "loops", "buffers",
         "llvm"."""
-        text = self._trace(args)[0] if self._signature(args) not in self._cache \
-            else self._cache[self._signature(args)][2]
+        cached = self._cache.get(self._signature(args))
+        text = cached[2] if cached else self._trace(args)[0]
         try:
             return _core().lower(text, stage, self.name)
         except _core().CompileError as e:
