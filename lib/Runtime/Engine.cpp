@@ -18,6 +18,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
@@ -322,10 +323,20 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
   if (mlir::failed(pm.run(module)))
     return makeError("lowering @" + entry + " through seq-to-cpu failed");
 
+  // Optimize for the host CPU: without its target machine LLVM's cost
+  // models are generic and the loop vectorizer leaves everything scalar.
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    return makeError("cannot detect the host CPU: " +
+                     llvm::toString(hostBuilder.takeError()));
+  auto hostMachine = hostBuilder->createTargetMachine();
+  if (!hostMachine)
+    return makeError("cannot create a target machine for the host: " +
+                     llvm::toString(hostMachine.takeError()));
   // The options hold a function_ref: keep the transformer alive until create.
   std::function<llvm::Error(llvm::Module *)> transformer =
       mlir::makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
-                                      /*targetMachine=*/nullptr);
+                                      hostMachine->get());
   mlir::ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   // memref.copy of strided buffers lowers to a call of memrefCopy.
