@@ -40,5 +40,7 @@ for optional in ["seq-run", "seq-host-attention"]:
         config.available_features.add(optional)
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+if shutil.which("clang-22"):
+    config.available_features.add("clang")
 if shutil.which("ptxas", path="/usr/local/cuda/bin"):
     config.available_features.add("ptxas")

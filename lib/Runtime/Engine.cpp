@@ -7,6 +7,7 @@
 #include "seq/Target/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -317,6 +318,13 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
       return spec.takeError();
     compiled->outputSpecs.push_back(*spec);
   }
+
+  // Public functions also get a C-callable wrapper, _mlir_ciface_<name>
+  // (memref descriptors by pointer), for hosts that link the object file.
+  for (auto func : module.getOps<mlir::func::FuncOp>())
+    if (func.isPublic() && !func.isExternal())
+      func->setAttr(mlir::LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                    mlir::UnitAttr::get(ctx.get()));
 
   mlir::PassManager pm(ctx.get());
   mlir::seq::buildSeqToCpuPipeline(pm);

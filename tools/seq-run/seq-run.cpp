@@ -5,7 +5,9 @@
 //
 // compiles FN through seq-to-cpu, runs it on the inputs and writes result i
 // to DIR/out<i>.npy. `--bench N` times N further runs and prints the median
-// and minimum wall time. Every problem (unreadable file, wrong dtype or
+// and minimum wall time. `--emit-object F.o` (alone, without inputs) only
+// compiles: the object exports FN's C wrapper _mlir_ciface_FN, which takes a
+// pointer to a memref descriptor per input and then per result. Every problem (unreadable file, wrong dtype or
 // shape, missing argument, bad IR) is reported with exit code 1, and no
 // output file is written unless the run succeeded.
 //
@@ -86,6 +88,10 @@ int main(int argc, char **argv) {
   if (!objectFile.empty())
     if (llvm::Error err = fn.writeObjectFile(objectFile))
       return fail(llvm::toString(std::move(err)));
+  // Asked only for the signature or the object file: nothing to run.
+  if (inputs.empty() && !fn.inputs().empty() && outputDir.empty() &&
+      benchRuns == 0 && (printSignature || !objectFile.empty()))
+    return 0;
 
   if (inputs.size() != fn.inputs().size())
     return fail("@" + entry + " takes " + llvm::Twine(fn.inputs().size()) +
