@@ -12,7 +12,7 @@ import sys
 import numpy as np
 
 import seq
-from seq.testing import max_rel_error, timed
+from seq.testing import max_rel_error, timed, verdict
 
 BATCH, LENGTH, HIDDEN, HEADS = 2, 128, 128, 4
 EXPAND_K, EXPAND_V, GATE_RANK, GATE_NORMALIZER = 0.5, 1.0, 16, 16
@@ -144,10 +144,7 @@ def main(argv=None) -> int:
     errors.update({f"spread {k}": v for k, v in
                    check("spread gates (bias U(-6,6))", x, weights, state0, h,
                          opts.repeats).items()})
-    worst = max(errors.values())
-    ok = worst <= TOLERANCE
-    print(f"{'PASS' if ok else 'FAIL'}: worst error {worst:.2e} (tolerance {TOLERANCE:g})")
-    return 0 if ok else 1
+    return verdict(errors, TOLERANCE)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 
 import seq
-from seq.testing import max_rel_error, timed
+from seq.testing import max_rel_error, timed, verdict
 
 BATCH, LENGTH, D_MODEL, HEADS, FEATURE_DIM = 2, 128, 64, 4, 16
 ENC_LENGTH = 64              # M: the non-causal encoder (prefix) region
@@ -166,10 +166,7 @@ def main(argv=None) -> int:
                           max_rel_error(k_next, k_ref))
     report("carried kv_state / k_state", errors["state"])
 
-    worst = max(errors.values())
-    ok = worst <= TOLERANCE
-    print(f"{'PASS' if ok else 'FAIL'}: worst error {worst:.2e} (tolerance {TOLERANCE:g})")
-    return 0 if ok else 1
+    return verdict(errors, TOLERANCE)
 
 
 if __name__ == "__main__":

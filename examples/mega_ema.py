@@ -14,7 +14,7 @@ import sys
 import numpy as np
 
 import seq
-from seq.testing import max_rel_error, timed
+from seq.testing import max_rel_error, timed, verdict
 
 
 # --------------------------------------------------------------------------
@@ -156,10 +156,7 @@ def main(argv=None) -> int:
     for name, err in errors.items():
         print(f"  max rel error  {name:42s} {err:.2e}")
     print(f"  compile+first call {t_compile * 1e3:8.1f} ms   median call {t_run * 1e3:8.3f} ms")
-    worst = max(errors.values())
-    ok = worst <= args.tol
-    print("PASS" if ok else f"FAIL (max error {worst:.2e} > {args.tol:.0e})")
-    return 0 if ok else 1
+    return verdict(errors, args.tol)
 
 
 if __name__ == "__main__":

@@ -91,3 +91,13 @@ def timed(fn, *args, repeats=5):
         runs.append(time.perf_counter() - t0)
     median = float(np.median(runs)) if runs else float("nan")
     return result, first, median
+
+
+def verdict(errors, tolerance):
+    """Prints `PASS` or `FAIL` for a dict of named errors against one
+    tolerance and returns the matching exit code (0 or 1)."""
+    worst = max(errors.values())
+    ok = worst <= tolerance
+    print(f"{'PASS' if ok else 'FAIL'}: worst error {worst:.2e} "
+          f"({'<=' if ok else '>'} tolerance {tolerance:g})")
+    return 0 if ok else 1

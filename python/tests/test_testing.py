@@ -147,3 +147,11 @@ def test_timed_jit_function():
     out, first, median = timed(f, x, repeats=2)
     assert max_rel_error(out, x.astype(np.float64) * 2.0 + 1.0) == 0.0
     assert first >= 0.0 and median >= 0.0
+
+
+def test_verdict_prints_and_returns_exit_code(capsys):
+    from seq.testing import verdict
+    assert verdict({"a": 1e-7, "b": 2e-6}, 1e-4) == 0
+    assert "PASS: worst error 2.00e-06" in capsys.readouterr().out
+    assert verdict({"a": 3e-3}, 1e-4) == 1
+    assert "FAIL: worst error 3.00e-03 (> tolerance" in capsys.readouterr().out
