@@ -3,13 +3,13 @@
 # lit/FileCheck (dialect, conversions, integration against NumPy float64
 # references), GoogleTest (runtime API), pytest (reference self-checks; the
 # Python DSL, its extension and every example).
-# Ends with one line "seq tests: N passed, M failed" and exits non-zero if
+# Ends with one line "tests: N passed, M failed" and exits non-zero if
 # anything failed.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SEQ_BUILD_DIR:-$root/build}"
 bash "$root/scripts/setup.sh" || exit 1
-bash "$root/scripts/build.sh" || { echo "seq tests: 0 passed, 1 failed (build)"; exit 1; }
+bash "$root/scripts/build.sh" || { echo "tests: 0 passed, 1 failed (build)"; exit 1; }
 py="$root/.venv/bin/python"
 log="$(mktemp -d)"
 passed=0; failed=0
@@ -44,5 +44,5 @@ passed=$((passed + ${dp:-0})); failed=$((failed + ${df:-0}))
 [ -z "$dp" ] && failed=$((failed + 1))
 
 rm -rf "$log"
-echo "seq tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
