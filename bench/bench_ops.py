@@ -548,6 +548,19 @@ def describe(m):
 # Driver
 # --------------------------------------------------------------------------
 
+def markdown_table(rows):
+    """A Markdown table of string rows (header first): the two label columns
+    left-aligned, the numbers right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = ["| " + " | ".join(c.ljust(w) for c, w in zip(rows[0], widths)) + " |",
+           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    for row in rows[1:]:
+        out.append("| " + " | ".join(
+            c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+            + " |")
+    return "\n".join(out)
+
+
 COLUMNS = ("op", "size", "seq median (ms)", "numpy median (ms)", "seq/numpy",
            "max rel err")
 
@@ -558,14 +571,7 @@ def table(results):
         rows.append((r["op"], r["label"], f"{r['seq']['median_ms']:.3f}",
                      f"{r['numpy']['median_ms']:.3f}", f"{r['ratio_seq_over_numpy']:.2f}",
                      f"{r['max_rel_err']:.1e}" + ("" if r["ok"] else " FAIL")))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    out = ["| " + " | ".join(c.ljust(w) for c, w in zip(rows[0], widths)) + " |",
-           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    for row in rows[1:]:
-        out.append("| " + " | ".join(
-            c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-            + " |")
-    return "\n".join(out)
+    return markdown_table(rows)
 
 
 def detail_table(results):
@@ -575,14 +581,7 @@ def detail_table(results):
         rows.append((r["op"], r["label"], f"{r['compile_s']:.2f}",
                      f"{r['seq']['min_ms']:.3f}", f"{r['numpy']['min_ms']:.3f}",
                      f"{r['seq']['repeats']}/{r['numpy']['repeats']}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    out = ["| " + " | ".join(c.ljust(w) for c, w in zip(rows[0], widths)) + " |",
-           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    for row in rows[1:]:
-        out.append("| " + " | ".join(
-            c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-            + " |")
-    return "\n".join(out)
+    return markdown_table(rows)
 
 
 def main(argv=None) -> int:

@@ -27,26 +27,14 @@ TOLERANCE = 1e-4
 # The model, in seq
 # --------------------------------------------------------------------------
 
-def split_heads(t, heads):
-    """(B, L, H*d) -> (B, H, L, d)."""
-    b, l, hd = t.shape
-    return t.reshape(b, l, heads, hd // heads).transpose(0, 2, 1, 3)
-
-
-def merge_heads(t):
-    """(B, H, L, d) -> (B, L, H*d)."""
-    b, h, l, d = t.shape
-    return t.transpose(0, 2, 1, 3).reshape(b, l, h * d)
-
-
 @seq.jit
 def based_linear_attention(x, w_q, w_k, w_v, w_out, heads):
     """LinearAttention.parallel_forward with the TaylorExp feature map."""
-    q = seq.feature_map(split_heads(x @ w_q, heads), "taylor2")    # (B,H,L,273)
-    k = seq.feature_map(split_heads(x @ w_k, heads), "taylor2")
-    v = split_heads(x @ w_v, heads)                                # (B,H,L,d_v)
+    q = seq.feature_map(seq.split_heads(x @ w_q, heads), "taylor2")    # (B,H,L,273)
+    k = seq.feature_map(seq.split_heads(x @ w_k, heads), "taylor2")
+    v = seq.split_heads(x @ w_v, heads)                                # (B,H,L,d_v)
     y = seq.linear_attention(q, k, v, normalize=True, eps=1e-12)
-    return merge_heads(y) @ w_out
+    return seq.merge_heads(y) @ w_out
 
 
 @seq.jit
@@ -55,11 +43,11 @@ def sliding_window_attention(x, w_qkv, b_qkv, w_out, b_out, heads, window):
     and k, causal FlashAttention with window_size (window//2, 0)."""
     d = x.shape[2]
     qkv = x @ w_qkv + b_qkv
-    q = seq.rotary(split_heads(qkv[:, :, :d], heads), pairing="halves")
-    k = seq.rotary(split_heads(qkv[:, :, d:2 * d], heads), pairing="halves")
-    v = split_heads(qkv[:, :, 2 * d:], heads)
+    q = seq.rotary(seq.split_heads(qkv[:, :, :d], heads), pairing="halves")
+    k = seq.rotary(seq.split_heads(qkv[:, :, d:2 * d], heads), pairing="halves")
+    v = seq.split_heads(qkv[:, :, 2 * d:], heads)
     o = seq.attention(q, k, v, mask="sliding_window", window=(window // 2, 0))
-    return merge_heads(o) @ w_out + b_out
+    return seq.merge_heads(o) @ w_out + b_out
 
 
 @seq.jit

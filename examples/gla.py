@@ -23,11 +23,6 @@ TOLERANCE = 1e-4
 # The model, in seq
 # --------------------------------------------------------------------------
 
-def split_heads(t, heads):
-    b, l, hd = t.shape
-    return t.reshape(b, l, heads, hd // heads).transpose(0, 2, 1, 3)
-
-
 @seq.jit
 def gla_layer(x, w_q, w_k, w_v, w_g, w_gk1, w_gk2, b_gk2, norm_weight, w_o,
               state, heads):
@@ -35,12 +30,12 @@ def gla_layer(x, w_q, w_k, w_v, w_g, w_gk1, w_gk2, b_gk2, norm_weight, w_o,
     (B,H,L,V) and the final recurrent state (B,H,K,V); `state` is the
     initial state (zeros for a fresh sequence)."""
     b, l, _ = x.shape
-    q, k, v = (split_heads(x @ w, heads) for w in (w_q, w_k, w_v))
-    gk = split_heads(x @ w_gk1 @ w_gk2 + b_gk2, heads)
+    q, k, v = (seq.split_heads(x @ w, heads) for w in (w_q, w_k, w_v))
+    gk = seq.split_heads(x @ w_gk1 @ w_gk2 + b_gk2, heads)
     gk = -seq.softplus(-gk) / GATE_NORMALIZER                  # logsigmoid / 16
     o, state = seq.linear_attention(q, k, v, log_decay=gk, initial_state=state,
                                     scale=q.shape[3] ** -0.5, return_state=True)
-    g = split_heads(x @ w_g, heads)
+    g = seq.split_heads(x @ w_g, heads)
     y = seq.rms_norm(o, norm_weight, eps=1e-5) * seq.silu(g)  # FusedRMSNormGated
     y = y.transpose(0, 2, 1, 3).reshape(b, l, w_o.shape[0])
     return y @ w_o, o, state

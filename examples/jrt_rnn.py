@@ -25,18 +25,8 @@ TOLERANCE = 1e-4
 # The model, in seq
 # --------------------------------------------------------------------------
 
-def split_heads(t, heads):
-    b, l, hd = t.shape
-    return t.reshape(b, l, heads, hd // heads).transpose(0, 2, 1, 3)
-
-
-def merge_heads(t):
-    b, h, l, d = t.shape
-    return t.transpose(0, 2, 1, 3).reshape(b, l, h * d)
-
-
 def taylor(t, heads):
-    return seq.feature_map(split_heads(t, heads), "taylor2")
+    return seq.feature_map(seq.split_heads(t, heads), "taylor2")
 
 
 @seq.jit
@@ -46,14 +36,14 @@ def prefix_linear_attention(x, w_q, w_k, w_v, w_k_enc, w_v_enc, w_out, heads,
     return_state: kv_state (B,H,273,d_v) and k_state (B,H,273))."""
     x_enc = x[:, :enc_length]
     outs = seq.linear_attention(
-        taylor(x @ w_q, heads), taylor(x @ w_k, heads), split_heads(x @ w_v, heads),
+        taylor(x @ w_q, heads), taylor(x @ w_k, heads), seq.split_heads(x @ w_v, heads),
         prefix_key=taylor(x_enc @ w_k_enc, heads),
-        prefix_value=split_heads(x_enc @ w_v_enc, heads),
+        prefix_value=seq.split_heads(x_enc @ w_v_enc, heads),
         normalize=True, eps=EPS, return_state=return_state)
     if not return_state:
-        return merge_heads(outs) @ w_out
+        return seq.merge_heads(outs) @ w_out
     y, kv_state, k_state = outs
-    return merge_heads(y) @ w_out, kv_state, k_state
+    return seq.merge_heads(y) @ w_out, kv_state, k_state
 
 
 @seq.jit
@@ -61,10 +51,10 @@ def decode_step(x_t, w_q, w_k, w_v, w_out, kv_state, k_state, heads):
     """PrefixLinearAttention.recurrent_forward: one token, no encoder
     projections, the state carried from prefill."""
     y, kv_state, k_state = seq.linear_attention(
-        taylor(x_t @ w_q, heads), taylor(x_t @ w_k, heads), split_heads(x_t @ w_v, heads),
+        taylor(x_t @ w_q, heads), taylor(x_t @ w_k, heads), seq.split_heads(x_t @ w_v, heads),
         initial_state=kv_state, initial_normalizer=k_state,
         normalize=True, eps=EPS, return_state=True)
-    return merge_heads(y) @ w_out, kv_state, k_state
+    return seq.merge_heads(y) @ w_out, kv_state, k_state
 
 
 # --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ._ops import (abs, add, astype, broadcast_to, complex, concat, conj,
                    constant, cos, div, flip,
                    einsum, erf, exp, full, gelu, getitem, group_norm, imag,
                    layer_norm, log, log1p, map, matmul, max, maximum, mean,
+                   merge_heads, split_heads,
                    min, minimum, mul, neg, pad, power, real, reshape, rms_norm,
                    rsqrt, sigmoid, silu, sin, softmax, softplus, sqrt, sub,
                    sum, tanh, transpose, var, where, zeros)
@@ -39,5 +40,5 @@ __all__ = [
     "erf", "sigmoid", "silu", "softplus", "gelu", "astype", "real", "imag",
     "complex", "conj", "constant", "full", "zeros", "broadcast_to", "flip", "sum", "mean", "max", "min", "var",
     "einsum", "matmul", "reshape", "transpose", "getitem", "concat", "pad",
-    "softmax", "layer_norm", "rms_norm", "group_norm",
+    "softmax", "layer_norm", "rms_norm", "group_norm", "split_heads", "merge_heads",
 ]

@@ -625,6 +625,20 @@ def getitem(x, index):
     return Tensor(builder, name, tuple(out_shape), x.dtype)
 
 
+def split_heads(x, heads):
+    """(B, L, H*d) -> (B, H, L, d): the multi-head layout of seq.attention."""
+    b, l, hd = x.shape
+    if hd % heads:
+        raise T.error("seq.split_heads", f"width {hd} does not split into {heads} heads")
+    return transpose(reshape(x, (b, l, heads, hd // heads)), (0, 2, 1, 3))
+
+
+def merge_heads(x):
+    """(B, H, L, d) -> (B, L, H*d), the inverse of split_heads."""
+    b, h, l, d = x.shape
+    return reshape(transpose(x, (0, 2, 1, 3)), (b, l, h * d))
+
+
 def concat(tensors, axis=0):
     """Concatenates along `axis`."""
     op = "seq.concat"

@@ -444,3 +444,13 @@ def test_reflected_power():
     ref = seq_ref.attention(q.astype(np.float64), q, q,
                             score_mod=lambda s, b, h, i, j: s - 2.0 ** (h + 1.0))
     assert rel_err(f(q), ref) < 1e-5
+
+
+def test_split_and_merge_heads():
+    x = rand(2, 5, 12)
+    split, back = seq.jit(lambda x: (seq.split_heads(x, 3), seq.merge_heads(seq.split_heads(x, 3))),
+                          name="heads")(x)
+    assert np.array_equal(split, x.reshape(2, 5, 3, 4).transpose(0, 2, 1, 3))
+    assert np.array_equal(back, x)
+    with pytest.raises(seq.Error, match="does not split into 5 heads"):
+        seq.jit(lambda x: seq.split_heads(x, 5), name="heads5")(x)
