@@ -1,5 +1,4 @@
-//===- Engine.cpp - JIT engine for seq programs
-//----------------------------===//
+//===- Engine.cpp - JIT engine for seq programs ---------------------------===//
 
 #include "seq/Runtime/Engine.h"
 
@@ -327,7 +326,10 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
                     mlir::UnitAttr::get(ctx.get()));
 
   mlir::PassManager pm(ctx.get());
-  mlir::seq::buildSeqToCpuPipeline(pm);
+  mlir::seq::SeqToCpuOptions pipeline;
+  pipeline.reference = options.reference;
+  pipeline.schedule = options.scheduleFile;
+  mlir::seq::buildSeqToCpuPipeline(pm, pipeline);
   if (mlir::failed(pm.run(module)))
     return makeError("lowering @" + entry + " through seq-to-cpu failed");
 

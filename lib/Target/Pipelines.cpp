@@ -1,5 +1,4 @@
-//===- Pipelines.cpp - seq's named pass pipelines
-//--------------------------===//
+//===- Pipelines.cpp - seq's named pass pipelines -------------------------===//
 
 #include "seq/Target/Pipelines.h"
 
@@ -17,11 +16,14 @@
 using namespace mlir;
 
 void seq::buildSeqToCpuPipeline(OpPassManager &pm) {
-  buildSeqToCpuPipeline(pm, SeqToCpuStage::LLVM);
+  SeqToCpuOptions options;
+  buildSeqToCpuPipeline(pm, options);
 }
 
-void seq::buildSeqToCpuPipeline(OpPassManager &pm, SeqToCpuStage upTo) {
-  if (upTo == SeqToCpuStage::Seq)
+void seq::buildSeqToCpuPipeline(OpPassManager &pm,
+                                const SeqToCpuOptions &options,
+                                SeqToCpuStage upTo) {
+  if (upTo == SeqToCpuStage::Seq || upTo == SeqToCpuStage::Tiled)
     return;
   // seq -> loops over buffers, still wrapped in tensors.
   pm.addPass(seq::createConvertSeqToLoops());
@@ -64,8 +66,10 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm, SeqToCpuStage upTo) {
 }
 
 void seq::registerPipelines() {
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<SeqToCpuOptions>(
       "seq-to-cpu",
       "Lower seq and tensor-level IR to the LLVM dialect for the host CPU",
-      [](OpPassManager &pm) { buildSeqToCpuPipeline(pm); });
+      [](OpPassManager &pm, const SeqToCpuOptions &options) {
+        buildSeqToCpuPipeline(pm, options);
+      });
 }

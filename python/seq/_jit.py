@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _tracer as T
 
-_engine = None
+_engines = {}
 
 
 def _core():
@@ -15,12 +15,12 @@ def _core():
     return _core
 
 
-def engine():
-    """The process-wide compiler engine (created on first use)."""
-    global _engine
-    if _engine is None:
-        _engine = _core().Engine()
-    return _engine
+def engine(pipeline="tiled"):
+    """The process-wide compiler engine of a pipeline ('tiled', the default,
+    or 'reference'), created on first use."""
+    if pipeline not in _engines:
+        _engines[pipeline] = _core().Engine(pipeline=pipeline)
+    return _engines[pipeline]
 
 
 def _static_key(value):
@@ -35,11 +35,17 @@ def _static_key(value):
 class JitFunction:
     """A Python function compiled by seq for each new signature it is called
     with. Call it with NumPy arrays (and Python constants); inspect it with
-    `.ir(*args)` (seq IR) and `.lowered(*args, stage=...)`."""
+    `.ir(*args)` (seq IR) and `.lowered(*args, stage=...)`. `pipeline` is
+    'tiled' (tiled, vectorized, multi-threaded) or 'reference' (the scalar
+    reference lowering the tiled path is checked against)."""
 
-    def __init__(self, fn, name=None):
+    def __init__(self, fn, name=None, pipeline="tiled"):
         functools.update_wrapper(self, fn)
+        if pipeline not in _core().PIPELINES:
+            raise T.Error(f"unknown pipeline {pipeline!r}; valid pipelines: "
+                          + ", ".join(repr(p) for p in _core().PIPELINES))
         self.fn = fn
+        self.pipeline = pipeline
         raw = name or getattr(fn, "__name__", "fn")
         # A valid MLIR symbol: '<lambda>' becomes 'lambda'.
         self.name = "".join(c if c.isalnum() or c == "_" else "_" for c in raw).strip("_") or "fn"
@@ -88,7 +94,7 @@ class JitFunction:
         if entry is None:
             text, single = self._trace(args)
             try:
-                function = engine().compile(text, self.name, self.name)
+                function = engine(self.pipeline).compile(text, self.name, self.name)
             except _core().CompileError as e:
                 raise T.Error(f"{self.name}: {e}") from None
             entry = (function, single, text)
@@ -109,12 +115,12 @@ class JitFunction:
         return self.lowered(*args, stage="seq")
 
     def lowered(self, *args, stage="loops"):
-        """The IR after a stage of seq-to-cpu: "seq", "loops", "buffers",
-        "llvm"."""
+        """The IR after a stage of seq-to-cpu: "seq", "tiled", "loops",
+        "buffers", "llvm" (on this function's pipeline)."""
         cached = self._cache.get(self._signature(args))
         text = cached[2] if cached else self._trace(args)[0]
         try:
-            return _core().lower(text, stage, self.name)
+            return _core().lower(text, stage, self.name, self.pipeline)
         except _core().CompileError as e:
             raise T.Error(f"{self.name}: {e}") from None
 
@@ -123,7 +129,7 @@ class JitFunction:
         return self._trace(args)[0]
 
 
-def jit(fn=None, *, name=None):
+def jit(fn=None, *, name=None, pipeline="tiled"):
     """Decorator: compile a Python function of seq tensors.
 
         @seq.jit
@@ -132,7 +138,9 @@ def jit(fn=None, *, name=None):
 
         y = layer(x_np, w_np)        # traces, compiles, runs
         y = layer(x_np, w_np)        # cached: runs only
+
+    `pipeline="reference"` compiles with the scalar reference lowering.
     """
     if fn is None:
-        return lambda f: JitFunction(f, name=name)
-    return JitFunction(fn, name=name)
+        return lambda f: JitFunction(f, name=name, pipeline=pipeline)
+    return JitFunction(fn, name=name, pipeline=pipeline)

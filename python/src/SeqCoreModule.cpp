@@ -87,6 +87,14 @@ struct EngineState {
 
 class PyEngine;
 
+/// "tiled" -> false, "reference" -> true.
+bool parsePipeline(const std::string &name) {
+  if (name == "tiled" || name == "reference")
+    return name == "reference";
+  throw py::value_error("unknown pipeline '" + name +
+                        "'; valid pipelines: 'tiled', 'reference'");
+}
+
 /// A compiled entry point, callable on NumPy arrays.
 class PyFunction {
 public:
@@ -109,12 +117,15 @@ private:
 
 class PyEngine {
 public:
-  explicit PyEngine(unsigned optLevel) {
+  PyEngine(unsigned optLevel, const std::string &pipeline,
+           const std::string &schedule) {
     if (optLevel > 3)
       throw py::value_error("opt_level must be 0, 1, 2 or 3, got " +
                             std::to_string(optLevel));
     seq::runtime::Engine::Options options;
     options.optLevel = optLevel;
+    options.reference = parsePipeline(pipeline);
+    options.scheduleFile = schedule;
     state = std::make_shared<EngineState>(options);
   }
 
@@ -393,6 +404,7 @@ void PyFunction::writeObject(const py::object &path) const {
 using Stage = mlir::seq::SeqToCpuStage;
 constexpr std::pair<const char *, Stage> kStages[] = {
     {"seq", Stage::Seq},
+    {"tiled", Stage::Tiled},
     {"loops", Stage::Loops},
     {"buffers", Stage::Buffers},
     {"llvm", Stage::LLVM}};
@@ -421,7 +433,7 @@ std::mutex toolMutex;
 /// Parses + verifies `source`, optionally lowers it to `stage`, and returns
 /// the printed module. Throws CompileFailure with the diagnostics.
 std::string parseAndLower(const std::string &source, const std::string &name,
-                          std::optional<Stage> stage) {
+                          std::optional<Stage> stage, bool reference = false) {
   std::lock_guard<std::mutex> lock(toolMutex);
   mlir::MLIRContext &ctx = toolContext();
   llvm::SourceMgr sourceMgr;
@@ -438,7 +450,9 @@ std::string parseAndLower(const std::string &source, const std::string &name,
   if (!stage)
     return {};
   mlir::PassManager pm(&ctx);
-  mlir::seq::buildSeqToCpuPipeline(pm, *stage);
+  mlir::seq::SeqToCpuOptions options;
+  options.reference = reference;
+  mlir::seq::buildSeqToCpuPipeline(pm, options, *stage);
   if (mlir::failed(pm.run(*module))) {
     const char *stageName = "";
     for (auto [n, s] : kStages)
@@ -530,9 +544,14 @@ PYBIND11_MODULE(_core, m) {
       "Owns a seq JIT engine (seq::runtime::Engine): compiles MLIR text "
       "through the seq-to-cpu pipeline and caches compiled functions by "
       "(source, entry).")
-      .def(py::init<unsigned>(), py::arg("opt_level") = 2,
+      .def(py::init<unsigned, const std::string &, const std::string &>(),
+           py::arg("opt_level") = 2, py::arg("pipeline") = "tiled",
+           py::arg("schedule") = "",
            "Creates an engine; `opt_level` (0-3) is the LLVM optimization "
-           "level of the generated code.")
+           "level of the generated code, `pipeline` is 'tiled' (default: "
+           "tiled, vectorized, multi-threaded) or 'reference' (the scalar "
+           "reference lowering, the oracle), `schedule` a transform-dialect "
+           "file replacing built-in schedules.")
       .def("compile", &PyEngine::compile, py::arg("source"), py::arg("entry"),
            py::arg("name") = "<seq>",
            "Parses `source` (MLIR text; `name` is the buffer name in "
@@ -556,18 +575,23 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "lower",
       [](const std::string &source, const std::string &stage,
-         const std::string &name) {
+         const std::string &name, const std::string &pipeline) {
         Stage upTo = parseStage(stage);
+        bool reference = parsePipeline(pipeline);
         py::gil_scoped_release release;
-        return parseAndLower(source, name, upTo);
+        return parseAndLower(source, name, upTo, reference);
       },
       py::arg("source"), py::arg("stage"), py::arg("name") = "<seq>",
+      py::arg("pipeline") = "tiled",
       "Parses and verifies `source`, runs the seq-to-cpu pipeline up to "
       "`stage` and returns the printed IR. Stages: 'seq' (as written), "
-      "'loops' (after convert-seq-to-loops + canonicalize), 'buffers' "
+      "'tiled' (the target's schedules applied; nothing on the reference "
+      "pipeline), 'loops' (after convert-seq-to-loops + canonicalize), 'buffers' "
       "(after bufferization, out-params and deallocation), 'llvm' (the full "
       "pipeline, LLVM dialect). Raises CompileError on failure, ValueError "
       "on an unknown stage.");
 
-  m.attr("STAGES") = py::make_tuple("seq", "loops", "buffers", "llvm");
+  m.attr("STAGES") =
+      py::make_tuple("seq", "tiled", "loops", "buffers", "llvm");
+  m.attr("PIPELINES") = py::make_tuple("tiled", "reference");
 }

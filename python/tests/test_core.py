@@ -394,7 +394,7 @@ def test_lower_stages(stage):
 
 
 def test_lower_names_the_stages():
-    assert _core.STAGES == ("seq", "loops", "buffers", "llvm")
+    assert _core.STAGES == ("seq", "tiled", "loops", "buffers", "llvm")
     with pytest.raises(ValueError) as info:
         _core.lower(RELU, "asm")
     assert not isinstance(info.value, _core.CompileError)

@@ -1,5 +1,4 @@
-//===- seq-run.cpp - JIT-run a seq function on .npy files
-//------------------===//
+//===- seq-run.cpp - JIT-run a seq function on .npy files -----------------===//
 //
 //   seq-run FILE.mlir -e FN --input a.npy [--input b.npy ...] --output-dir DIR
 //
@@ -51,6 +50,18 @@ static cl::opt<std::string>
     objectFile("emit-object",
                cl::desc("Also write the compiled module as an object file"),
                cl::value_desc("file.o"), cl::cat(category));
+enum class PipelineKind { tiled, reference };
+static cl::opt<PipelineKind> pipeline(
+    "pipeline", cl::desc("How seq-to-cpu compiles the program"),
+    cl::values(clEnumValN(PipelineKind::tiled, "tiled",
+                          "tiled, vectorized, multi-threaded (default)"),
+               clEnumValN(PipelineKind::reference, "reference",
+                          "the reference lowering: scalar loops, one thread")),
+    cl::init(PipelineKind::tiled), cl::cat(category));
+static cl::opt<std::string> schedule(
+    "schedule",
+    cl::desc("Transform-dialect file replacing built-in schedules"),
+    cl::value_desc("file.mlir"), cl::cat(category));
 static cl::opt<bool> printSignature("print-signature",
                                     cl::desc("Print the function's signature"),
                                     cl::init(false), cl::cat(category));
@@ -70,7 +81,10 @@ int main(int argc, char **argv) {
     return fail("cannot read '" + inputFile +
                 "': " + source.getError().message());
 
-  Engine engine;
+  Engine::Options options;
+  options.reference = pipeline == PipelineKind::reference;
+  options.scheduleFile = schedule;
+  Engine engine(options);
   auto compiled = engine.compile((*source)->getBuffer(), entry, inputFile);
   if (!compiled)
     return fail(llvm::toString(compiled.takeError()));

@@ -79,6 +79,12 @@ public:
   struct Options {
     /// LLVM optimization level of the generated code (0-3).
     unsigned optLevel = 2;
+    /// Compile with the reference lowering (scalar loops, one thread)
+    /// instead of the tiled path: the oracle, and a baseline to measure.
+    bool reference = false;
+    /// A transform-dialect file whose named sequences replace the built-in
+    /// schedules (empty: the target model's own).
+    std::string scheduleFile;
   };
 
   Engine();

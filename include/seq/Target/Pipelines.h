@@ -4,24 +4,45 @@
 #define SEQ_TARGET_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace mlir::seq {
 
 /// Points the seq-to-cpu pipeline can stop after (for inspecting its stages).
 enum class SeqToCpuStage {
   Seq,     ///< nothing run: the IR as written
-  Loops,   ///< seq ops lowered to loops over buffers, still tensor IR
+  Tiled,   ///< the target's schedules applied: tiles, linalg/vector on tiles
+           ///< (the reference path runs nothing here)
+  Loops,   ///< remaining seq ops lowered to loops, still tensor IR
   Buffers, ///< bufferized, results as out-parameters, deallocation inserted
   LLVM,    ///< the LLVM dialect: the full pipeline
 };
 
-/// Adds the seq-to-cpu passes up to and including `upTo`.
-void buildSeqToCpuPipeline(OpPassManager &pm, SeqToCpuStage upTo);
+/// Options of seq-to-cpu, also spelled `seq-opt --seq-to-cpu='reference=1'`.
+struct SeqToCpuOptions : public PassPipelineOptions<SeqToCpuOptions> {
+  PassOptions::Option<bool> reference{
+      *this, "reference",
+      llvm::cl::desc("Compile with the reference lowering (scalar loops, one "
+                     "thread): the oracle the tiled path is checked against"),
+      llvm::cl::init(false)};
+  PassOptions::Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Target model whose schedules tile the program ('host': "
+                     "the CPU this runs on; see --seq-print-target)"),
+      llvm::cl::init("host")};
+  PassOptions::Option<std::string> schedule{
+      *this, "schedule",
+      llvm::cl::desc("A transform-dialect file whose named sequences replace "
+                     "the built-in schedules of the op families it defines"),
+      llvm::cl::init("")};
+};
 
-/// seq (and upstream tensor-level) IR -> LLVM dialect for the host CPU:
-/// reference lowering, one-shot bufferization with identity-layout function
-/// boundaries, results turned into out-parameters, deallocation, and the
-/// conversions to LLVM.
+/// Adds the seq-to-cpu passes up to and including `upTo`.
+void buildSeqToCpuPipeline(OpPassManager &pm, const SeqToCpuOptions &options,
+                           SeqToCpuStage upTo = SeqToCpuStage::LLVM);
+
+/// seq (and upstream tensor-level) IR -> LLVM dialect for the host CPU with
+/// the default options (the tiled path).
 void buildSeqToCpuPipeline(OpPassManager &pm);
 
 /// Registers the named pipelines (`seq-to-cpu`) with the pass registry.
