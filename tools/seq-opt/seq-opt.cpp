@@ -1,8 +1,8 @@
-//===- seq-opt.cpp - the seq optimizer driver
-//------------------------------===//
+//===- seq-opt.cpp - the seq optimizer driver -----------------------------===//
 //
 // MlirOptMain with the seq dialect, every upstream dialect and pass, seq's own
-// passes and the named pipelines (seq-to-cpu).
+// passes and the named pipelines (seq-to-cpu). `--seq-print-target=NAME`
+// prints a target model instead of processing IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,7 +13,17 @@
 #include "seq/Conversion/Passes.h"
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Target/Pipelines.h"
+#include "seq/Target/TargetModel.h"
 #include "seq/Transforms/Passes.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/WithColor.h"
+
+static llvm::cl::opt<std::string> printTarget(
+    "seq-print-target",
+    llvm::cl::desc("Print the target model NAME (host, x86-64-avx2, "
+                   "x86-64-avx512, sm_80, sm_90a) and exit"),
+    llvm::cl::value_desc("NAME"));
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
@@ -25,6 +35,19 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::seq::SeqDialect>();
+
+  auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
+      argc, argv, "seq optimizer driver\n", registry);
+  if (!printTarget.empty()) {
+    auto model = mlir::seq::lookupTarget(printTarget);
+    if (!model) {
+      llvm::WithColor::error(llvm::errs(), "seq-opt")
+          << llvm::toString(model.takeError()) << "\n";
+      return EXIT_FAILURE;
+    }
+    model->print(llvm::outs());
+    return EXIT_SUCCESS;
+  }
   return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "seq optimizer driver\n", registry));
+      mlir::MlirOptMain(argc, argv, inputFile, outputFile, registry));
 }
