@@ -14,6 +14,7 @@
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Target/Pipelines.h"
 #include "seq/Target/TargetModel.h"
+#include "seq/TransformOps/SeqTransformOps.h"
 #include "seq/Transforms/Passes.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -35,6 +36,7 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::seq::SeqDialect>();
+  mlir::seq::registerTransformDialectExtension(registry);
 
   auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
       argc, argv, "seq optimizer driver\n", registry);
