@@ -12,6 +12,7 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "seq/Conversion/Passes.h"
 #include "seq/Dialect/SeqDialect.h"
+#include "seq/Target/Passes.h"
 #include "seq/Target/Pipelines.h"
 #include "seq/Target/TargetModel.h"
 #include "seq/TransformOps/SeqTransformOps.h"
@@ -30,6 +31,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::seq::registerSeqConversionPasses();
   mlir::seq::registerSeqTransformsPasses();
+  mlir::seq::registerSeqTargetPasses();
   mlir::seq::registerPipelines();
 
   mlir::DialectRegistry registry;
