@@ -53,7 +53,10 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
     | causal | j <= p(i) | |
     | sliding_window | p(i) - left <= j <= p(i) + right | `window = array<i64: left, right>` |
     | chunk_causal | j <= p(i) and j / c == p(i) / c | `chunk_size = c` |
+    | chunk | j / c == p(i) / c (bidirectional within the chunk) | `chunk_size = c` |
     | prefix | j < M or j <= p(i) | `prefix_length = M` |
+
+    Divisions round down (p(i) < 0 when Lq > Lk).
 
     With a `mask_mod` region, `(b, h, i, j: index) -> i1`, allowed(i, j) is
     also ANDed with its yield. With a `score_mod` region,

@@ -203,23 +203,29 @@ LogicalResult AttentionOp::verify() {
       return emitOpError() << "'scale' must be finite";
 
   MaskKind mask = getMask();
+  // `attr` is required by, and only allowed with, the mask kinds `kinds`.
   auto attrOnlyWith = [&](bool present, StringRef attr,
-                          MaskKind kind) -> LogicalResult {
-    if (present && mask != kind)
-      return emitOpError() << "'" << attr << "' is only meaningful with mask "
-                           << stringifyMaskKind(kind) << ", but mask is "
-                           << stringifyMaskKind(mask);
-    if (!present && mask == kind)
-      return emitOpError() << "mask " << stringifyMaskKind(kind)
+                          ArrayRef<MaskKind> kinds) -> LogicalResult {
+    bool wanted = llvm::is_contained(kinds, mask);
+    if (present && !wanted) {
+      auto diag = emitOpError()
+                  << "'" << attr << "' is only meaningful with mask ";
+      llvm::interleave(
+          kinds, diag, [&](MaskKind kind) { diag << stringifyMaskKind(kind); },
+          " or ");
+      return diag << ", but mask is " << stringifyMaskKind(mask);
+    }
+    if (!present && wanted)
+      return emitOpError() << "mask " << stringifyMaskKind(mask)
                            << " requires the '" << attr << "' attribute";
     return success();
   };
   if (failed(attrOnlyWith(getWindow().has_value(), "window",
-                          MaskKind::sliding_window)) ||
+                          {MaskKind::sliding_window})) ||
       failed(attrOnlyWith(getChunkSize().has_value(), "chunk_size",
-                          MaskKind::chunk_causal)) ||
+                          {MaskKind::chunk_causal, MaskKind::chunk})) ||
       failed(attrOnlyWith(getPrefixLength().has_value(), "prefix_length",
-                          MaskKind::prefix)))
+                          {MaskKind::prefix})))
     return failure();
   if (std::optional<ArrayRef<int64_t>> window = getWindow()) {
     if (window->size() != 2 || (*window)[0] < 0 || (*window)[1] < 0)

@@ -214,7 +214,7 @@ func.func @attention_sliding_without_window(%q: tensor<1x2x4x8xf32>) {
 // -----
 
 func.func @attention_chunk_size_without_chunk_causal(%q: tensor<1x2x4x8xf32>) {
-  // expected-error @+1 {{'chunk_size' is only meaningful with mask chunk_causal, but mask is none}}
+  // expected-error @+1 {{'chunk_size' is only meaningful with mask chunk_causal or chunk, but mask is none}}
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {chunk_size = 2 : i64} -> tensor<1x2x4x8xf32>
   return
 }
@@ -224,6 +224,31 @@ func.func @attention_chunk_size_without_chunk_causal(%q: tensor<1x2x4x8xf32>) {
 func.func @attention_chunk_causal_without_chunk_size(%q: tensor<1x2x4x8xf32>) {
   // expected-error @+1 {{mask chunk_causal requires the 'chunk_size' attribute}}
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<chunk_causal>} -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_chunk_without_chunk_size(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{mask chunk requires the 'chunk_size' attribute}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<chunk>} -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_chunk_size_zero_chunk(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'chunk_size' must be positive, but is 0}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<chunk>, chunk_size = 0 : i64} -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_unknown_mask(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+2 {{expected ::mlir::seq::MaskKind to be one of: none, causal, sliding_window, chunk_causal, prefix, chunk}}
+  // expected-error @+1 {{failed to parse Seq_MaskKindAttr parameter 'value'}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<chunks>} -> tensor<1x2x4x8xf32>
   return
 }
 

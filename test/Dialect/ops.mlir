@@ -60,6 +60,15 @@ func.func @attention_chunk_causal(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8x
   return %r : tensor<1x2x16x8xf32>
 }
 
+// CHECK-LABEL: func.func @attention_chunk
+// CHECK: seq.attention ins({{.*}}) outs(%arg1 : tensor<1x2x16x8xf32>) {chunk_size = 4 : i64, mask = #seq.mask<chunk>} -> tensor<1x2x16x8xf32>
+func.func @attention_chunk(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8xf32>) -> tensor<1x2x16x8xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>)
+      outs(%o : tensor<1x2x16x8xf32>) {mask = #seq.mask<chunk>, chunk_size = 4 : i64}
+      -> tensor<1x2x16x8xf32>
+  return %r : tensor<1x2x16x8xf32>
+}
+
 // A zero-length prefix is allowed (prefix_length >= 0).
 // CHECK-LABEL: func.func @attention_prefix
 // CHECK: seq.attention ins({{.*}}) outs(%arg1 : tensor<1x2x16x8xf32>) {mask = #seq.mask<prefix>, prefix_length = 5 : i64} -> tensor<1x2x16x8xf32>

@@ -103,8 +103,8 @@ struct AttentionEmitter {
   }
 
   /// The keys [lo, hi) that the mask kind allows for a row at position p:
-  /// every kind allows a contiguous range (prefix: j < max(M, p + 1)). An
-  /// empty range has hi <= lo.
+  /// every kind allows a contiguous range (prefix: j < max(M, p + 1); chunk:
+  /// the whole chunk of p). An empty range has hi <= lo.
   std::pair<Value, Value> keyRange(OpBuilder &b, Location loc, Value p) const {
     auto cst = [&](int64_t value) { return indexConst(b, loc, value); };
     Value zeroIndex = cst(0);
@@ -126,6 +126,14 @@ struct AttentionEmitter {
       Value chunk = arith::FloorDivSIOp::create(b, loc, p, c);
       lo = arith::MulIOp::create(b, loc, chunk, c);
       hi = pNext;
+      break;
+    }
+    case MaskKind::chunk: {
+      // The whole chunk of p, [floor(p / c) * c, floor(p / c) * c + c).
+      Value c = cst(chunkSize);
+      Value chunk = arith::FloorDivSIOp::create(b, loc, p, c);
+      lo = arith::MulIOp::create(b, loc, chunk, c);
+      hi = arith::AddIOp::create(b, loc, lo, c);
       break;
     }
     case MaskKind::prefix:

@@ -125,6 +125,21 @@ func.func @chunk_causal(%q: tensor<1x1x8x4xf32>, %o: tensor<1x1x8x4xf32>) -> ten
   return %r : tensor<1x1x8x4xf32>
 }
 
+// Chunk (bidirectional): keys [floor(p / c) * c, min(floor(p / c) * c + c, Lk)).
+// CHECK-LABEL: func.func @chunk
+// CHECK: %[[P:.*]] = arith.addi
+// CHECK: %[[CHUNK:.*]] = arith.floordivsi %[[P]], %[[C:.*]] : index
+// CHECK: %[[START:.*]] = arith.muli %[[CHUNK]], %[[C]] : index
+// CHECK: %[[END:.*]] = arith.addi %[[START]], %[[C]] : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[START]], %{{.*}} : index
+// CHECK: %[[HI:.*]] = arith.minsi %[[END]], %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %[[LO]] to %[[HI]] step %{{.*}} iter_args
+func.func @chunk(%q: tensor<1x1x8x4xf32>, %o: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>)
+      outs(%o : tensor<1x1x8x4xf32>) {mask = #seq.mask<chunk>, chunk_size = 3 : i64} -> tensor<1x1x8x4xf32>
+  return %r : tensor<1x1x8x4xf32>
+}
+
 // Prefix M: keys [0, min(max(p + 1, M), Lk)).
 // CHECK-LABEL: func.func @prefix
 // CHECK: %[[P:.*]] = arith.addi

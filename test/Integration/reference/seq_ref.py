@@ -64,6 +64,7 @@ def attention_allowed(Lq, Lk, mask="none", window=None, chunk_size=None,
       none: true                   causal: j <= p(i)
       sliding_window [l, r]: p(i)-l <= j <= p(i)+r
       chunk_causal c: j <= p(i) and floor(j/c) == floor(p(i)/c)
+      chunk c: floor(j/c) == floor(p(i)/c)   (bidirectional within the chunk)
       prefix M: j < M or j <= p(i)
     """
     i = np.arange(Lq)[:, None]
@@ -79,6 +80,9 @@ def attention_allowed(Lq, Lk, mask="none", window=None, chunk_size=None,
     elif mask == "chunk_causal":
         c = int(chunk_size)
         a = (j <= p) & (np.floor_divide(j, c) == np.floor_divide(p, c))
+    elif mask == "chunk":
+        c = int(chunk_size)
+        a = np.floor_divide(j, c) == np.floor_divide(p, c)
     elif mask == "prefix":
         a = (j < int(prefix_length)) | (j <= p)
     else:
