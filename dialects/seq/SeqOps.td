@@ -56,7 +56,8 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
     | chunk | j / c == p(i) / c (bidirectional within the chunk) | `chunk_size = c` |
     | prefix | j < M or j <= p(i) | `prefix_length = M` |
 
-    Divisions round down (p(i) < 0 when Lq > Lk).
+    Divisions round down (p(i) < 0 when Lq > Lk). A window side of -1 is
+    unbounded, as in FlashAttention: `window = array<i64: -1, 0>` is causal.
 
     With a `mask_mod` region, `(b, h, i, j: index) -> i1`, allowed(i, j) is
     also ANDed with its yield. With a `score_mod` region,

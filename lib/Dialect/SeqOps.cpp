@@ -228,8 +228,9 @@ LogicalResult AttentionOp::verify() {
                           {MaskKind::prefix})))
     return failure();
   if (std::optional<ArrayRef<int64_t>> window = getWindow()) {
-    if (window->size() != 2 || (*window)[0] < 0 || (*window)[1] < 0)
-      return emitOpError() << "'window' must be [left, right] with both >= 0";
+    if (window->size() != 2 || (*window)[0] < -1 || (*window)[1] < -1)
+      return emitOpError() << "'window' must be [left, right] with both >= 0 "
+                              "or -1 (unbounded)";
   }
   if (std::optional<uint64_t> chunk = getChunkSize())
     if (static_cast<int64_t>(*chunk) <= 0)

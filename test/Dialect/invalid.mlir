@@ -271,7 +271,7 @@ func.func @attention_prefix_without_prefix_length(%q: tensor<1x2x4x8xf32>) {
 // -----
 
 func.func @attention_window_size(%q: tensor<1x2x4x8xf32>) {
-  // expected-error @+1 {{'window' must be [left, right] with both >= 0}}
+  // expected-error @+1 {{'window' must be [left, right] with both >= 0 or -1 (unbounded)}}
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 1, 2, 3>} -> tensor<1x2x4x8xf32>
   return
 }
@@ -279,8 +279,8 @@ func.func @attention_window_size(%q: tensor<1x2x4x8xf32>) {
 // -----
 
 func.func @attention_window_negative(%q: tensor<1x2x4x8xf32>) {
-  // expected-error @+1 {{'window' must be [left, right] with both >= 0}}
-  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -1>} -> tensor<1x2x4x8xf32>
+  // expected-error @+1 {{'window' must be [left, right] with both >= 0 or -1 (unbounded)}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -2>} -> tensor<1x2x4x8xf32>
   return
 }
 

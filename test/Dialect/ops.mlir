@@ -51,6 +51,20 @@ func.func @attention_sliding_window(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x
   return %r : tensor<1x2x16x8xf32>
 }
 
+// A window side of -1 is unbounded.
+// CHECK-LABEL: func.func @attention_sliding_window_unbounded
+// CHECK: seq.attention ins({{.*}}) outs(%arg1 : tensor<1x2x16x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: -1, 3>} -> tensor<1x2x16x8xf32>
+// CHECK: seq.attention ins({{.*}}) outs({{.*}}) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -1>} -> tensor<1x2x16x8xf32>
+func.func @attention_sliding_window_unbounded(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8xf32>) -> tensor<1x2x16x8xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>)
+      outs(%o : tensor<1x2x16x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: -1, 3>}
+      -> tensor<1x2x16x8xf32>
+  %r2 = seq.attention ins(%q, %q, %q : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>)
+      outs(%r : tensor<1x2x16x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -1>}
+      -> tensor<1x2x16x8xf32>
+  return %r2 : tensor<1x2x16x8xf32>
+}
+
 // CHECK-LABEL: func.func @attention_chunk_causal
 // CHECK: seq.attention ins({{.*}}) outs(%arg1 : tensor<1x2x16x8xf32>) {chunk_size = 4 : i64, mask = #seq.mask<chunk_causal>} -> tensor<1x2x16x8xf32>
 func.func @attention_chunk_causal(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8xf32>) -> tensor<1x2x16x8xf32> {

@@ -83,7 +83,8 @@ constexpr int64_t kMaxOffset = int64_t(1) << 60;
 /// Emits the loops of one seq.attention; holds what every row shares.
 struct AttentionEmitter {
   MaskKind mask = MaskKind::none;
-  /// window = [left, right], chunk_size and prefix_length, clamped.
+  /// window = [left, right] (-1: unbounded), chunk_size and prefix_length,
+  /// clamped.
   int64_t left = 0, right = 0, chunkSize = 1, prefixLength = 0;
   FloatType acc;
   Region *scoreMod = nullptr, *maskMod = nullptr;
@@ -117,8 +118,11 @@ struct AttentionEmitter {
       hi = pNext;
       break;
     case MaskKind::sliding_window:
-      lo = arith::SubIOp::create(b, loc, p, cst(left));
-      hi = arith::AddIOp::create(b, loc, pNext, cst(right));
+      // A side of -1 is unbounded.
+      if (left >= 0)
+        lo = arith::SubIOp::create(b, loc, p, cst(left));
+      if (right >= 0)
+        hi = arith::AddIOp::create(b, loc, pNext, cst(right));
       break;
     case MaskKind::chunk_causal: {
       // The chunk of p starts at floor(p / c) * c; p < 0 leaves hi <= 0.

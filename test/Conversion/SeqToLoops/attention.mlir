@@ -110,6 +110,29 @@ func.func @sliding_window(%q: tensor<1x2x8x4xf32>, %o: tensor<1x2x8x4xf32>) -> t
   return %r : tensor<1x2x8x4xf32>
 }
 
+// Unbounded window sides (-1) emit no bound: [-1, 2] is keys
+// [0, min(p + 3, Lk)), [2, -1] is keys [max(p - 2, 0), Lk).
+// CHECK-LABEL: func.func @sliding_window_unbounded
+// CHECK: %[[P:.*]] = arith.addi
+// CHECK: %[[PNEXT:.*]] = arith.addi %[[P]], %{{.*}} : index
+// CHECK-NOT: arith.subi %[[P]]
+// CHECK: %[[HI0:.*]] = arith.addi %[[PNEXT]], %{{.*}} : index
+// CHECK-NOT: arith.maxsi
+// CHECK: %[[HI:.*]] = arith.minsi %[[HI0]], %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[HI]] step %{{.*}} iter_args
+// CHECK: %[[P2:.*]] = arith.addi
+// CHECK: %[[LO0:.*]] = arith.subi %[[P2]], %{{.*}} : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[LO0]], %{{.*}} : index
+// CHECK-NOT: arith.minsi
+// CHECK: scf.for %{{.*}} = %[[LO]] to %{{.*}} step %{{.*}} iter_args
+func.func @sliding_window_unbounded(%q: tensor<1x2x8x4xf32>, %o: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>)
+      outs(%o : tensor<1x2x8x4xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: -1, 2>} -> tensor<1x2x8x4xf32>
+  %r2 = seq.attention ins(%q, %q, %q : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>)
+      outs(%o : tensor<1x2x8x4xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -1>} -> tensor<1x2x8x4xf32>
+  return %r2 : tensor<1x2x8x4xf32>
+}
+
 // Chunk-causal: keys [floor(p / c) * c, min(p + 1, Lk)).
 // CHECK-LABEL: func.func @chunk_causal
 // CHECK: %[[P:.*]] = arith.addi

@@ -35,6 +35,9 @@ MASKS = [
     dict(mask="sliding_window", window=(0, 0)),
     dict(mask="sliding_window", window=(7, 0)),
     dict(mask="sliding_window", window=(0, 100)),
+    dict(mask="sliding_window", window=(-1, 2)),      # -1: unbounded side
+    dict(mask="sliding_window", window=(3, -1)),
+    dict(mask="sliding_window", window=(-1, -1)),
     dict(mask="chunk_causal", chunk_size=4),
     dict(mask="chunk_causal", chunk_size=7),
     dict(mask="chunk_causal", chunk_size=1),

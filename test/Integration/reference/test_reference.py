@@ -287,6 +287,8 @@ ATTN_CASES = [
     dict(mask="causal", Lq=9, Lk=6),                     # first rows see no key
     dict(mask="sliding_window", window=(2, 1), Lq=9, Lk=9),
     dict(mask="sliding_window", window=(1, 0), Lq=5, Lk=9),
+    dict(mask="sliding_window", window=(-1, 1), Lq=7, Lk=9),
+    dict(mask="sliding_window", window=(2, -1), Lq=6, Lk=9),
     dict(mask="chunk_causal", chunk_size=3, Lq=9, Lk=9),
     dict(mask="chunk_causal", chunk_size=4, Lq=3, Lk=10),
     dict(mask="chunk", chunk_size=3, Lq=9, Lk=9),
@@ -329,7 +331,8 @@ def allowed_by_table(i, j, Lq, Lk, mask, window, chunk_size, prefix_length):
     if mask == "causal":
         return j <= p
     if mask == "sliding_window":
-        return p - window[0] <= j <= p + window[1]
+        return ((window[0] == -1 or p - window[0] <= j)
+                and (window[1] == -1 or j <= p + window[1]))
     if mask == "chunk_causal":
         return j <= p and j // chunk_size == p // chunk_size
     if mask == "chunk":
@@ -409,6 +412,14 @@ def test_chunk_equals_per_chunk_attention(Lq, Lk, c):
         p = i + Lk - Lq
         later = min((p // c) * c + c, Lk) > p + 1
         assert np.allclose(out[:, :, i], causal[:, :, i]) != later
+
+
+def test_unbounded_window_sides_are_flash_attention_conventions():
+    """FlashAttention's window_size: (-1, -1) is no mask, (-1, 0) causal."""
+    q, k, v = attn_inputs(31, Lq=7, Lk=11)
+    for window, same in (((-1, -1), dict()), ((-1, 0), dict(mask="causal"))):
+        assert_close(R.attention(q, k, v, mask="sliding_window", window=window),
+                     R.attention(q, k, v, **same))
 
 
 # ---------------------------------------------------------------------------
