@@ -63,7 +63,12 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
     also ANDed with its yield. With a `score_mod` region,
     `(score, b, h, i, j) -> score` in the accumulation type (i is the query
     row index, j the key index, h the query head), each scaled score
-    is replaced by its yield.
+    is replaced by its yield. The regions are not isolated from above: they
+    may read values of the enclosing function, such as tensors indexed with
+    (b, h, i, j) through `tensor.extract` (per-head ALiBi slopes,
+    relative-position bias tables, document ids of packed sequences,
+    key-padding masks). They must not write memory: lowerings evaluate them
+    any number of times, in any order, and not at all for skipped keys.
 
     ```
     s[i,j]  = scale * sum_e q[i,e] k[j,e]          (then score_mod)
@@ -83,7 +88,8 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
         outs(%o0, %l0 : tensor<2x8x128x64xf32>, tensor<2x8x128xf32>)
         {mask = #seq.mask<causal>} -> tensor<2x8x128x64xf32>, tensor<2x8x128xf32>
     ```
-    A soft-capped score and a document mask:
+    A soft-capped score, and a document mask reading the document ids
+    `%docs : tensor<2x128xi32>` of the enclosing function:
     ```mlir
     %o = seq.attention ins(%q, %k, %v : ...) outs(%o0 : ...)
         score_mod {
@@ -93,6 +99,13 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
           %t = math.tanh %d : f32
           %r = arith.mulf %t, %c : f32
           seq.yield %r : f32
+        }
+        mask_mod {
+        ^bb0(%b: index, %h: index, %i: index, %j: index):
+          %di = tensor.extract %docs[%b, %i] : tensor<2x128xi32>
+          %dj = tensor.extract %docs[%b, %j] : tensor<2x128xi32>
+          %same = arith.cmpi eq, %di, %dj : i32
+          seq.yield %same : i1
         } -> tensor<...>
     ```
   }];

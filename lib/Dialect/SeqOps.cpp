@@ -264,6 +264,20 @@ static LogicalResult verifyModifierRegion(Operation *op, Region &region,
     return op->emitOpError()
            << "'" << name << "' region must end in 'seq.yield' of one "
            << yieldType << " value";
+  // The region may read values of the enclosing function (captured tensors
+  // indexed with b, h, i, j), but lowerings evaluate it any number of times
+  // and in any order, or not at all for skipped keys: it must not write.
+  for (Operation &inner : block.without_terminator()) {
+    std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
+        getEffectsRecursively(&inner);
+    bool readOnly = effects && llvm::all_of(*effects, [](const auto &effect) {
+                      return isa<MemoryEffects::Read>(effect.getEffect());
+                    });
+    if (!readOnly)
+      return op->emitOpError()
+             << "'" << name << "' region may only read memory, but '"
+             << inner.getName() << "' has other side effects";
+  }
   return success();
 }
 

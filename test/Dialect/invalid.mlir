@@ -478,6 +478,34 @@ func.func @mask_mod_arg_types(%q: tensor<1x2x4x8xf32>) {
 
 // -----
 
+func.func @mask_mod_writes(%q: tensor<1x2x4x8xf32>, %m: memref<4xi1>) {
+  // expected-error @+1 {{'mask_mod' region may only read memory, but 'memref.store' has other side effects}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>)
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %p = arith.cmpi ule, %j, %i : index
+        memref.store %p, %m[%i] : memref<4xi1>
+        seq.yield %p : i1
+      } -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @score_mod_unknown_effects(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'score_mod' region may only read memory, but 'func.call' has other side effects}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>)
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = func.call @bias(%s) : (f32) -> f32
+        seq.yield %x : f32
+      } -> tensor<1x2x4x8xf32>
+  return
+}
+func.func private @bias(f32) -> f32
+
+// -----
+
 func.func @mask_mod_arg_count(%q: tensor<1x2x4x8xf32>) {
   // expected-error @+1 {{'mask_mod' region must take (b: index, h: index, i: index, j: index)}}
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>)

@@ -121,6 +121,48 @@ func.func @attention_score_mod(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8xf32
   return %r : tensor<1x2x16x8xf32>
 }
 
+// The regions read values of the enclosing function: per-head slopes and a
+// scalar in score_mod (ALiBi), key-padding flags and document ids in mask_mod.
+// CHECK-LABEL: func.func @attention_captures
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x4x16x8xf32>, %[[SLOPES:.*]]: tensor<4xf32>, %[[VALID:.*]]: tensor<2x16xi1>, %[[DOCS:.*]]: tensor<2x16xi32>
+// CHECK: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK: seq.attention
+// CHECK: score_mod {
+// CHECK: tensor.extract %[[SLOPES]][%{{.*}}] : tensor<4xf32>
+// CHECK: arith.mulf %{{.*}}, %[[HALF]] : f32
+// CHECK: mask_mod {
+// CHECK: tensor.extract %[[VALID]][%{{.*}}, %{{.*}}] : tensor<2x16xi1>
+// CHECK: tensor.extract %[[DOCS]][%{{.*}}, %{{.*}}] : tensor<2x16xi32>
+// CHECK: tensor.extract %[[DOCS]][%{{.*}}, %{{.*}}] : tensor<2x16xi32>
+func.func @attention_captures(%q: tensor<2x4x16x8xf32>, %slopes: tensor<4xf32>,
+                              %valid: tensor<2x16xi1>, %docs: tensor<2x16xi32>,
+                              %o: tensor<2x4x16x8xf32>) -> tensor<2x4x16x8xf32> {
+  %half = arith.constant 0.5 : f32
+  %r = seq.attention ins(%q, %q, %q : tensor<2x4x16x8xf32>, tensor<2x4x16x8xf32>, tensor<2x4x16x8xf32>)
+      outs(%o : tensor<2x4x16x8xf32>)
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %slope = tensor.extract %slopes[%h] : tensor<4xf32>
+        %d = arith.subi %i, %j : index
+        %di = arith.index_cast %d : index to i64
+        %df = arith.sitofp %di : i64 to f32
+        %bias = arith.mulf %slope, %df : f32
+        %scaled = arith.mulf %bias, %half : f32
+        %x = arith.subf %s, %scaled : f32
+        seq.yield %x : f32
+      }
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %ok = tensor.extract %valid[%b, %j] : tensor<2x16xi1>
+        %di = tensor.extract %docs[%b, %i] : tensor<2x16xi32>
+        %dj = tensor.extract %docs[%b, %j] : tensor<2x16xi32>
+        %same = arith.cmpi eq, %di, %dj : i32
+        %p = arith.andi %ok, %same : i1
+        seq.yield %p : i1
+      } -> tensor<2x4x16x8xf32>
+  return %r : tensor<2x4x16x8xf32>
+}
+
 // mask_mod alone, combined with a mask kind.
 // CHECK-LABEL: func.func @attention_mask_mod
 // CHECK: seq.attention ins({{.*}}) outs(%arg1 : tensor<1x2x16x8xf32>) {mask = #seq.mask<causal>} mask_mod {

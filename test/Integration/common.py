@@ -57,7 +57,8 @@ def run(mlir, entry, inputs, num_outputs=None):
         cmd = [SEQ_RUN, path, "-e", entry, "--output-dir", tmp]
         for i, array in enumerate(inputs):
             name = os.path.join(tmp, f"in{i}.npy")
-            np.save(name, np.ascontiguousarray(array))
+            # (np.ascontiguousarray would turn a 0-d array into shape (1,))
+            np.save(name, np.asarray(array, order="C"))
             cmd += ["--input", name]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:

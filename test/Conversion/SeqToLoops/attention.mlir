@@ -8,6 +8,7 @@
 
 // LLVM: llvm.func @causal_gqa_lse
 // LLVM: llvm.intr.exp
+// LLVM: llvm.func @captures
 // LLVM: llvm.func @compose_all
 
 //===----------------------------------------------------------------------===//
@@ -225,6 +226,41 @@ func.func @modifiers(%q: tensor<1x2x8x16xf32>, %o: tensor<1x2x8x16xf32>) -> tens
       }
       -> tensor<1x2x8x16xf32>
   return %r : tensor<1x2x8x16xf32>
+}
+
+// Values captured by the regions are used in place: the per-head slope and
+// the key-padding flag are read with tensor.extract inside the key loop
+// (bufferization turns them into loads; the LLVM run checks that).
+// CHECK-LABEL: func.func @captures
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x2x8x4xf32>, %[[SLOPES:.*]]: tensor<2xf32>, %[[VALID:.*]]: tensor<2x8xi1>
+// CHECK: scf.for %[[B:.*]] = %{{.*}} to
+// CHECK: scf.for %[[H:.*]] = %{{.*}} to
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to
+// CHECK: scf.for %[[J:.*]] = %{{.*}} iter_args
+// CHECK: %[[OK:.*]] = tensor.extract %[[VALID]][%[[B]], %[[J]]] : tensor<2x8xi1>
+// CHECK: scf.if %[[OK]]
+// CHECK: %[[SLOPE:.*]] = tensor.extract %[[SLOPES]][%[[H]]] : tensor<2xf32>
+// CHECK: arith.mulf %[[SLOPE]], %{{.*}} : f32
+func.func @captures(%q: tensor<2x2x8x4xf32>, %slopes: tensor<2xf32>,
+                    %valid: tensor<2x8xi1>, %o: tensor<2x2x8x4xf32>) -> tensor<2x2x8x4xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<2x2x8x4xf32>, tensor<2x2x8x4xf32>, tensor<2x2x8x4xf32>)
+      outs(%o : tensor<2x2x8x4xf32>) {mask = #seq.mask<causal>}
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %slope = tensor.extract %slopes[%h] : tensor<2xf32>
+        %d = arith.subi %i, %j : index
+        %di = arith.index_cast %d : index to i64
+        %df = arith.sitofp %di : i64 to f32
+        %bias = arith.mulf %slope, %df : f32
+        %x = arith.subf %s, %bias : f32
+        seq.yield %x : f32
+      }
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %ok = tensor.extract %valid[%b, %j] : tensor<2x8xi1>
+        seq.yield %ok : i1
+      } -> tensor<2x2x8x4xf32>
+  return %r : tensor<2x2x8x4xf32>
 }
 
 // f16 is computed in f32; a negative scale keeps scores in scaled units.
