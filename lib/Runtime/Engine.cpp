@@ -3,6 +3,7 @@
 #include "seq/Runtime/Engine.h"
 
 #include "seq/Dialect/SeqDialect.h"
+#include "seq/Runtime/ElementTypes.h"
 #include "seq/Target/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -195,31 +196,6 @@ Engine::Engine(Options options) : options(options) {
 Engine::~Engine() = default;
 
 mlir::MLIRContext &Engine::context() { return *ctx; }
-
-/// Maps an MLIR element type to a runtime dtype.
-static std::optional<DType> dtypeOf(mlir::Type type) {
-  if (type.isF16())
-    return DType::f16;
-  if (type.isBF16())
-    return DType::bf16;
-  if (type.isF32())
-    return DType::f32;
-  if (type.isF64())
-    return DType::f64;
-  if (type.isInteger(1))
-    return DType::i1;
-  if (type.isInteger(32))
-    return DType::i32;
-  if (type.isInteger(64))
-    return DType::i64;
-  if (auto complex = llvm::dyn_cast<mlir::ComplexType>(type)) {
-    if (complex.getElementType().isF32())
-      return DType::c64;
-    if (complex.getElementType().isF64())
-      return DType::c128;
-  }
-  return std::nullopt;
-}
 
 static llvm::Expected<TensorSpec> specOf(mlir::Type type, StringRef role,
                                          size_t index, StringRef entry) {
