@@ -2,7 +2,9 @@
 //
 // Every op is destination-passing style on ranked tensors: `ins(...)` are read,
 // `outs(...)` are the destinations, result i has the type of outs[i], and an
-// optional result exists exactly when its destination is given.
+// optional result exists exactly when its destination is given. Every op
+// infers the types of its destinations from its inputs
+// (InferDestinationTypesOpInterface; lib/Dialect/SeqTypeRules.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,13 +13,15 @@
 
 include "SeqDialect.td"
 include "SeqAttrs.td"
+include "SeqInterfaces.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/IR/OpBase.td"
 
 class Seq_DpsOp<string mnemonic, list<Trait> traits = []>
-    : Seq_Op<mnemonic, !listconcat(traits, [DestinationStyleOpInterface])> {
+    : Seq_Op<mnemonic, !listconcat(traits, [DestinationStyleOpInterface,
+        DeclareOpInterfaceMethods<Seq_InferDestinationTypesOpInterface>])> {
   code dpsDecls = [{
     ::mlir::MutableOperandRange getDpsInitsMutable() { return getOutsMutable(); }
     /// The destination at `index`, or null when the op has fewer.

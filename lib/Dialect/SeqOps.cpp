@@ -132,13 +132,6 @@ private:
 };
 } // namespace
 
-/// The type seq ops compute in: f64 for f64 data, f32 otherwise.
-static Type accumulationType(Type element) {
-  if (element.isF64())
-    return element;
-  return Float32Type::get(element.getContext());
-}
-
 static bool isFiniteDouble(double value) { return std::isfinite(value); }
 
 //===----------------------------------------------------------------------===//
@@ -193,7 +186,7 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (Value lse = getLogsumexp()) {
     if (failed(check.shape(lse, "logsumexp", {b, hq, lq}, "(B, Hq, Lq)")) ||
-        failed(check.elementType(lse, "logsumexp", accumulationType(element),
+        failed(check.elementType(lse, "logsumexp", getAccumulationType(element),
                                  "the accumulation type")))
       return failure();
   }
@@ -283,7 +276,7 @@ static LogicalResult verifyModifierRegion(Operation *op, Region &region,
 
 LogicalResult AttentionOp::verifyRegions() {
   MLIRContext *ctx = getContext();
-  Type acc = accumulationType(getElementTypeOrSelf(getQuery().getType()));
+  Type acc = getAccumulationType(getElementTypeOrSelf(getQuery().getType()));
   Type index = IndexType::get(ctx);
   std::string scoreSig;
   llvm::raw_string_ostream(scoreSig)

@@ -3,6 +3,8 @@
 
 #include "LoweringUtils.h"
 
+#include "seq/Dialect/SeqOps.h"
+
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -11,23 +13,14 @@ using namespace mlir;
 using namespace mlir::seq;
 
 FloatType lowering::accumulationType(Type element) {
-  if (auto complex = dyn_cast<ComplexType>(element))
-    element = complex.getElementType();
-  if (element.isF64())
-    return cast<FloatType>(element);
-  return Float32Type::get(element.getContext());
+  return getAccumulationType(element);
 }
 
 FloatType lowering::widestAccumulationType(ArrayRef<Value> values) {
-  FloatType acc;
-  for (Value value : values) {
-    if (!value)
-      continue;
-    FloatType type = accumulationType(getElementTypeOrSelf(value.getType()));
-    if (!acc || type.getWidth() > acc.getWidth())
-      acc = type;
-  }
-  return acc;
+  SmallVector<Type> types;
+  for (Value value : values)
+    types.push_back(value ? value.getType() : Type());
+  return getWidestAccumulationType(types);
 }
 
 Value lowering::toBufferOrNull(OpBuilder &b, Location loc, Value tensor) {
