@@ -333,6 +333,11 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
   if (!engine)
     return makeError("JIT compilation of @" + entry +
                      " failed: " + llvm::toString(engine.takeError()));
+  // The JIT generates machine code on the first lookup: do it now, so that
+  // compile() returns compiled code and the first call only runs.
+  if (auto packed = (*engine)->lookupPacked(entry); !packed)
+    return makeError("JIT compilation of @" + entry +
+                     " failed: " + llvm::toString(packed.takeError()));
   compiled->engine = std::move(*engine);
   ++compilations;
   const CompiledFunction *result = compiled.get();
