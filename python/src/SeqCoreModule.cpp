@@ -181,7 +181,8 @@ std::string supportedDTypes() {
 /// NumPy dtype objects for each runtime dtype (bf16 is ml_dtypes.bfloat16
 /// when ml_dtypes is importable, else uint16). Looked up once, with the GIL.
 py::dtype numpyDType(DType dtype) {
-  static std::array<py::object, 9> *cache = new std::array<py::object, 9>();
+  static auto *cache =
+      new std::vector<py::object>(seq::runtime::dtypeTable().size());
   py::object &slot = (*cache)[static_cast<size_t>(dtype)];
   if (!slot) {
     if (dtype == DType::bf16) {
