@@ -313,10 +313,10 @@ def complex(re, im):
     ctype = f"complex<{part}>"
 
     def fn(a, b):
-        a, b = S.cast(S.lift(a.builder, a, part), part), S.lift(a.builder, b, part)
-        b = S.resolve(b, part)
-        return S.Scalar(a.builder, a.builder.op("complex.create", a.value, b.value,
-                                                result_type=ctype))
+        builder = S._builder_of(a, b)
+        a, b = (S.cast(S.resolve(S.lift(builder, v, part), part), part) for v in (a, b))
+        return S.Scalar(builder, builder.op("complex.create", a.value, b.value,
+                                            result_type=ctype))
     return map(fn, re, im, dtype=ctype, op="seq.complex")
 
 

@@ -383,3 +383,11 @@ def test_where_and_maps_keep_their_types():
     c, m = f(x)
     assert c.dtype == np.bool_ and np.array_equal(c, x < 0)
     assert m.dtype == np.float32 and np.array_equal(m, (x < 0).astype(np.float32))
+
+
+def test_complex_from_a_tensor_and_a_python_number():
+    x = rand(4)
+    re_const = seq.jit(lambda x: seq.complex(1.5, x), name="c_re")(x)
+    im_const = seq.jit(lambda x: seq.complex(x, 0.25), name="c_im")(x)
+    assert re_const.dtype == np.complex64
+    assert np.array_equal(re_const, 1.5 + 1j * x) and np.array_equal(im_const, x + 0.25j)
