@@ -50,16 +50,16 @@ public:
       : location(location), count(count), types(types) {}
 
   LogicalResult fail(const Twine &message) const {
-    return emitOptionalError(location, "cannot infer the destination types: ",
-                             message);
+    return emitOptionalError(location,
+                             "cannot infer the destination types: ", message);
   }
 
   /// The ranked tensor type of `value`, checked to have rank `rank` (exactly,
   /// or at least with `atLeast`).
   FailureOr<RankedTensorType> tensor(Value value, StringRef name, int64_t rank,
                                      bool atLeast = false) const {
-    auto type = dyn_cast_or_null<RankedTensorType>(
-        value ? value.getType() : Type());
+    auto type =
+        dyn_cast_or_null<RankedTensorType>(value ? value.getType() : Type());
     if (!type)
       return fail("'" + name + "' must be a ranked tensor");
     if (atLeast ? type.getRank() < rank : type.getRank() != rank) {
@@ -118,8 +118,8 @@ SmallVector<Type> typesOf(ArrayRef<Value> values) {
 
 LogicalResult AttentionOp::inferDestinationTypes(
     MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> q = dest.tensor(op.getQuery(), "query", 4);
@@ -135,8 +135,8 @@ LogicalResult AttentionOp::inferDestinationTypes(
 
 LogicalResult ComposeHeadsOp::inferDestinationTypes(
     MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> scores = dest.tensor(op.getScores(), "scores", 4);
@@ -146,10 +146,11 @@ LogicalResult ComposeHeadsOp::inferDestinationTypes(
   return success();
 }
 
-LogicalResult ScanOp::inferDestinationTypes(
-    MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+LogicalResult
+ScanOp::inferDestinationTypes(MLIRContext *, std::optional<Location> location,
+                              ValueRange operands, DictionaryAttr attributes,
+                              OpaqueProperties properties, RegionRange regions,
+                              unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> a = dest.tensor(op.getA(), "a", 2, true);
@@ -160,10 +161,11 @@ LogicalResult ScanOp::inferDestinationTypes(
   return success();
 }
 
-LogicalResult EmaOp::inferDestinationTypes(
-    MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+LogicalResult
+EmaOp::inferDestinationTypes(MLIRContext *, std::optional<Location> location,
+                             ValueRange operands, DictionaryAttr attributes,
+                             OpaqueProperties properties, RegionRange regions,
+                             unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> x = dest.tensor(op.getInput(), "input", 3);
@@ -190,8 +192,8 @@ LogicalResult EmaOp::inferDestinationTypes(
 
 LogicalResult LongConvOp::inferDestinationTypes(
     MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> u = dest.tensor(op.getInput(), "input", 3);
@@ -212,26 +214,29 @@ static LogicalResult sameAsInput(Value input, std::optional<Location> location,
   return success();
 }
 
-LogicalResult FftOp::inferDestinationTypes(
-    MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+LogicalResult
+FftOp::inferDestinationTypes(MLIRContext *, std::optional<Location> location,
+                             ValueRange operands, DictionaryAttr attributes,
+                             OpaqueProperties properties, RegionRange regions,
+                             unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   return sameAsInput(op.getInput(), location, count, types);
 }
 
-LogicalResult IfftOp::inferDestinationTypes(
-    MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+LogicalResult
+IfftOp::inferDestinationTypes(MLIRContext *, std::optional<Location> location,
+                              ValueRange operands, DictionaryAttr attributes,
+                              OpaqueProperties properties, RegionRange regions,
+                              unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   return sameAsInput(op.getInput(), location, count, types);
 }
 
-LogicalResult RfftOp::inferDestinationTypes(
-    MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+LogicalResult
+RfftOp::inferDestinationTypes(MLIRContext *, std::optional<Location> location,
+                              ValueRange operands, DictionaryAttr attributes,
+                              OpaqueProperties properties, RegionRange regions,
+                              unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> x = dest.tensor(op.getInput(), "input", 1, true);
@@ -245,10 +250,11 @@ LogicalResult RfftOp::inferDestinationTypes(
   return success();
 }
 
-LogicalResult IrfftOp::inferDestinationTypes(
-    MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+LogicalResult
+IrfftOp::inferDestinationTypes(MLIRContext *, std::optional<Location> location,
+                               ValueRange operands, DictionaryAttr attributes,
+                               OpaqueProperties properties, RegionRange regions,
+                               unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> x = dest.tensor(op.getInput(), "input", 1, true);
@@ -270,8 +276,8 @@ LogicalResult IrfftOp::inferDestinationTypes(
 
 LogicalResult LinearAttentionOp::inferDestinationTypes(
     MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> q = dest.tensor(op.getQuery(), "query", 4);
@@ -285,9 +291,9 @@ LogicalResult LinearAttentionOp::inferDestinationTypes(
   dest.add({b, h, l, ev}, v->getElementType());
   // Carried state keeps the type it came in with, or is kept in the widest
   // accumulation type of the operands.
-  FloatType acc = getWidestAccumulationType(typesOf(
-      {op.getQuery(), op.getKey(), op.getValue(), op.getLogDecay(),
-       op.getPrefixKey(), op.getPrefixValue()}));
+  FloatType acc = getWidestAccumulationType(
+      typesOf({op.getQuery(), op.getKey(), op.getValue(), op.getLogDecay(),
+               op.getPrefixKey(), op.getPrefixValue()}));
   if (Value initial = op.getInitialState())
     dest.add(initial.getType());
   else
@@ -301,8 +307,8 @@ LogicalResult LinearAttentionOp::inferDestinationTypes(
 
 LogicalResult FeatureMapOp::inferDestinationTypes(
     MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> x = dest.tensor(op.getInput(), "input", 1, true);
@@ -325,8 +331,8 @@ LogicalResult FeatureMapOp::inferDestinationTypes(
 
 LogicalResult TimestepNormOp::inferDestinationTypes(
     MLIRContext *context, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> x = dest.tensor(op.getInput(), "input", 3);
@@ -348,8 +354,8 @@ LogicalResult TimestepNormOp::inferDestinationTypes(
 
 LogicalResult RotaryOp::inferDestinationTypes(
     MLIRContext *, std::optional<Location> location, ValueRange operands,
-    DictionaryAttr attributes, OpaqueProperties properties,
-    RegionRange regions, unsigned count, SmallVectorImpl<Type> &types) {
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    unsigned count, SmallVectorImpl<Type> &types) {
   Adaptor op(operands, attributes, properties, regions);
   Destinations dest(location, count, types);
   FailureOr<RankedTensorType> x = dest.tensor(op.getInput(), "input", 2, true);

@@ -224,10 +224,10 @@ Attribute toAttribute(const py::handle &value, Location loc) {
     }
     return b.getArrayAttr(attrs);
   }
-  fail(prefix(loc) + "cannot use a Python " +
-       py::str(py::type::handle_of(value).attr("__name__"))
-           .cast<std::string>() +
-       " as an MLIR attribute");
+  fail(
+      prefix(loc) + "cannot use a Python " +
+      py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>() +
+      " as an MLIR attribute");
 }
 
 /// The operands of one op: flattened, with the size of each ODS group.
@@ -355,9 +355,9 @@ public:
     Lock lock(coreMutex());
     DiagnosticCollector diagnostics(ctx());
     OwningOpRef<ModuleOp> clone(state->module->clone());
-    return ::seq::python::lowerModule(
-        *clone, upTo, reference, state->function.getSymName().str(),
-        diagnostics);
+    return ::seq::python::lowerModule(*clone, upTo, reference,
+                                      state->function.getSymName().str(),
+                                      diagnostics);
   }
 
   //===--------------------------------------------------------------------===//
@@ -423,10 +423,9 @@ public:
     } else if (auto *infer = info.getInterface<InferTypeOpInterface>()) {
       NamedAttrList all(inherent);
       all.append(discardable);
-      if (failed(infer->inferReturnTypes(&ctx(), location, ops.values,
-                                         all.getDictionary(&ctx()),
-                                         properties.get(), RegionRange(),
-                                         types)))
+      if (failed(infer->inferReturnTypes(
+              &ctx(), location, ops.values, all.getDictionary(&ctx()),
+              properties.get(), RegionRange(), types)))
         fail(diagnostics.str().empty()
                  ? prefix(location) + "cannot infer the result types of '" +
                        name + "'"
@@ -440,8 +439,7 @@ public:
   /// tensor `outs` (memref outs give no result), appended as the last
   /// operand group.
   std::vector<PyValue> createDps(const std::string &name,
-                                 const py::list &operands,
-                                 const py::list &outs,
+                                 const py::list &operands, const py::list &outs,
                                  const py::dict &attributes,
                                  const py::list &regions,
                                  const py::object &loc) {
@@ -469,13 +467,11 @@ public:
   /// A seq op: its destinations are `tensor.empty`s of the types the op
   /// infers from its inputs (InferDestinationTypesOpInterface), unless
   /// `destination_types` gives them.
-  std::vector<PyValue> createSeq(const std::string &name,
-                                 const py::list &operands,
-                                 const py::dict &attributes,
-                                 unsigned numDestinations,
-                                 const py::object &destinationTypes,
-                                 const py::list &regions,
-                                 const py::object &loc) {
+  std::vector<PyValue>
+  createSeq(const std::string &name, const py::list &operands,
+            const py::dict &attributes, unsigned numDestinations,
+            const py::object &destinationTypes, const py::list &regions,
+            const py::object &loc) {
     Lock lock(coreMutex());
     DiagnosticCollector diagnostics(ctx());
     Location location = toLocation(loc);
@@ -549,9 +545,9 @@ public:
       if (!part)
         fail(prefix(location) + "complex constants need float parts");
       py::object c = py::module_::import("builtins").attr("complex")(value);
-      auto attr = b.getArrayAttr(
-          {b.getFloatAttr(part, c.attr("real").cast<double>()),
-           b.getFloatAttr(part, c.attr("imag").cast<double>())});
+      auto attr =
+          b.getArrayAttr({b.getFloatAttr(part, c.attr("real").cast<double>()),
+                          b.getFloatAttr(part, c.attr("imag").cast<double>())});
       return finishOp(complex::ConstantOp::create(b, location, type, attr));
     }
     TypedAttr attr;
@@ -579,7 +575,8 @@ public:
     size_t n = flat.size();
     DenseElementsAttr attr;
     if (auto floatType = dyn_cast<FloatType>(type)) {
-      auto values = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(flat);
+      auto values = py::array_t<double, py::array::c_style |
+                                            py::array::forcecast>::ensure(flat);
       SmallVector<APFloat> items;
       for (size_t i = 0; i < n; ++i) {
         APFloat item(values.at(i));
@@ -590,7 +587,9 @@ public:
       }
       attr = DenseElementsAttr::get(tensorType, items);
     } else if (auto intType = dyn_cast<IntegerType>(type)) {
-      auto values = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(flat);
+      auto values =
+          py::array_t<int64_t,
+                      py::array::c_style | py::array::forcecast>::ensure(flat);
       SmallVector<APInt> items;
       for (size_t i = 0; i < n; ++i)
         items.push_back(APInt(intType.getWidth(), values.at(i),
@@ -640,10 +639,9 @@ public:
     DiagnosticCollector diagnostics(ctx());
     Location location = toLocation(loc);
     OpBuilder b = builder();
-    return finishOp(
-        linalg::FillOp::create(b, location, ValueRange{value.value},
-                               ValueRange{init.value}),
-        &diagnostics);
+    return finishOp(linalg::FillOp::create(b, location, ValueRange{value.value},
+                                           ValueRange{init.value}),
+                    &diagnostics);
   }
 
   PyValue transpose(const PyValue &input, const PyValue &init,
@@ -687,9 +685,8 @@ public:
     auto result = RankedTensorType::get(shape, type.getElementType());
     OpBuilder b = builder();
     return finishOp(tensor::ExtractSliceOp::create(
-                        b, location, result, source.value,
-                        foldResults(offsets), foldResults(sizes),
-                        foldResults(strides)),
+                        b, location, result, source.value, foldResults(offsets),
+                        foldResults(sizes), foldResults(strides)),
                     &diagnostics);
   }
 
@@ -702,14 +699,13 @@ public:
     DiagnosticCollector diagnostics(ctx());
     Location location = toLocation(loc);
     rankedOrFail(source, location);
-    checkSlice(rankedOrFail(dest, location), offsets, sizes, strides,
-               location);
+    checkSlice(rankedOrFail(dest, location), offsets, sizes, strides, location);
     OpBuilder b = builder();
-    return finishOp(tensor::InsertSliceOp::create(
-                        b, location, source.value, dest.value,
-                        foldResults(offsets), foldResults(sizes),
-                        foldResults(strides)),
-                    &diagnostics);
+    return finishOp(
+        tensor::InsertSliceOp::create(b, location, source.value, dest.value,
+                                      foldResults(offsets), foldResults(sizes),
+                                      foldResults(strides)),
+        &diagnostics);
   }
 
   PyValue collapseShape(const PyValue &source,
@@ -829,8 +825,9 @@ private:
            " offsets, sizes and strides");
   }
 
-  static void checkReassociation(const std::vector<std::vector<int64_t>> &groups,
-                                 int64_t rank, Location loc) {
+  static void
+  checkReassociation(const std::vector<std::vector<int64_t>> &groups,
+                     int64_t rank, Location loc) {
     int64_t next = 0;
     for (const auto &group : groups)
       for (int64_t dim : group)
@@ -972,8 +969,7 @@ void ::seq::python::bindIRBuilder(py::module_ &m) {
       .def("text", &PyModule::text, py::arg("debug_info") = false,
            py::arg("generic") = false,
            "The printed module (with locations when `debug_info`).")
-      .def("__str__",
-           [](const PyModule &m) { return m.text(false, false); })
+      .def("__str__", [](const PyModule &m) { return m.text(false, false); })
       .def("verify", &PyModule::verify,
            "Verifies the whole module; raises CompileError with the "
            "diagnostics.")
@@ -983,8 +979,8 @@ void ::seq::python::bindIRBuilder(py::module_ &m) {
            "returns the printed IR.")
       .def("block", &PyModule::block, py::arg("arg_types"),
            py::arg("loc") = py::none(), "A new detached block.")
-      .def("add_block_argument", &PyModule::addBlockArgument,
-           py::arg("block"), py::arg("type"), py::arg("loc") = py::none())
+      .def("add_block_argument", &PyModule::addBlockArgument, py::arg("block"),
+           py::arg("type"), py::arg("loc") = py::none())
       .def("push", &PyModule::push, py::arg("block"),
            "Appends ops to `block` until pop().")
       .def("pop", &PyModule::pop)
@@ -1013,12 +1009,12 @@ void ::seq::python::bindIRBuilder(py::module_ &m) {
            py::arg("loc") = py::none())
       .def("dense", &PyModule::dense, py::arg("array"), py::arg("element"),
            py::arg("loc") = py::none())
-      .def("compare", &PyModule::compare, py::arg("predicate"),
-           py::arg("lhs"), py::arg("rhs"), py::arg("loc") = py::none())
+      .def("compare", &PyModule::compare, py::arg("predicate"), py::arg("lhs"),
+           py::arg("rhs"), py::arg("loc") = py::none())
       .def("fill", &PyModule::fill, py::arg("value"), py::arg("init"),
            py::arg("loc") = py::none())
-      .def("transpose", &PyModule::transpose, py::arg("input"),
-           py::arg("init"), py::arg("permutation"), py::arg("loc") = py::none())
+      .def("transpose", &PyModule::transpose, py::arg("input"), py::arg("init"),
+           py::arg("permutation"), py::arg("loc") = py::none())
       .def("extract_slice", &PyModule::extractSlice, py::arg("source"),
            py::arg("offsets"), py::arg("sizes"), py::arg("strides"),
            py::arg("drop_dims") = std::vector<int64_t>(),

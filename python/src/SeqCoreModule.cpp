@@ -32,6 +32,7 @@
 #include "seq/Runtime/Tensor.h"
 #include "seq/Target/Pipelines.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -39,7 +40,6 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
@@ -461,7 +461,6 @@ Stage seq::python::parseStage(const std::string &name) {
   throw py::value_error("unknown stage '" + name + "'; valid stages: " + valid);
 }
 
-
 //===----------------------------------------------------------------------===//
 // The module
 //===----------------------------------------------------------------------===//
@@ -569,13 +568,13 @@ PYBIND11_MODULE(_core, m) {
       "Parses and verifies `source`, runs the seq-to-cpu pipeline up to "
       "`stage` and returns the printed IR. Stages: 'seq' (as written), "
       "'tiled' (the target's schedules applied; nothing on the reference "
-      "pipeline), 'loops' (after convert-seq-to-loops + canonicalize), 'buffers' "
+      "pipeline), 'loops' (after convert-seq-to-loops + canonicalize), "
+      "'buffers' "
       "(after bufferization, out-params and deallocation), 'llvm' (the full "
       "pipeline, LLVM dialect). Raises CompileError on failure, ValueError "
       "on an unknown stage.");
 
-  m.attr("STAGES") =
-      py::make_tuple("seq", "tiled", "loops", "buffers", "llvm");
+  m.attr("STAGES") = py::make_tuple("seq", "tiled", "loops", "buffers", "llvm");
   m.attr("PIPELINES") = py::make_tuple("tiled", "reference");
 
   // The element types seq exchanges: (mlir_name, numpy_name, kind, itemsize)
@@ -603,8 +602,7 @@ PYBIND11_MODULE(_core, m) {
       enumCases<RotaryPairing>(getMaxEnumValForRotaryPairing(),
                                stringifyRotaryPairing);
   enums[py::str(ConvMethodAttr::getMnemonic().str())] =
-      enumCases<ConvMethod>(getMaxEnumValForConvMethod(),
-                            stringifyConvMethod);
+      enumCases<ConvMethod>(getMaxEnumValForConvMethod(), stringifyConvMethod);
   m.attr("ENUMS") = enums;
 
   m.def(
@@ -617,8 +615,7 @@ PYBIND11_MODULE(_core, m) {
           throw py::value_error("'" + element +
                                 "' is not a float or complex element type");
         std::string text;
-        llvm::raw_string_ostream(text)
-            << mlir::seq::getAccumulationType(type);
+        llvm::raw_string_ostream(text) << mlir::seq::getAccumulationType(type);
         return text;
       },
       py::arg("element"),
