@@ -366,6 +366,13 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
                                                 SEQ_LIBOMP};
   engineOptions.sharedLibPaths = runtimeLibs;
   engineOptions.enableObjectDump = true;
+  // SEQ_JIT_PROFILE=1 names the JIT's functions for `perf` (/tmp/perf-PID.map)
+  // and gdb.
+  if (const char *profile = std::getenv("SEQ_JIT_PROFILE"))
+    if (llvm::StringRef(profile) == "1") {
+      engineOptions.enablePerfNotificationListener = true;
+      engineOptions.enableGDBNotificationListener = true;
+    }
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
   if (!engine)
     return makeError("JIT compilation of @" + entry +
