@@ -22,4 +22,47 @@ def SeqReadOnlyArguments : Pass<"seq-read-only-arguments", "::mlir::ModuleOp"> {
   }];
 }
 
+def SeqDistinctResultBuffers
+    : Pass<"seq-distinct-result-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Give every memref result of a function its own SSA value";
+  let description = [{
+    After bufferization a function may return one buffer in several result
+    positions (`return %y, %y` in the source, or two tensor results that
+    bufferized to the same allocation). Each result becomes its own
+    caller-owned out-parameter in `buffer-results-to-out-params`, and that
+    pass (LLVM 22, with `hoist-static-allocs`) replaces and erases a returned
+    allocation the first time it sees it, then reads the erased operation at
+    the repeated position (llvm/llvm-project#219492, fixed upstream after
+    LLVM 22).
+
+    This pass runs just before it and establishes its precondition: in every
+    `func.return`, an operand defined by an allocation
+    (`AllocationOpInterface`) that repeats an earlier operand is replaced by
+    a fresh allocation holding a copy. The first occurrence keeps the
+    original buffer (and so may still be hoisted into its out-parameter);
+    each repetition costs one copy, which the distinct out-parameters need
+    anyway. Dynamic sizes are taken with `memref.dim`. Other repeated buffers
+    (function arguments, views) are left alone: the out-parameter pass copies
+    them into each out-parameter already.
+
+    Example:
+    ```mlir
+    func.func @f() -> (memref<4xf32>, memref<4xf32>) {
+      %a = memref.alloc() : memref<4xf32>
+      return %a, %a : memref<4xf32>, memref<4xf32>
+    }
+    ```
+    becomes
+    ```mlir
+    func.func @f() -> (memref<4xf32>, memref<4xf32>) {
+      %a = memref.alloc() : memref<4xf32>
+      %b = memref.alloc() : memref<4xf32>
+      memref.copy %a, %b : memref<4xf32> to memref<4xf32>
+      return %a, %b : memref<4xf32>, memref<4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // SEQ_TRANSFORMS_PASSES_TD
