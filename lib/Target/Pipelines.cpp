@@ -43,6 +43,7 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm,
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;
+  pm.addNestedPass<func::FuncOp>(seq::createSeqDistinctResultBuffers());
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
   if (upTo == SeqToCpuStage::Buffers)
