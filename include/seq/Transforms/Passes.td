@@ -65,4 +65,33 @@ def SeqDistinctResultBuffers
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def SeqUnitSliceStrides : Pass<"seq-unit-slice-strides"> {
+  let summary = "Give the size-1 dimensions of tensor slices stride 1";
+  let description = [{
+    A `tensor.extract_slice` or `tensor.insert_slice` that takes one element
+    along a dimension reads the same element whatever that dimension's
+    stride is, e.g. `x[3, :, 1:3:2]` on a 7x16x7 tensor has size 1 and stride
+    2 along the last dimension. Bufferized, such a slice becomes a
+    `memref.subview` whose result layout carries the stride; when the slice
+    also drops unit dimensions (rank reduction), MLIR 22's
+    `memref::SubViewOp::getDroppedDims` cannot match the strides and
+    `expand-strided-metadata` dereferences a failed result (a SIGSEGV).
+
+    This pass sets the stride of every static size-1 dimension of those
+    slices to 1, which selects the same elements, so the bufferized views
+    have the strides the rank-reduction analysis expects.
+
+    Example:
+    ```mlir
+    %s = tensor.extract_slice %x[3, 0, 1] [1, 16, 1] [1, 1, 2]
+        : tensor<7x16x7xi64> to tensor<16x1xi64>
+    ```
+    becomes
+    ```mlir
+    %s = tensor.extract_slice %x[3, 0, 1] [1, 16, 1] [1, 1, 1]
+        : tensor<7x16x7xi64> to tensor<16x1xi64>
+    ```
+  }];
+}
+
 #endif // SEQ_TRANSFORMS_PASSES_TD
