@@ -41,6 +41,10 @@ foreach(target IN LISTS SEQ_LIBRARIES)
   target_include_directories(${target} INTERFACE
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   target_compile_features(${target} INTERFACE cxx_std_17)
+  # Instrumented libraries need the sanitizer runtime in the application.
+  if(SEQ_SANITIZE)
+    target_link_options(${target} INTERFACE -fsanitize=${SEQ_SANITIZE})
+  endif()
 endforeach()
 
 install(TARGETS ${SEQ_LIBRARIES} EXPORT seqTargets
