@@ -65,21 +65,23 @@ def SeqDistinctResultBuffers
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
-def SeqUnitSliceStrides : Pass<"seq-unit-slice-strides"> {
-  let summary = "Give the size-1 dimensions of tensor slices stride 1";
+def SeqRankPreservingSlices : Pass<"seq-rank-preserving-slices"> {
+  let summary = "Rewrite rank-reducing tensor slices as rank-preserving slices and reshapes";
   let description = [{
-    A `tensor.extract_slice` or `tensor.insert_slice` that takes one element
-    along a dimension reads the same element whatever that dimension's
-    stride is, e.g. `x[3, :, 1:3:2]` on a 7x16x7 tensor has size 1 and stride
-    2 along the last dimension. Bufferized, such a slice becomes a
-    `memref.subview` whose result layout carries the stride; when the slice
-    also drops unit dimensions (rank reduction), MLIR 22's
-    `memref::SubViewOp::getDroppedDims` cannot match the strides and
-    `expand-strided-metadata` dereferences a failed result (a SIGSEGV).
+    Indexing with integers (`x[3, :, 1:3:2]`) gives a rank-reducing
+    `tensor.extract_slice` (and storing into such a slice a rank-reducing
+    `tensor.insert_slice`). Bufferized, they become rank-reducing
+    `memref.subview`s, and MLIR 22 decides which dimensions such a subview
+    drops by matching the strides of the *source* against those of the
+    result: with a step on a kept dimension (whose result stride is then
+    source stride × step) the matching fails, `getDroppedDims` dereferences
+    the failure and `expand-strided-metadata` crashes (a SIGSEGV).
 
-    This pass sets the stride of every static size-1 dimension of those
-    slices to 1, which selects the same elements, so the bufferized views
-    have the strides the rank-reduction analysis expects.
+    This pass removes rank reduction from tensor slices before
+    bufferization: the slice keeps every dimension, and a
+    `tensor.collapse_shape` (for `insert_slice`, a `tensor.expand_shape` of
+    the inserted value) drops or adds the unit dimensions. The elements and
+    types are unchanged; the subviews no longer drop dimensions.
 
     Example:
     ```mlir
@@ -88,8 +90,10 @@ def SeqUnitSliceStrides : Pass<"seq-unit-slice-strides"> {
     ```
     becomes
     ```mlir
-    %s = tensor.extract_slice %x[3, 0, 1] [1, 16, 1] [1, 1, 1]
-        : tensor<7x16x7xi64> to tensor<16x1xi64>
+    %f = tensor.extract_slice %x[3, 0, 1] [1, 16, 1] [1, 1, 2]
+        : tensor<7x16x7xi64> to tensor<1x16x1xi64>
+    %s = tensor.collapse_shape %f [[0, 1], [2]]
+        : tensor<1x16x1xi64> into tensor<16x1xi64>
     ```
   }];
 }
