@@ -35,7 +35,7 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm,
   // results become out-parameters, so a host passes its arrays by pointer;
   // inputs are the caller's and are never written.
   pm.addPass(seq::createSeqReadOnlyArguments());
-  pm.addPass(seq::createSeqUnitSliceStrides());
+  pm.addPass(seq::createSeqRankPreservingSlices());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
