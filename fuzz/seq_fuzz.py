@@ -23,6 +23,7 @@ crash, one that does not answer within --timeout is a hang. Failures:
   aliasing       a result shares memory with another result or an input
   mismatch       the tiled results differ from the reference results beyond
                  the tolerance of their dtype (see compare())
+  generator      the generator itself failed (a bug in fuzz/generator.py)
 
 Each failure is saved to <out>/<kind>-<seed>-<index>/: program.py (the DSL
 source), program.mlir (the traced IR), in<i>.npy, verdict.txt and replay.sh,
@@ -309,7 +310,17 @@ def fuzz(args):
                 break
             if args.time is not None and time.monotonic() - start >= args.time:
                 break
-            program = generator.generate(args.seed, index, args.max_steps)
+            try:
+                program = generator.generate(args.seed, index, args.max_steps)
+            except Exception:
+                # A generator bug: reported like any failure, then go on.
+                ran += 1
+                failed += 1
+                counts["generator"] = counts.get("generator", 0) + 1
+                print(f"FAIL generator: seed {args.seed} program {index}:\n"
+                      f"{traceback.format_exc(limit=4)}", flush=True)
+                index += 1
+                continue
             for op in program.ops:
                 coverage[op] = coverage.get(op, 0) + 1
             scratch = os.path.join(scratch_root, str(index))
