@@ -140,7 +140,8 @@ def run_program(program, scratch, pipelines):
         exec(compile(program.source, path, "exec"), namespace)
         fn = namespace["fuzz"]
         jitted = {p: seq.jit(fn, name="fuzz", pipeline=p) for p in pipelines}
-        text = jitted[pipelines[0]].source(*arrays)
+        # The traced IR, parsed and verified (the DSL's public inspection).
+        text = jitted[pipelines[0]].ir(*arrays)
     except seq.Error as e:
         return {"kind": "dsl-error", "detail": str(e)}
     except Exception:
