@@ -59,12 +59,15 @@ PIPELINES = ("tiled", "reference")  # candidate first, oracle last
 # Tolerances of the tiled path against the reference path, relative to the
 # largest finite magnitude of the reference output (normwise): the tiled
 # path may reorder sums and fuse operations, so results differ by rounding.
-# Integers and booleans must be equal.
+# A result gets the tolerance of its own type or of the least precise float
+# type anywhere in its program, whichever is looser (an f64 result computed
+# from an f32 value differs at f32 rounding). Integers and booleans must be
+# equal.
 RTOL = {"f16": 2e-2, "bf16": 1e-1, "f32": 1e-4, "f64": 1e-10,
         "complex<f32>": 1e-4, "complex<f64>": 1e-10}
 
 
-def compare(candidate, oracle, dtype):
+def compare(candidate, oracle, dtype, precision=None):
     """None if `candidate` agrees with `oracle`, else a one-line reason.
 
     NaN and infinity rules: every NaN of the oracle must be a NaN in the
@@ -97,9 +100,10 @@ def compare(candidate, oracle, dtype):
         return None
     scale = np.max(np.abs(r[finite]))
     err = np.max(np.abs(a[finite] - r[finite]))
-    tol = RTOL[dtype] * (scale if scale > 0 else 1.0)
+    rtol = max(RTOL[dtype], RTOL.get(precision, 0.0))
+    tol = rtol * (scale if scale > 0 else 1.0)
     if not err <= tol:
-        return f"max abs error {err:.3e} > {tol:.3e} (rtol {RTOL[dtype]:g} x max {scale:.3e})"
+        return f"max abs error {err:.3e} > {tol:.3e} (rtol {rtol:g} x max {scale:.3e})"
     return None
 
 
@@ -145,7 +149,7 @@ def run_program(program, scratch, pipelines):
     except seq.Error as e:
         return {"kind": "dsl-error", "detail": str(e)}
     except Exception:
-        return {"kind": "exception", "detail": traceback.format_exc(limit=6)}
+        return {"kind": "exception", "detail": traceback.format_exc()}
     with open(os.path.join(scratch, "program.mlir"), "w") as f:
         f.write(text)
 
@@ -159,7 +163,7 @@ def run_program(program, scratch, pipelines):
             kind = "compile-error" if "not a valid program" not in str(e) else "dsl-error"
             return {"kind": kind, "detail": f"[{p}] {e}"}
         except Exception:
-            return {"kind": "exception", "detail": f"[{p}] " + traceback.format_exc(limit=6)}
+            return {"kind": "exception", "detail": f"[{p}] " + traceback.format_exc()}
         for i, (a, c) in enumerate(zip(arrays, copies)):
             if a.tobytes() != c.tobytes():  # bit for bit (NaNs too)
                 return {"kind": "aliasing", "detail": f"[{p}] input #{i} was modified"}
@@ -184,7 +188,7 @@ def run_program(program, scratch, pipelines):
     oracle = outputs[pipelines[-1]]
     for p in pipelines[:-1]:
         for i, (c, r) in enumerate(zip(outputs[p], oracle)):
-            reason = compare(c, r, program.results[i]["dtype"])
+            reason = compare(c, r, program.results[i]["dtype"], program.precision)
             if reason:
                 for name, arrays_ in ((p, outputs[p]), (pipelines[-1], oracle)):
                     np.save(os.path.join(scratch, f"{name}-out{i}.npy"), arrays_[i])
@@ -392,7 +396,8 @@ def replay(directory, tools):
             results.append(r)
         outputs[p] = results
     for i, want in enumerate(program.results):
-        reason = compare(outputs[PIPELINES[0]][i], outputs[PIPELINES[-1]][i], want["dtype"])
+        reason = compare(outputs[PIPELINES[0]][i], outputs[PIPELINES[-1]][i], want["dtype"],
+                         program.precision)
         if reason:
             print(f"FAIL: result #{i}: {reason}")
             return 1

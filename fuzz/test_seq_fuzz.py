@@ -91,6 +91,12 @@ def test_compare_rules():
     assert "1 of 3 elements differ" in seq_fuzz.compare(i + np.int32(1) * (i == 3), i, "i32")
     assert seq_fuzz.compare(i.astype(np.int64), i, "i32")  # dtype differs
     assert seq_fuzz.compare(np.zeros(0, np.float64), np.zeros(0, np.float64), "f64") is None
+    # An f64 result of a program that went through f32 gets f32's tolerance.
+    f64 = np.array([1.0, 2.0])
+    assert seq_fuzz.compare(f64 + 1e-6, f64, "f64") is not None
+    assert seq_fuzz.compare(f64 + 1e-6, f64, "f64", precision="f32") is None
+    assert generator.loosest_float(["f64", "complex<f32>", "i32"]) == "f32"
+    assert generator.loosest_float(["i1", "i64"]) is None
 
 
 def run_fuzzer(tmp_path, *args, inject=""):
