@@ -1533,94 +1533,120 @@ def doc_sgemm_n(doc):
 
 
 def write_plot(doc, path):
-    """GFLOP/s against L per implementation (one panel per D and mask), and
-    the peak memory against L."""
+    """GFLOP/s against L per implementation (one panel per D and mask; solid:
+    the most threads, dashed: fewer), with NumPy's sgemm as the limit, and the
+    peak extra memory against L."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.lines import Line2D
+        from matplotlib.ticker import FuncFormatter
     except ImportError:
         print("plot skipped: matplotlib is not importable (bash bench/setup.sh installs it)")
         return False
     att = [r for r in doc["results"] if r["case"]["kind"] == "attention"]
-    dims = sorted({r["case"]["D"] for r in att})
-    masks = [m for m in ("causal", "none") if any(r["case"]["mask"] == m for r in att)]
     if not att:
         return False
+    dims = sorted({r["case"]["D"] for r in att})
+    masks = [m for m in ("causal", "none") if any(r["case"]["mask"] == m for r in att)]
+    impls = ("seq", "seq_ref", "numpy", "torch", "jax")
     colors = {"seq": "#d55e00", "seq_ref": "#e69f00", "numpy": "#0072b2", "torch": "#cc79a7",
               "jax": "#009e73"}
-    threads = doc["threads"]
-    styles = {t: s for t, s in zip(sorted(threads, reverse=True), ("-", "--", ":", "-."))}
+    threads = sorted(doc["threads"], reverse=True)
+    styles = dict(zip(threads, ("-", "--", ":", "-.")))
+    widths = dict(zip(threads, (2.0, 1.2, 1.0, 1.0)))
+    lengths = sorted({r["case"]["L"] for r in att})
+    number = FuncFormatter(lambda y, _: f"{y:g}")
+    minor = FuncFormatter(lambda y, _: f"{y:g}" if f"{y:g}"[0] in "25" else "")
+
+    def x_axis(ax):
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(lengths)
+        ax.set_xticklabels([f"{l // 1024}K" if l % 1024 == 0 else str(l) for l in lengths])
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(number)
+        ax.yaxis.set_minor_formatter(minor)
+        ax.set_xlabel("L")
+        ax.grid(alpha=0.3, which="both")
+
     ncol = len(masks) + 1
-    fig, axes = plt.subplots(len(dims), ncol, figsize=(5.2 * ncol, 4.2 * len(dims)),
+    fig, axes = plt.subplots(len(dims), ncol, figsize=(5.0 * ncol, 3.9 * len(dims) + 1.0),
                              squeeze=False)
+    seen = set()
     for row, d in enumerate(dims):
         for col, mask in enumerate(masks):
             ax = axes[row][col]
             rs = sorted((r for r in att if r["case"]["D"] == d and r["case"]["mask"] == mask),
                         key=lambda r: r["case"]["L"])
             for t in threads:
-                for impl in ("seq", "seq_ref", "numpy", "torch", "jax"):
+                for impl in impls:
                     pts = [(r["case"]["L"], r["threads"][str(t)][impl]["gflops"]) for r in rs
                            if r["threads"].get(str(t), {}).get(impl, {}).get("gflops")]
                     if pts:
-                        ax.plot(*zip(*pts), styles[t], marker="o", ms=3, color=colors[impl],
-                                label=f"{IMPL_NAMES[impl]}, {t}T")
+                        seen.add(impl)
+                        ax.plot(*zip(*pts), styles[t], lw=widths[t], marker="o", ms=3,
+                                color=colors[impl])
                 sg = sgemm_gflops(doc, t)
                 if sg:
-                    ax.axhline(sg, color="#555555", ls=styles[t], lw=0.8,
-                               label=f"NumPy sgemm, {t}T")
-            ax.set_xscale("log", base=2)
-            ax.set_yscale("log")
-            ax.set_xlabel("L")
-            ax.set_ylabel("GFLOP/s (causal counts half)")
-            ax.set_title(f"{mask} attention, D={d}", fontsize=10)
-            ax.grid(alpha=0.3, which="both")
-            if row == 0 and col == 0:
-                ax.legend(fontsize=6.5, ncol=2)
+                    ax.axhline(sg, color="#444444", ls=styles[t], lw=0.9)
+            x_axis(ax)
+            ax.set_ylabel("GFLOP/s (causal: half the FLOPs)")
+            ax.set_title(f"{'causal' if mask == 'causal' else 'full'} attention, D={d}",
+                         fontsize=10)
         ax = axes[row][ncol - 1]
-        for mask, marker in (("causal", "o"), ("none", "s")):
+        for mask in masks:
             rs = sorted((r for r in att if r["case"]["D"] == d and r["case"]["mask"] == mask
                          and r.get("memory")), key=lambda r: r["case"]["L"])
-            for impl in ("seq", "seq_ref", "numpy", "torch", "jax"):
+            for impl in impls:
                 pts = [(r["case"]["L"], r["memory"][impl]["extra_bytes"] / MIB) for r in rs
                        if r["memory"].get(impl, {}).get("status") == "ok"]
                 if pts:
-                    ax.plot(*zip(*pts), "-" if mask == "causal" else "--", marker=marker, ms=3,
-                            color=colors[impl], label=f"{IMPL_NAMES[impl]} {mask}")
-        rs = sorted({r["case"]["L"] for r in att if r["case"]["D"] == d})
-        ax.plot(rs, [4 * 8 * l * d * 4 / MIB for l in rs], color="#999999", lw=0.8,
-                label="q,k,v,out bytes")
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log")
-        ax.set_xlabel("L")
-        ax.set_ylabel("peak extra MiB (one call)")
-        ax.set_title(f"peak memory, D={d}", fontsize=10)
-        ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=6.5)
+                    ax.plot(*zip(*pts), "-" if mask == "causal" else ":",
+                            marker="o" if mask == "causal" else "s", ms=3, color=colors[impl])
+        ls = sorted({r["case"]["L"] for r in att if r["case"]["D"] == d})
+        h = att[0]["case"]["H"]
+        ax.plot(ls, [4 * h * l * d * 4 / MIB for l in ls], color="#999999", lw=3, alpha=0.5)
+        ax.plot(ls, [h * l * l * 4 / MIB for l in ls], color="#999999", lw=1, ls="--")
+        x_axis(ax)
+        ax.set_ylabel("peak MiB above the inputs (one call)")
+        ax.set_title(f"peak memory, D={d} (causal solid, full dotted)", fontsize=10)
+    handles = [Line2D([], [], color=colors[i], lw=2, label=IMPL_NAMES[i]) for i in impls
+               if i in seen]
+    handles += [Line2D([], [], color="#444444", ls=styles[t], lw=widths[t],
+                       label=f"{t} thread{'s' if t > 1 else ''}") for t in threads]
+    handles += [Line2D([], [], color="#444444", lw=0.9, label="NumPy sgemm (limit)"),
+                Line2D([], [], color="#999999", lw=3, alpha=0.5, label="bytes of q, k, v, out"),
+                Line2D([], [], color="#999999", lw=1, ls="--", label="bytes of H L x L scores")]
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), fontsize=8,
+               frameon=False)
     m = doc["machine"]
-    status = "  ".join(f"{t['status']}" for t in doc["targets"])
-    fig.suptitle(f"seq attention benchmark{' [--quick]' if doc['quick'] else ''}: "
-                 f"{m['cpu']['model']}, {m['cpu']['usable_cores']} cores, seq {m['seq_git']}, "
-                 f"{doc['date'][:10]}\ntargets: {status}", fontsize=10)
-    fig.tight_layout()
+    status = ", ".join(t["status"] for t in doc["targets"])
+    fig.suptitle(f"seq attention benchmark{' [--quick sizes]' if doc['quick'] else ''}: "
+                 f"f32, B=1, H={att[0]['case']['H']}; {m['cpu']['model']}, "
+                 f"{m['cpu']['usable_cores']} cores; seq {m['seq_git']}, {doc['date'][:10]}\n"
+                 f"targets (see attention.md): {status}", fontsize=10)
+    fig.tight_layout(rect=(0, 0.09 if len(dims) == 1 else 0.05, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
 
 
-def write_outputs(doc, json_path):
+def write_outputs(doc, json_path, write_json=True):
     base = os.path.splitext(json_path)[0]
     os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
-    with open(json_path, "w") as f:
-        json.dump(doc, f, indent=1, default=_json_default)
-        f.write("\n")
+    if write_json:
+        with open(json_path, "w") as f:
+            json.dump(doc, f, indent=1, default=_json_default)
+            f.write("\n")
     text = markdown(doc)
     with open(base + ".md", "w") as f:
         f.write(text + "\n")
     print("\n" + text)
     plotted = write_plot(doc, base + ".png")
-    print(f"\nwrote {json_path}, {base}.md" + (f", {base}.png" if plotted else ""))
+    print(f"\nwrote {json_path + ', ' if write_json else ''}{base}.md"
+          + (f", {base}.png" if plotted else ""))
 
 
 # ==========================================================================
@@ -1708,7 +1734,7 @@ def main(argv=None):
             doc = json.load(f)
         doc["threads"] = [int(t) for t in doc["threads"]]
         doc["targets"] = evaluate_targets(doc)
-        write_outputs(doc, opts.replot)
+        write_outputs(doc, opts.replot, write_json=False)
         return 0
     doc = run_bench(opts)
     write_outputs(doc, opts.json)
