@@ -42,6 +42,11 @@ if __name__ == "__main__" and any(k in os.environ for k in BLAS_OVERRIDES):
     _env[REMOVED_ENV] = _json.dumps(_removed)
     os.execve(sys.executable, [sys.executable, os.path.abspath(__file__)] + sys.argv[1:], _env)
 
+# A worker restricted to some cores (set by the driver) restricts itself
+# before any library sizes its thread pool from the cores it may use.
+if os.environ.get("SEQ_BENCH_CPUS"):
+    os.sched_setaffinity(0, [int(c) for c in os.environ["SEQ_BENCH_CPUS"].split(",")])
+
 import argparse  # noqa: E402
 import ctypes  # noqa: E402
 import datetime  # noqa: E402
@@ -79,10 +84,15 @@ def attention_case(d, l, mask, h=8, b=1):
                 impls=["seq", "seq_ref", "numpy", "torch", "jax"])
 
 
+def mask_name(mask):
+    """seq's mask = none is full attention."""
+    return "full" if mask == "none" else mask
+
+
 def label(case):
     k = case["kind"]
     if k == "attention":
-        return f"attention {case['mask']} D={case['D']} L={case['L']}"
+        return f"attention {mask_name(case['mask'])} D={case['D']} L={case['L']}"
     if k in ("matmul", "sgemm"):
         return f"{k} {case['n']}^3"
     if k == "copy":
@@ -851,12 +861,10 @@ class WorkerProc:
         self.start()
 
     def start(self):
-        cpus = self.cpus
         self.proc = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--worker", str(self.threads),
              "--seed", str(self.opts.seed)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=self.env,
-            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=self.env)
 
     def send(self, msg):
         self.proc.stdin.write(json.dumps(msg) + "\n")
@@ -899,6 +907,9 @@ def worker_env(threads, cpus):
                OPENBLAS_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
                JAX_PLATFORMS="cpu", TF_CPP_MIN_LOG_LEVEL="2")
     env.pop(REMOVED_ENV, None)
+    env.pop("SEQ_BENCH_CPUS", None)
+    if cpus:
+        env["SEQ_BENCH_CPUS"] = ",".join(str(c) for c in cpus)
     if threads == 1:   # XLA's CPU client has no thread-count option; this is its 1-thread mode
         env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
                             " intra_op_parallelism_threads=1").strip()
@@ -956,6 +967,7 @@ class Bench:
 
     def run_case(self, case):
         opts = self.opts
+        start = time.perf_counter()
         plans = {t: self.plan(case, t) for t in self.workers}
         # Prepare (inputs, compile, first call, check) in every worker at once.
         for t, w in self.workers.items():
@@ -1032,17 +1044,16 @@ class Bench:
                 self.failures.append(f"{label(case)}: the NumPy baseline is off from the "
                                      f"{check['against']} by {check['err']:.2e}")
             result["threads"][str(t)] = res
+        result["wall_s"] = time.perf_counter() - start
         self.results.append(result)
         return result
 
     def memory(self, case, impl, threads):
         """Peak memory of one call of `impl` on `case` in a fresh process."""
         spec = json.dumps(dict(case=case, impl=impl, threads=threads, seed=self.opts.seed))
-        cpus = worker_cpus(threads)
         return subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--memory-worker", spec],
-            stdout=subprocess.PIPE, text=True, env=worker_env(threads, cpus),
-            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+            stdout=subprocess.PIPE, text=True, env=worker_env(threads, worker_cpus(threads)))
 
     def measure_memory(self, jobs):
         """Runs the memory processes, --memory-jobs at a time (each measures
@@ -1237,7 +1248,7 @@ def evaluate_targets(doc):
         if c["kind"] == "attention" and c["L"] >= sizes["big_L"]:
             a, b = _ms(rc, 1, "seq"), _ms(rc, 2, "seq")
             if a and b:
-                speed.append((c["mask"], c["D"], c["L"], a / b))
+                speed.append((mask_name(c["mask"]), c["D"], c["L"], a / b))
     text = f"2 threads >= 1.7x 1 thread (seq attention, L >= {sizes['big_L']})"
     if speed:
         load = doc["machine"].get("loadavg_start", [0])[0]
@@ -1259,7 +1270,8 @@ def evaluate_targets(doc):
     if mem:
         worst = max(mem, key=lambda x: x[1] / x[2])
         c = worst[0]
-        add(all(e <= b for _, e, b in mem), text + f": worst {c['mask']} D={c['D']} L={c['L']} "
+        add(all(e <= b for _, e, b in mem), text + f": worst {mask_name(c['mask'])} D={c['D']} "
+            f"L={c['L']} "
             f"{worst[1] / MIB:.1f} MiB of {worst[2] / MIB:.0f} MiB allowed "
             f"(the L x L f32 scores of all heads would be "
             f"{c['B'] * c['H'] * c['L'] ** 2 * 4 / MIB:.0f} MiB)")
@@ -1341,8 +1353,11 @@ def progress_line(r, opts):
             elif x["status"] == "error":
                 cells.append(f"{name} ERROR")
         parts.append(f"T{t}: " + ", ".join(cells))
-    return " | ".join(parts) + (" ms" if r["case"]["kind"] != "sgemm" else
-                                f" ms = {r['threads'][str(max(opts.threads))]['numpy'].get('gflops', 0):.1f} GFLOP/s")
+    tail = " ms"
+    if r["case"]["kind"] == "sgemm":
+        tail += " = " + ", ".join(f"T{t}: {res['numpy'].get('gflops', 0):.1f}"
+                                  for t, res in r["threads"].items()) + " GFLOP/s"
+    return " | ".join(parts) + tail + f"  [{r['wall_s']:.0f} s]"
 
 
 def markdown_table(rows, left=1):
@@ -1432,7 +1447,8 @@ def markdown(doc):
                 res = r["threads"].get(str(t), {})
                 s = res.get("seq", {})
                 errs = [x["max_rel_err"] for x in res.values() if x.get("max_rel_err") is not None]
-                rows.append((r["case"]["mask"], r["case"]["D"], r["case"]["L"], t, _cell(s, False),
+                rows.append((mask_name(r["case"]["mask"]), r["case"]["D"], r["case"]["L"], t,
+                             _cell(s, False),
                              f"{s['gflops']:.1f}" if s.get("gflops") else "-",
                              f"{100 * s['gflops'] / sg:.0f}%" if s.get("gflops") and sg else "-",
                              _cell(res.get("seq_ref")), _cell(res.get("numpy")),
@@ -1445,7 +1461,7 @@ def markdown(doc):
             rows = [("mask", "D", "L") + tuple(f"{IMPL_NAMES[i]} 2T/1T" for i in
                                                 ("seq", "numpy", "torch", "jax"))]
             for r in att:
-                row = [r["case"]["mask"], r["case"]["D"], r["case"]["L"]]
+                row = [mask_name(r["case"]["mask"]), r["case"]["D"], r["case"]["L"]]
                 for i in ("seq", "numpy", "torch", "jax"):
                     a, b = _ms(r, 1, i), _ms(r, 2, i)
                     row.append(f"{a / b:.2f}x" if a and b else "-")
@@ -1476,7 +1492,7 @@ def markdown(doc):
             mem = r.get("memory")
             if not mem:
                 continue
-            rows.append((r["case"]["mask"], r["case"]["D"], r["case"]["L"],
+            rows.append((mask_name(r["case"]["mask"]), r["case"]["D"], r["case"]["L"],
                          f"{r['io_bytes'] / MIB:.0f}") + tuple(
                 f"{mem[i]['extra_bytes'] / MIB:.1f}" if mem.get(i, {}).get("status") == "ok"
                 else "-" for i in impls))
@@ -1666,7 +1682,7 @@ def parse_args(argv):
                         "(default bench/results/attention.json)")
     p.add_argument("--lengths", default=None, help="L values (default 1024,...,16384)")
     p.add_argument("--head-dims", default=None, help="D values (default 64,128)")
-    p.add_argument("--masks", default="causal,none", help="causal and/or none")
+    p.add_argument("--masks", default="causal,full", help="causal and/or full")
     p.add_argument("--heads", type=int, default=8)
     p.add_argument("--impls", default=None,
                    help="implementations to run (default all: seq,seq_ref,numpy,torch,jax)")
@@ -1701,10 +1717,10 @@ def parse_args(argv):
     opts.lengths = ints(opts.lengths) if opts.lengths else (
         [128] if q else [1024, 2048, 4096, 8192, 16384])
     opts.head_dims = ints(opts.head_dims) if opts.head_dims else ([32] if q else [64, 128])
-    opts.masks = [m.strip() for m in opts.masks.split(",")]
+    opts.masks = [{"full": "none"}.get(m.strip(), m.strip()) for m in opts.masks.split(",")]
     for m in opts.masks:
         if m not in ("causal", "none"):
-            p.error(f"--masks: {m!r} is not causal or none")
+            p.error(f"--masks: {m!r} is not causal or full")
     opts.impls = [i.strip() for i in opts.impls.split(",")] if opts.impls else None
     for i in opts.impls or []:
         if i not in IMPL_NAMES:
