@@ -1072,6 +1072,9 @@ class Bench:
                 reply = dict(status="error", reason=f"the memory process died (exit code "
                                                     f"{proc.returncode})")
             result.setdefault("memory", {})[impl] = reply
+            if reply["status"] == "error":
+                self.failures.append(f"{result['label']}, {IMPL_NAMES.get(impl, impl)}, peak "
+                                     f"memory process: {reply['reason']}")
 
 
 def run_bench(opts):
