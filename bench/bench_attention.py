@@ -203,7 +203,7 @@ def numpy_megalodon(p, G, H, c):
     """The MEGALODON block of examples/megalodon/megalodon.py in NumPy
     float32, vectorized the way the model's own code computes it: TimestepNorm
     from cumulative sums of the per-step group statistics, the complex EMA as
-    an FFT convolution with its materialized kernel Re(sum_n eta p q^t), the
+    an FFT convolution with its materialized kernel (_ema_kernel), the
     chunk-local attention as batched matmuls over (chunks, heads)."""
     x = p["x"]
     B, L, D = x.shape
@@ -218,7 +218,7 @@ def numpy_megalodon(p, G, H, c):
     xn = ((xg - mean[..., None]) / np.sqrt(s2[..., None] + F32(1e-5))).reshape(B, L, D)
     xn = xn * (p["tn_weight"] + one) + p["tn_bias"]
     # Complex EMA: y = K * xn (causal convolution) + omega xn.
-    xc = xn * p["ema_omega"] + _ema_conv(np, xn, _ema_kernel_np(p, L, N))
+    xc = xn * p["ema_omega"] + _ema_conv(np, xn, _ema_kernel(np, p, L, N))
     xp = _rms(np, xc) * (p["rms_weight"] + one)
     z = _rms(np, (xp @ p["w_z"] + p["b_z"]).reshape(B, L, H, -1))
     dz = z.shape[-1]
@@ -236,17 +236,23 @@ def numpy_megalodon(p, G, H, c):
     return x + _silu(np, ln @ p["w_1"]) @ p["w_2"]
 
 
-def _ema_kernel_np(p, L, N):
-    """K[d, t] = Re(sum_n eta_dn p_dn q_dn^t), q^t = exp(t log q) (complex64)."""
-    P = _sigmoid(p["ema_alpha"])
-    phi = (np.arange(1, N + 1, dtype=F32) * _sigmoid(p["ema_theta"])[:, None]
-           * F32(2 * math.pi / N))
-    log_q = (np.log1p(-P * _sigmoid(p["ema_delta"])) + 1j * phi).astype(np.complex64)
-    eta = ((p["ema_gamma"][..., 0] + 1j * p["ema_gamma"][..., 1])
-           / math.sqrt(N)).astype(np.complex64)
-    t = np.arange(L, dtype=F32)
-    vander = np.exp(log_q[..., None] * t)                          # (D, N, L)
-    return np.einsum("dn,dnt->dt", eta * P, vander).real.astype(F32)
+def _ema_kernel(xp, p, L, N):
+    """The EMA's convolution kernel K[d, t] = Re(sum_n eta p q^t) (D, L) with
+    q = r e^(i phi), in real arithmetic: sum_n r^t (Re(eta p) cos(phi t) -
+    Im(eta p) sin(phi t)), the sum over n as a batched matmul."""
+    sigmoid = _sigmoid if xp is np else xp.sigmoid
+    P = sigmoid(p["ema_alpha"])                                      # (D, N)
+    log_r = xp.log1p(-P * sigmoid(p["ema_delta"]))
+    n = xp.arange(1, N + 1, dtype=log_r.dtype)
+    # Python float constants: the arithmetic stays f32 in NumPy and PyTorch alike.
+    phi = n * sigmoid(p["ema_theta"])[:, None] * (2 * math.pi / N)
+    scale = P / math.sqrt(N)
+    re, im = p["ema_gamma"][..., 0] * scale, p["ema_gamma"][..., 1] * scale
+    t = xp.arange(L, dtype=log_r.dtype)
+    decay = xp.exp(log_r[..., None] * t)                             # (D, N, L)
+    angle = phi[..., None] * t
+    return (re[:, None, :] @ (decay * xp.cos(angle))
+            - im[:, None, :] @ (decay * xp.sin(angle)))[:, 0]
 
 
 def _ema_conv(xp, x, kernel):
@@ -315,13 +321,7 @@ def torch_megalodon(torch, p, G, H, c):
     s2 = torch.cumsum(var + mu * mu, 1) / count - mean * mean
     xn = ((xg - mean[..., None]) / torch.sqrt(s2[..., None] + 1e-5)).reshape(B, L, D)
     xn = xn * (p["tn_weight"] + 1) + p["tn_bias"]
-    P = torch.sigmoid(p["ema_alpha"])
-    phi = (torch.arange(1, N + 1, dtype=torch.float32) * torch.sigmoid(p["ema_theta"])[:, None]
-           * (2 * math.pi / N))
-    log_q = torch.complex(torch.log1p(-P * torch.sigmoid(p["ema_delta"])), phi)
-    eta = torch.complex(p["ema_gamma"][..., 0], p["ema_gamma"][..., 1]) / math.sqrt(N)
-    t = torch.arange(L, dtype=torch.float32)
-    kernel = torch.einsum("dn,dnt->dt", eta * P, torch.exp(log_q[..., None] * t)).real
+    kernel = _ema_kernel(torch, p, L, N)
     xc = xn * p["ema_omega"] + _ema_conv(torch, xn, kernel)
     xp = _rms(torch, xc) * (p["rms_weight"] + 1)
     z = _rms(torch, (xp @ p["w_z"] + p["b_z"]).reshape(B, L, H, -1))
