@@ -1080,7 +1080,8 @@ class Bench:
 def run_bench(opts):
     start = time.perf_counter()
     machine = machine_info()
-    print(f"seq attention benchmark{' (--quick: tiny sizes, numbers are not meaningful)' if opts.quick else ''}")
+    print("seq attention benchmark"
+          + (" (--quick: tiny sizes, numbers are not meaningful)" if opts.quick else ""))
     print(describe_machine(machine))
     bench = Bench(opts)
     infos = bench.start_workers()
@@ -1238,7 +1239,8 @@ def evaluate_targets(doc):
             a, b = _ms(rc, tall, "seq"), _ms(rf, tall, "seq")
             if a and b:
                 pairs.append((c["D"], c["L"], a / b))
-    text = f"causal ~ half the time of full at L >= {sizes['big_L']} (seq, causal/full <= 0.6)"
+    text = (f"causal ~ half the time of full at L >= {sizes['big_L']} (seq, {tall} threads, "
+            "causal/full <= 0.6)")
     if pairs:
         add(all(x <= 0.6 for _, _, x in pairs), text + ": " + ", ".join(
             f"D={d} L={l} {x:.2f}" for d, l, x in pairs))
@@ -1309,8 +1311,8 @@ def fmt_ms(x):
 
 def describe_machine(m):
     c = m["cpu"]
-    caches = ", ".join(f"L{x['level']}{'d' if x['type'] == 'Data' else 'i' if x['type'] == 'Instruction' else ''}"
-                       f" {x['size']}" for x in c["caches"])
+    kind = {"Data": "d", "Instruction": "i"}
+    caches = ", ".join(f"L{x['level']}{kind.get(x['type'], '')} {x['size']}" for x in c["caches"])
     removed = ", ".join(f"{k}={v}" for k, v in m["removed_env"].items())
     lines = [
         f"CPU     : {c['model']} (family {c['family']} model {c['model_number']}), "
@@ -1320,9 +1322,10 @@ def describe_machine(m):
         f"load average {m['loadavg_start'][0]:.2f} at start",
         f"software: Python {m['python']}, NumPy {m['numpy']} ({m['numpy_blas_build']['name']} "
         f"{m['numpy_blas_build']['version']}), PyTorch {m['versions']['torch'] or 'absent'}, "
-        f"JAX {m['versions']['jax'] or 'absent'}, {m['llvm'] and 'LLVM ' + m['llvm']}, "
+        f"JAX {m['versions']['jax'] or 'absent'}, LLVM {m['llvm'] or '?'}, "
         f"seq {m['seq_git']}",
-        f"BLAS env: {('removed ' + removed + ' for this run') if removed else 'OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE not set'}",
+        "BLAS env: " + (f"removed {removed} for this run" if removed
+                        else "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE not set"),
     ]
     return "\n".join(lines)
 
@@ -1415,8 +1418,8 @@ def markdown(doc):
             f"{m.get('loadavg_end', [float('nan')])[0]:.2f} at the end",
             f"- software: Python {m['python']}, NumPy {m['numpy']} "
             f"({m['numpy_blas_build']['name']} {m['numpy_blas_build']['version']}), "
-            f"PyTorch {m['versions']['torch'] or 'absent'}, JAX {m['versions']['jax'] or 'absent'}, "
-            f"LLVM {m['llvm']}",
+            f"PyTorch {m['versions']['torch'] or 'absent'}, "
+            f"JAX {m['versions']['jax'] or 'absent'}, LLVM {m['llvm']}",
             "- OpenBLAS: " + ("removed " + removed + " from the environment for this run; "
                               if removed else "`OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` unset; ")
             + "kernel at run time: " + ", ".join(

@@ -76,3 +76,22 @@ def test_quick_run(tmp_path):
 
     md = (tmp_path / "attention.md").read_text()
     assert "## Targets (issue 7)" in md and "## Attention" in md
+
+
+def test_mismatch_fails_loudly(tmp_path):
+    """A result off from NumPy's by more than --tolerance fails the run (here
+    any difference at all: --tolerance 0)."""
+    out = tmp_path / "attention.json"
+    proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--only", "attention causal",
+                           "--threads", "1", "--impls", "seq", "--no-memory",
+                           "--tolerance", "0", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout[-4000:] + proc.stderr[-4000:]
+    assert "FAIL: attention causal D=32 L=128, seq tiled, 1 thread(s): max rel err" in proc.stdout
+    doc = json.loads(out.read_text())
+    # seq against NumPy, and the NumPy baseline against float64.
+    assert len(doc["failures"]) == 2
+    assert "the NumPy baseline is off from the float64 direct attention" in doc["failures"][1]
+    att = next(r for r in doc["results"] if r["case"]["kind"] == "attention")
+    assert att["threads"]["1"]["seq"]["ok"] is False
+    assert att["threads"]["1"]["numpy"]["ok"] is True
