@@ -5,6 +5,7 @@
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Runtime/ElementTypes.h"
 #include "seq/Target/Pipelines.h"
+#include "seq/Target/TargetModel.h"
 #include "seq/TransformOps/SeqTransformOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -214,6 +215,9 @@ Engine::Engine(Options options) : options(options) {
   std::call_once(initNative, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
+    // Vector lowerings may emit inline assembly (the AVX2 transpose's
+    // vblendps), which the JIT's code emitter has to parse.
+    llvm::InitializeNativeTargetAsmParser();
   });
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
@@ -342,10 +346,22 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
       func->setAttr(mlir::LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                     mlir::UnitAttr::get(ctx.get()));
 
+  if (!options.reference) {
+    llvm::Expected<mlir::seq::TargetModel> model =
+        mlir::seq::lookupTarget(options.target);
+    if (!model)
+      return makeError(llvm::toString(model.takeError()));
+    if (!model->isCpu())
+      return makeError("target '" + options.target +
+                       "' is a GPU model; the CPU engine needs a CPU model "
+                       "(host, x86-64-avx2, x86-64-avx512)");
+  }
+
   mlir::PassManager pm(ctx.get());
   mlir::seq::SeqToCpuOptions pipeline;
   pipeline.reference = options.reference;
   pipeline.schedule = options.scheduleFile;
+  pipeline.target = options.target;
   mlir::seq::buildSeqToCpuPipeline(pm, pipeline);
   if (mlir::failed(pm.run(module)))
     return makeError("lowering @" + entry + " through seq-to-cpu failed");

@@ -38,6 +38,9 @@ struct SeqApplySchedulesPass
 
 /// The schedule modules of one run: the user's and the built-in ones.
 struct ScheduleLibrary {
+  ScheduleLibrary(MLIRContext *context, bool print)
+      : context(context), print(print) {}
+
   MLIRContext *context;
   bool print;
   /// The parsed built-in schedule modules, by text.
@@ -85,11 +88,12 @@ void SeqApplySchedulesPass::runOnOperation() {
   ModuleOp module = getOperation();
   llvm::Expected<TargetModel> model = lookupTarget(target);
   if (!model) {
-    module.emitError() << llvm::toString(model.takeError());
+    // A bad option, not a bad module: no dump of the module with it.
+    emitError(module.getLoc()) << llvm::toString(model.takeError());
     return signalPassFailure();
   }
   transform::TransformOptions options;
-  ScheduleLibrary library{&getContext(), printSchedules};
+  ScheduleLibrary library(&getContext(), printSchedules);
   if (!schedule.empty()) {
     if (failed(transform::detail::parseTransformModuleFromFile(
             &getContext(), schedule, library.user)))

@@ -12,6 +12,17 @@
 using namespace mlir;
 using namespace mlir::transform;
 
+/// A silenceable failure of `transformOp` on `target`: the reason, with a
+/// note at the payload op.
+static DiagnosedSilenceableFailure failOn(Operation *transformOp,
+                                          Operation *target,
+                                          const Twine &reason) {
+  DiagnosedSilenceableFailure diag =
+      emitSilenceableFailure(transformOp->getLoc(), reason);
+  diag.attachNote(target->getLoc()) << "when applied to this op";
+  return diag;
+}
+
 //===----------------------------------------------------------------------===//
 // transform.seq.tile_attention
 //===----------------------------------------------------------------------===//
@@ -22,17 +33,16 @@ SeqTileAttentionOp::applyToOne(TransformRewriter &rewriter, Operation *target,
                                TransformState &state) {
   auto attention = dyn_cast<seq::AttentionOp>(target);
   if (!attention)
-    return emitDefaultSilenceableFailure(target)
-           << "expects a seq.attention op";
+    return failOn(*this, target, "expects a seq.attention op");
   seq::AttentionTilingOptions options;
   options.queryTile = getQueryTile();
   options.keyTile = getKeyTile();
   FailureOr<seq::AttentionTiling> tiling =
       seq::tileAttention(rewriter, attention, options);
   if (failed(tiling))
-    return emitDefaultSilenceableFailure(target)
-           << "cannot tile this attention (it needs tensor semantics, static "
-              "shapes, a static scale and a non-empty problem)";
+    return failOn(*this, target,
+                  "cannot tile this attention: it needs tensor semantics, "
+                  "static shapes, a static scale and a non-empty problem");
   results.push_back(tiling->forall);
   results.push_back(tiling->keyTranspose);
   return DiagnosedSilenceableFailure::success();
@@ -48,13 +58,13 @@ SeqDecomposeOp::applyToOne(TransformRewriter &rewriter, Operation *target,
                            TransformState &state) {
   auto aggregate = dyn_cast<linalg::AggregatedOpInterface>(target);
   if (!aggregate)
-    return emitDefaultSilenceableFailure(target)
-           << "has no decomposition (AggregatedOpInterface)";
+    return failOn(*this, target,
+                  "the op has no decomposition (AggregatedOpInterface)");
   rewriter.setInsertionPoint(target);
   FailureOr<SmallVector<Value>> replacements =
       aggregate.decomposeOperation(rewriter);
   if (failed(replacements))
-    return emitDefaultSilenceableFailure(target) << "failed to decompose";
+    return failOn(*this, target, "the op's decomposition failed");
   rewriter.replaceOp(target, *replacements);
   return DiagnosedSilenceableFailure::success();
 }

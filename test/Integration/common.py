@@ -19,6 +19,10 @@ SEQ_RUN = os.path.join(TOOLS_DIR, "seq-run")
 # The seq-to-cpu path the tests compile with: "tiled" (the default) or
 # "reference"; lit runs every integration test on both.
 PIPELINE = os.environ.get("SEQ_TEST_PIPELINE", "tiled")
+# The CPU target model of the tiled path: the host's, or (SEQ_TEST_TARGET) a
+# narrower one the host can run, so that an AVX-512 machine also tests the
+# AVX2 schedules.
+TARGET = os.environ.get("SEQ_TEST_TARGET", "host")
 
 # The element types seq exchanges, from the one table in C++
 # (seq/Runtime/Tensor.h, exported by the Python extension): NumPy name ->
@@ -66,7 +70,7 @@ def run(mlir, entry, inputs, num_outputs=None):
         with open(path, "w") as f:
             f.write(mlir)
         cmd = [SEQ_RUN, path, "-e", entry, "--output-dir", tmp,
-               "--pipeline", PIPELINE]
+               "--pipeline", PIPELINE, "--target", TARGET]
         for i, array in enumerate(inputs):
             name = os.path.join(tmp, f"in{i}.npy")
             # (np.ascontiguousarray would turn a 0-d array into shape (1,))

@@ -58,6 +58,11 @@ static cl::opt<PipelineKind> pipeline(
                clEnumValN(PipelineKind::reference, "reference",
                           "the reference lowering: scalar loops, one thread")),
     cl::init(PipelineKind::tiled), cl::cat(category));
+static cl::opt<std::string> target(
+    "target",
+    cl::desc("CPU target model whose schedules the tiled path applies "
+             "(default: host; e.g. x86-64-avx2 on an AVX-512 host)"),
+    cl::value_desc("name"), cl::init("host"), cl::cat(category));
 static cl::opt<std::string> schedule(
     "schedule",
     cl::desc("Transform-dialect file replacing built-in schedules"),
@@ -90,6 +95,7 @@ int main(int argc, char **argv) {
   Engine::Options options;
   options.reference = pipeline == PipelineKind::reference;
   options.scheduleFile = schedule;
+  options.target = target;
   Engine engine(options);
   auto compiled = engine.compile((*source)->getBuffer(), entry, inputFile);
   if (!compiled)

@@ -87,6 +87,9 @@ public:
     /// A transform-dialect file whose named sequences replace the built-in
     /// schedules (empty: the target model's own).
     std::string scheduleFile;
+    /// The CPU target model whose schedules the tiled path applies: "host",
+    /// or a named model the host can run (x86-64-avx2 on an AVX-512 host).
+    std::string target = "host";
     /// Threads the compiled code runs its parallel tiles on; 0 takes
     /// SEQ_NUM_THREADS from the environment (read when compiling), or else
     /// every core the process may run on.

@@ -87,9 +87,13 @@ std::optional<Schedule> seq::cpuAttentionSchedule(Operation *op,
       llvm::divideCeil(key.getDimSize(2), sizes.keyTile) * sizes.keyTile;
   bool blockTranspose = query.getDimSize(3) % sizes.lanes == 0 &&
                         paddedKeys % sizes.lanes == 0;
-  // AVX-512's 16x16 transposes have a dedicated shuffle lowering.
+  // 16x16 (AVX-512) and 8x8 (AVX2) transposes have dedicated shuffle
+  // lowerings; other widths go element by element.
   const char *transposeLowering =
-      sizes.lanes == 16 ? "shuffle_16x16" : "eltwise";
+      sizes.lanes == 16 ? R"(lowering_strategy = "shuffle_16x16")"
+      : sizes.lanes == 8
+          ? R"(lowering_strategy = "eltwise" avx2_lowering_strategy = true)"
+          : R"(lowering_strategy = "eltwise")";
   std::string text = llvm::formatv(
       R"mlir(
 module attributes {{transform.with_named_sequence} {
@@ -189,7 +193,7 @@ module attributes {{transform.with_named_sequence} {
     transform.structured.vectorize %key_t_block : !transform.any_op
     transform.apply_patterns to %key_t_forall {{
       transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.vector.lower_transpose lowering_strategy = "{1}"
+      transform.apply_patterns.vector.lower_transpose {1}
       transform.apply_patterns.vector.lower_shape_cast
     } : !transform.any_op)mlir",
                                      sizes.lanes, transposeLowering)
