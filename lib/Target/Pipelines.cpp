@@ -13,6 +13,9 @@
 #include "mlir/Transforms/Passes.h"
 #include "seq/Conversion/Passes.h"
 #include "seq/Transforms/Passes.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
@@ -22,8 +25,21 @@ using namespace mlir;
 /// chip (radix, chunk sizes) come from `target`. One pass per rewrite.
 static void addAlgorithmicDecompositions(OpPassManager &pm,
                                          const seq::TargetModel &target) {
-  (void)pm;
-  (void)target;
+  // FFT stages (docs/Algorithms.md): a radix-r stage is a (2r x 2r) real
+  // GEMM doing 4r multiply-adds per complex point; r = 2 x the f32 lanes
+  // (16 on AVX2, 32 on AVX-512, within [8, 32]) keeps that arithmetic
+  // about level with the stage's pass over memory, and so the number of
+  // passes (log_r N) small. GPUs use their 16x16 tensor-core tiles. Single
+  // stages up to 4r (at least 64) points are cheaper than Bluestein.
+  int64_t lanes = std::max<int64_t>(target.f32Lanes(), 1);
+  int64_t radix =
+      target.isGpu()
+          ? 16
+          : std::clamp<int64_t>(llvm::PowerOf2Ceil(2 * lanes), 8, 32);
+  seq::SeqDecomposeFftOptions fft;
+  fft.radix = radix;
+  fft.maxStage = std::max<int64_t>(64, 4 * radix);
+  pm.addPass(seq::createSeqDecomposeFft(fft));
 }
 
 void seq::buildSeqToCpuPipeline(OpPassManager &pm) {

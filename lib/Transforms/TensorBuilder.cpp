@@ -1,0 +1,277 @@
+//===- TensorBuilder.cpp - static-shape tensor IR helpers -----------------===//
+
+#include "TensorBuilder.h"
+
+#include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::seq;
+
+ArrayRef<int64_t> TensorBuilder::shape(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+Type TensorBuilder::elementType(Value v) {
+  return cast<RankedTensorType>(v.getType()).getElementType();
+}
+
+Value TensorBuilder::empty(ArrayRef<int64_t> shape, Type element) {
+  return tensor::EmptyOp::create(b, loc, shape, element);
+}
+
+Value TensorBuilder::filled(ArrayRef<int64_t> shape, Type element,
+                            double value) {
+  Value init = empty(shape, element);
+  return linalg::FillOp::create(b, loc, ValueRange{scalar(element, value)},
+                                ValueRange{init})
+      .getResult(0);
+}
+
+Value TensorBuilder::constant(ArrayRef<int64_t> shape, FloatType element,
+                              ArrayRef<double> values) {
+  auto type = RankedTensorType::get(shape, element);
+  DenseElementsAttr attr;
+  if (element.isF64()) {
+    attr = DenseElementsAttr::get(type, values);
+  } else {
+    SmallVector<APFloat> converted;
+    converted.reserve(values.size());
+    for (double v : values) {
+      APFloat f(v);
+      bool lost;
+      f.convert(element.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &lost);
+      converted.push_back(f);
+    }
+    attr = DenseElementsAttr::get(type, converted);
+  }
+  return arith::ConstantOp::create(b, loc, type, attr);
+}
+
+Value TensorBuilder::scalar(Type type, double value) {
+  if (auto complex = dyn_cast<ComplexType>(type)) {
+    auto part = cast<FloatType>(complex.getElementType());
+    return complex::ConstantOp::create(
+        b, loc, complex,
+        b.getArrayAttr({FloatAttr::get(part, value), FloatAttr::get(part, 0)}));
+  }
+  if (isa<IntegerType>(type))
+    return arith::ConstantOp::create(
+        b, loc, IntegerAttr::get(type, static_cast<int64_t>(value)));
+  return arith::ConstantOp::create(b, loc, FloatAttr::get(type, value));
+}
+
+Value TensorBuilder::index(int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+Value TensorBuilder::reshape(Value v, ArrayRef<int64_t> newShape) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == newShape)
+    return v;
+  auto target = RankedTensorType::get(newShape, type.getElementType());
+  if (type.getRank() > target.getRank() || newShape.empty()) {
+    if (auto re = getReassociationIndicesForCollapse(type.getShape(),
+                                                     target.getShape()))
+      return tensor::CollapseShapeOp::create(b, loc, target, v, *re);
+  } else if (type.getRank() < target.getRank() || type.getShape().empty()) {
+    if (auto re = getReassociationIndicesForCollapse(target.getShape(),
+                                                     type.getShape()))
+      return tensor::ExpandShapeOp::create(b, loc, target, v, *re);
+  }
+  // Through one dimension: always valid for contiguous data.
+  int64_t count = type.getNumElements();
+  Value flat = v;
+  if (type.getRank() != 1) {
+    ReassociationIndices all;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      all.push_back(i);
+    flat = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({count}, type.getElementType()), v,
+        ArrayRef<ReassociationIndices>{all});
+  }
+  if (target.getRank() == 1)
+    return flat;
+  ReassociationIndices all;
+  for (int64_t i = 0; i < target.getRank(); ++i)
+    all.push_back(i);
+  return tensor::ExpandShapeOp::create(b, loc, target, flat,
+                                       ArrayRef<ReassociationIndices>{all});
+}
+
+static SmallVector<OpFoldResult> foldResults(OpBuilder &b,
+                                             ArrayRef<int64_t> values) {
+  SmallVector<OpFoldResult> result;
+  for (int64_t v : values)
+    result.push_back(b.getIndexAttr(v));
+  return result;
+}
+
+Value TensorBuilder::slice(Value v, ArrayRef<int64_t> offsets,
+                           ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides) {
+  SmallVector<int64_t> ones(offsets.size(), 1);
+  if (strides.empty())
+    strides = ones;
+  if (offsets == ArrayRef<int64_t>(SmallVector<int64_t>(offsets.size(), 0)) &&
+      sizes == shape(v))
+    return v;
+  return tensor::ExtractSliceOp::create(b, loc, v, foldResults(b, offsets),
+                                        foldResults(b, sizes),
+                                        foldResults(b, strides));
+}
+
+Value TensorBuilder::sliceDropping(Value v, ArrayRef<int64_t> offsets,
+                                   ArrayRef<int64_t> sizes,
+                                   ArrayRef<int64_t> dropped) {
+  SmallVector<int64_t> kept;
+  for (auto [i, size] : llvm::enumerate(sizes))
+    if (!llvm::is_contained(dropped, static_cast<int64_t>(i)))
+      kept.push_back(size);
+  auto type = RankedTensorType::get(
+      kept, cast<ShapedType>(v.getType()).getElementType());
+  SmallVector<int64_t> ones(offsets.size(), 1);
+  return tensor::ExtractSliceOp::create(
+      b, loc, type, v, foldResults(b, offsets), foldResults(b, sizes),
+      foldResults(b, ones));
+}
+
+Value TensorBuilder::insert(Value source, Value dest, ArrayRef<int64_t> offsets,
+                            ArrayRef<int64_t> sizes) {
+  SmallVector<int64_t> ones(offsets.size(), 1);
+  if (sizes.empty())
+    sizes = shape(source);
+  return tensor::InsertSliceOp::create(
+      b, loc, source, dest, foldResults(b, offsets), foldResults(b, sizes),
+      foldResults(b, ones));
+}
+
+Value TensorBuilder::padHigh(Value v, ArrayRef<int64_t> high) {
+  if (llvm::all_of(high, [](int64_t h) { return h == 0; }))
+    return v;
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> padded(type.getShape());
+  for (auto [d, h] : llvm::zip(padded, high))
+    d += h;
+  SmallVector<int64_t> low(high.size(), 0);
+  Value zero = scalar(type.getElementType(), 0.0);
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(padded, type.getElementType()), v,
+      foldResults(b, low), foldResults(b, high), zero);
+}
+
+Value TensorBuilder::transpose(Value v, ArrayRef<int64_t> permutation) {
+  ArrayRef<int64_t> in = shape(v);
+  SmallVector<int64_t> out;
+  for (int64_t p : permutation)
+    out.push_back(in[p]);
+  Value init = empty(out, elementType(v));
+  return linalg::TransposeOp::create(b, loc, v, init, permutation)
+      .getResult()[0];
+}
+
+Value TensorBuilder::matmul(Value a, Value bMat, Value acc) {
+  return linalg::MatmulOp::create(b, loc, TypeRange{acc.getType()},
+                                  ValueRange{a, bMat}, ValueRange{acc})
+      .getResult(0);
+}
+
+Value TensorBuilder::batchMatmulSharedLhs(Value a, Value bMat, Value acc) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr r, m, n, k;
+  bindDims(ctx, r, m, n, k);
+  auto maps = b.getAffineMapArrayAttr({AffineMap::get(4, 0, {m, k}, ctx),
+                                       AffineMap::get(4, 0, {r, k, n}, ctx),
+                                       AffineMap::get(4, 0, {r, m, n}, ctx)});
+  return linalg::BatchMatmulOp::create(b, loc, TypeRange{acc.getType()},
+                                       ValueRange{a, bMat}, ValueRange{acc},
+                                       {b.getNamedAttr("indexing_maps", maps)})
+      .getResult(0);
+}
+
+SmallVector<Value> TensorBuilder::generic(ValueRange inputs, ValueRange outputs,
+                                          ArrayRef<AffineMap> maps,
+                                          unsigned numLoops,
+                                          ArrayRef<unsigned> reductions,
+                                          GenericBody body) {
+  SmallVector<utils::IteratorType> iterators(numLoops,
+                                             utils::IteratorType::parallel);
+  for (unsigned r : reductions)
+    iterators[r] = utils::IteratorType::reduction;
+  SmallVector<Type> resultTypes;
+  for (Value out : outputs)
+    resultTypes.push_back(out.getType());
+  auto op = linalg::GenericOp::create(
+      b, loc, resultTypes, inputs, outputs, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args));
+      });
+  return SmallVector<Value>(op.getResults().begin(), op.getResults().end());
+}
+
+AffineMap TensorBuilder::map(unsigned numLoops, ArrayRef<AffineExpr> results) {
+  return AffineMap::get(numLoops, 0, results, b.getContext());
+}
+
+AffineMap TensorBuilder::project(unsigned numLoops, ArrayRef<unsigned> dims) {
+  SmallVector<AffineExpr> results;
+  for (unsigned d : dims)
+    results.push_back(dim(d));
+  return map(numLoops, results);
+}
+
+AffineMap TensorBuilder::identity(unsigned numLoops) {
+  return AffineMap::getMultiDimIdentityMap(numLoops, b.getContext());
+}
+
+Value TensorBuilder::castFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  if (auto toComplex = dyn_cast<ComplexType>(to)) {
+    auto fromComplex = cast<ComplexType>(from);
+    Value re = complex::ReOp::create(b, loc, v);
+    Value im = complex::ImOp::create(b, loc, v);
+    Type part = toComplex.getElementType();
+    (void)fromComplex;
+    return complex::CreateOp::create(b, loc, toComplex,
+                                     castFloat(b, loc, re, part),
+                                     castFloat(b, loc, im, part));
+  }
+  auto fromFloat = cast<FloatType>(from);
+  auto toFloat = cast<FloatType>(to);
+  if (fromFloat.getWidth() < toFloat.getWidth())
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
+FloatType mlir::seq::accumulationFloat(Type element) {
+  if (auto complex = dyn_cast<ComplexType>(element))
+    element = complex.getElementType();
+  if (element.isF64())
+    return cast<FloatType>(element);
+  return Float32Type::get(element.getContext());
+}
+
+FloatType mlir::seq::widestAccumulationFloat(ArrayRef<Value> values) {
+  FloatType result;
+  for (Value v : values) {
+    if (!v)
+      continue;
+    FloatType acc = accumulationFloat(getElementTypeOrSelf(v.getType()));
+    if (!result || acc.isF64())
+      result = acc;
+  }
+  return result;
+}
+
+bool mlir::seq::allStatic(ArrayRef<Value> values) {
+  return llvm::all_of(values, [](Value v) {
+    if (!v)
+      return true;
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    return type && type.hasStaticShape();
+  });
+}
