@@ -36,9 +36,16 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
       target.isGpu()
           ? 16
           : std::clamp<int64_t>(llvm::PowerOf2Ceil(2 * lanes), 8, 32);
+  int64_t maxStage = std::max<int64_t>(64, 4 * radix);
+  // Long convolutions by the cost rule of seq-decompose-long-conv: a direct
+  // tap and an FFT-GEMM multiply-add both run as vector FMAs.
+  seq::SeqDecomposeLongConvOptions conv;
+  conv.radix = radix;
+  conv.maxStage = maxStage;
+  pm.addPass(seq::createSeqDecomposeLongConv(conv));
   seq::SeqDecomposeFftOptions fft;
   fft.radix = radix;
-  fft.maxStage = std::max<int64_t>(64, 4 * radix);
+  fft.maxStage = maxStage;
   pm.addPass(seq::createSeqDecomposeFft(fft));
 }
 

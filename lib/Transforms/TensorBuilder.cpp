@@ -149,13 +149,18 @@ Value TensorBuilder::insert(Value source, Value dest, ArrayRef<int64_t> offsets,
 }
 
 Value TensorBuilder::padHigh(Value v, ArrayRef<int64_t> high) {
-  if (llvm::all_of(high, [](int64_t h) { return h == 0; }))
+  return pad(v, SmallVector<int64_t>(high.size(), 0), high);
+}
+
+Value TensorBuilder::pad(Value v, ArrayRef<int64_t> low,
+                         ArrayRef<int64_t> high) {
+  auto isZero = [](int64_t h) { return h == 0; };
+  if (llvm::all_of(high, isZero) && llvm::all_of(low, isZero))
     return v;
   auto type = cast<RankedTensorType>(v.getType());
   SmallVector<int64_t> padded(type.getShape());
-  for (auto [d, h] : llvm::zip(padded, high))
-    d += h;
-  SmallVector<int64_t> low(high.size(), 0);
+  for (auto [d, l, h] : llvm::zip(padded, low, high))
+    d += l + h;
   Value zero = scalar(type.getElementType(), 0.0);
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(padded, type.getElementType()), v,

@@ -64,6 +64,8 @@ public:
                ArrayRef<int64_t> sizes = {});
   /// Zero padding at the high end of every dimension.
   Value padHigh(Value v, ArrayRef<int64_t> high);
+  /// Zero padding at both ends.
+  Value pad(Value v, ArrayRef<int64_t> low, ArrayRef<int64_t> high);
   Value transpose(Value v, ArrayRef<int64_t> permutation);
 
   /// C += A·B for 2-D A (M x K), B (K x N), C (M x N).

@@ -87,4 +87,63 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
   ];
 }
 
+def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
+  let summary = "Long convolutions: direct, FFT, or overlap-add FFT by a cost rule";
+  let description = [{
+    Rewrites `seq.long_conv` with static shapes. With K' = min(K, L) taps
+    that can reach an output (later taps never do), three lowerings compute
+    the same values:
+
+    * **direct**: one `linalg.generic` reducing over the taps of the
+      front-padded input, vectorizable across channels — K' multiply-adds
+      per output;
+    * **FFT**: the sequence zero-padded to a smooth N >= L + K' - 1 (so the
+      circular convolution does not wrap; N >= 2L - 1 for K >= L), forward
+      FFT stages straight from the (B, L, C) layout (channels trailing, no
+      transpose), a pointwise product with the filter's spectrum in the
+      digit-reversed layout, and the inverse stages back to natural order,
+      keeping only the first L outputs and their real part;
+    * **overlap-add**: the same on blocks of Lb = Nb - K' + 1 inputs with an
+      FFT of size Nb, the tails of the blocks (K' - 1 outputs) added to the
+      next block.
+
+    The filter's spectrum is computed once per call and shared by the batch
+    and the blocks; 1/N is folded into it. The pregate (w = u * pregate),
+    the skip term (+ D * w) and the postgate are fused into the input and
+    output generics. `method = direct` or `fft` (one block) overrides the
+    rule; `auto` takes the cheapest by the cost rule (real multiply-adds per
+    output and channel): direct costs `direct-tap-cost` x K'; an FFT of size
+    N on blocks of Lb costs (forward + inverse + product) x N / Lb plus the
+    filter's transform spread over the batch, with the per-point cost of the
+    FFT stages from seq-decompose-fft's plan. `block-size` forces the
+    overlap-add FFT size (0: the rule chooses).
+
+    Example: a Hyena-style conv with the filter as long as the sequence,
+    ```mlir
+    %y = seq.long_conv ins(%u, %k : tensor<1x1000x64xf32>, tensor<64x1000xf32>)
+        skip(%d : tensor<64xf32>) outs(%e : tensor<1x1000x64xf32>) -> tensor<1x1000x64xf32>
+    ```
+    becomes an FFT of size 2000 (16 x 125, ...) on (1, 2000, 64) data whose
+    first stage contracts only the 8 of 16 leading digits that hold data,
+    the product with the filter spectrum, the inverse stages producing the
+    first 1000 outputs' real part, and one generic adding D * u.
+  }];
+  let options = [
+    Option<"radix", "radix", "int64_t", "16",
+           "Largest power-of-two FFT stage (see seq-decompose-fft)">,
+    Option<"maxStage", "max-stage", "int64_t", "64",
+           "Largest FFT stage of any size">,
+    Option<"directTapCost", "direct-tap-cost", "double", "1.0",
+           "Cost of one direct tap in FFT-GEMM multiply-adds">,
+    Option<"blockSize", "block-size", "int64_t", "0",
+           "Overlap-add FFT size for method=auto (0: by the cost rule)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // SEQ_TRANSFORMS_PASSES_TD
