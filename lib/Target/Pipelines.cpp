@@ -47,6 +47,15 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   fft.radix = radix;
   fft.maxStage = maxStage;
   pm.addPass(seq::createSeqDecomposeFft(fft));
+
+  // Recurrences: a work item is a block of 4 vectors of channels; time is
+  // chunked only when the blocks cannot give every core four of them.
+  int64_t channelBlock = 4 * lanes;
+  int64_t parallelWork = 4 * std::max<int64_t>(target.cores, 1);
+  seq::SeqChunkScanOptions scan;
+  scan.channelBlock = channelBlock;
+  scan.parallelWork = parallelWork;
+  pm.addPass(seq::createSeqChunkScan(scan));
 }
 
 void seq::buildSeqToCpuPipeline(OpPassManager &pm) {

@@ -2,8 +2,11 @@
 
 #include "TensorBuilder.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -148,6 +151,73 @@ Value TensorBuilder::insert(Value source, Value dest, ArrayRef<int64_t> offsets,
       foldResults(b, ones));
 }
 
+Value TensorBuilder::sliceAt(Value v, ArrayRef<OpFoldResult> offsets,
+                             ArrayRef<OpFoldResult> sizes,
+                             ArrayRef<int64_t> dropped) {
+  SmallVector<int64_t> kept;
+  for (auto [i, size] : llvm::enumerate(sizes))
+    if (!llvm::is_contained(dropped, static_cast<int64_t>(i)))
+      kept.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+  auto type = RankedTensorType::get(
+      kept, cast<ShapedType>(v.getType()).getElementType());
+  SmallVector<OpFoldResult> ones(offsets.size(), b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(b, loc, type, v, offsets, sizes, ones);
+}
+
+Value TensorBuilder::insertAt(Value source, Value dest,
+                              ArrayRef<OpFoldResult> offsets,
+                              ArrayRef<OpFoldResult> sizes) {
+  SmallVector<OpFoldResult> ones(offsets.size(), b.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(b, loc, source, dest, offsets, sizes,
+                                       ones);
+}
+
+SmallVector<OpFoldResult> TensorBuilder::sizes(ArrayRef<int64_t> values) {
+  return foldResults(b, values);
+}
+
+SmallVector<Value> TensorBuilder::loop(
+    Value lb, Value ub, ValueRange inits,
+    function_ref<SmallVector<Value>(TensorBuilder &, Value, ValueRange)> body) {
+  auto forOp = scf::ForOp::create(
+      b, loc, lb, ub, index(1), inits,
+      [&](OpBuilder &nb, Location nloc, Value iv, ValueRange iters) {
+        TensorBuilder inner(nb, nloc);
+        scf::YieldOp::create(nb, nloc, body(inner, iv, iters));
+      });
+  return SmallVector<Value>(forOp.getResults().begin(),
+                            forOp.getResults().end());
+}
+
+SmallVector<Value> TensorBuilder::forall(
+    ArrayRef<int64_t> ubs, ValueRange outs,
+    function_ref<SmallVector<ParallelInsert>(TensorBuilder &, ValueRange,
+                                             ValueRange)>
+        body) {
+  auto forallOp =
+      scf::ForallOp::create(b, loc, foldResults(b, ubs), outs, std::nullopt);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(forallOp.getTerminator());
+  TensorBuilder inner(b, loc);
+  SmallVector<ParallelInsert> inserts =
+      body(inner, forallOp.getInductionVars(), forallOp.getRegionIterArgs());
+  b.setInsertionPointToStart(forallOp.getTerminator().getBody());
+  for (auto [insert, dest] :
+       llvm::zip_equal(inserts, forallOp.getRegionIterArgs())) {
+    SmallVector<OpFoldResult> ones(insert.offsets.size(), b.getIndexAttr(1));
+    tensor::ParallelInsertSliceOp::create(b, loc, insert.source, dest,
+                                          insert.offsets, insert.sizes, ones);
+  }
+  return SmallVector<Value>(forallOp.getResults().begin(),
+                            forallOp.getResults().end());
+}
+
+Value TensorBuilder::affineIndex(Value iv, int64_t scale, int64_t offset) {
+  AffineExpr d = getAffineDimExpr(0, b.getContext());
+  return affine::AffineApplyOp::create(
+      b, loc, AffineMap::get(1, 0, d * scale + offset), ValueRange{iv});
+}
+
 Value TensorBuilder::padHigh(Value v, ArrayRef<int64_t> high) {
   return pad(v, SmallVector<int64_t>(high.size(), 0), high);
 }
@@ -279,4 +349,41 @@ bool mlir::seq::allStatic(ArrayRef<Value> values) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
     return type && type.hasStaticShape();
   });
+}
+
+Value TensorBuilder::mul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  if (isa<ComplexType>(lhs.getType()))
+    return complex::MulOp::create(b, loc, lhs, rhs);
+  return arith::MulFOp::create(b, loc, lhs, rhs);
+}
+
+Value TensorBuilder::add(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  if (isa<ComplexType>(lhs.getType()))
+    return complex::AddOp::create(b, loc, lhs, rhs);
+  return arith::AddFOp::create(b, loc, lhs, rhs);
+}
+
+ChunkPlan mlir::seq::planChunks(int64_t rows, int64_t channels, int64_t length,
+                                int64_t channelBlock, int64_t parallelWork,
+                                int64_t minChunk, int64_t forcedChunk) {
+  ChunkPlan plan{channels, length, 1};
+  if (channels > channelBlock) {
+    int64_t best = 1;
+    for (int64_t d = 1; d <= channelBlock; ++d)
+      if (channels % d == 0)
+        best = d;
+    if (4 * best >= channelBlock)
+      plan.channelBlock = best;
+  }
+  int64_t blocks = rows * (channels / plan.channelBlock);
+  if (forcedChunk > 0) {
+    plan.chunk = std::min(forcedChunk, length);
+  } else if (blocks < parallelWork && length >= 2 * minChunk) {
+    int64_t wanted = (parallelWork + blocks - 1) / blocks;
+    int64_t count = std::min(wanted, length / minChunk);
+    plan.chunk = (length + count - 1) / count;
+  }
+  plan.chunk = std::max<int64_t>(plan.chunk, 1);
+  plan.chunks = (length + plan.chunk - 1) / plan.chunk;
+  return plan;
 }

@@ -62,6 +62,43 @@ public:
   /// is rank-reduced (it drops unit dimensions of the slice).
   Value insert(Value source, Value dest, ArrayRef<int64_t> offsets,
                ArrayRef<int64_t> sizes = {});
+  /// A slice at possibly dynamic offsets with static sizes; the dimensions
+  /// in `dropped` (of size 1) are dropped from the result type.
+  Value sliceAt(Value v, ArrayRef<OpFoldResult> offsets,
+                ArrayRef<OpFoldResult> sizes, ArrayRef<int64_t> dropped = {});
+  /// Inserts `source` at possibly dynamic offsets; `sizes` are the slice's
+  /// sizes in `dest` (they may include unit dimensions `source` drops).
+  Value insertAt(Value source, Value dest, ArrayRef<OpFoldResult> offsets,
+                 ArrayRef<OpFoldResult> sizes);
+  /// Static sizes or offsets as OpFoldResults.
+  SmallVector<OpFoldResult> sizes(ArrayRef<int64_t> values);
+
+  /// An scf.for from lb to ub (step 1) carrying `inits`; `body` gets a
+  /// builder inside the loop, the induction variable and the carried values
+  /// and returns the next ones. Returns the loop results.
+  SmallVector<Value>
+  loop(Value lb, Value ub, ValueRange inits,
+       function_ref<SmallVector<Value>(TensorBuilder &, Value, ValueRange)>
+           body);
+
+  /// One parallel_insert_slice of an scf.forall's terminator.
+  struct ParallelInsert {
+    Value source;
+    SmallVector<OpFoldResult> offsets;
+    SmallVector<OpFoldResult> sizes;
+  };
+  /// An scf.forall over [0, ubs) with shared outputs `outs`; `body` gets a
+  /// builder inside, the induction variables and the shared outputs, and
+  /// returns one ParallelInsert per shared output. Returns the results.
+  SmallVector<Value>
+  forall(ArrayRef<int64_t> ubs, ValueRange outs,
+         function_ref<SmallVector<ParallelInsert>(TensorBuilder &, ValueRange,
+                                                  ValueRange)>
+             body);
+
+  /// An index value c0 + c1 * iv (folded to a constant when iv is).
+  Value affineIndex(Value iv, int64_t scale, int64_t offset = 0);
+
   /// Zero padding at the high end of every dimension.
   Value padHigh(Value v, ArrayRef<int64_t> high);
   /// Zero padding at both ends.
@@ -88,9 +125,30 @@ public:
   AffineExpr dim(unsigned i) { return getAffineDimExpr(i, b.getContext()); }
   AffineExpr cst(int64_t v) { return getAffineConstantExpr(v, b.getContext()); }
 
-  /// Converts a float scalar to float type `to` (extf, truncf or nothing).
+  /// Converts a float scalar to float type `to` (extf, truncf or nothing),
+  /// or a complex scalar to complex type `to`.
   static Value castFloat(OpBuilder &b, Location loc, Value v, Type to);
+  /// lhs * rhs and lhs + rhs for float or complex scalars.
+  static Value mul(OpBuilder &b, Location loc, Value lhs, Value rhs);
+  static Value add(OpBuilder &b, Location loc, Value lhs, Value rhs);
 };
+
+/// How a recurrence over time is split: blocks of channels (the vectorized
+/// extent) and, when they are too few for the cores, chunks of time.
+struct ChunkPlan {
+  int64_t channelBlock; ///< channels per work item (divides the channels)
+  int64_t chunk;        ///< time steps per chunk (the whole length: none)
+  int64_t chunks;       ///< ceil(length / chunk)
+};
+
+/// The rule shared by the chunked recurrences: the largest divisor of
+/// `channels` up to `channelBlock` (all channels when no divisor is at least
+/// a quarter of it); time chunks only when rows x channel blocks is below
+/// `parallelWork`, as many as make up the difference but none shorter than
+/// `minChunk`. A positive `forcedChunk` sets the chunk length.
+ChunkPlan planChunks(int64_t rows, int64_t channels, int64_t length,
+                     int64_t channelBlock, int64_t parallelWork,
+                     int64_t minChunk, int64_t forcedChunk);
 
 /// f64 for f64 data, f32 for f16/bf16/f32: the type seq ops compute in.
 FloatType accumulationFloat(Type element);

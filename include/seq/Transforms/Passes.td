@@ -146,4 +146,65 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
   ];
 }
 
+def SeqChunkScan : Pass<"seq-chunk-scan"> {
+  let summary = "seq.scan as channel-vectorized time loops, chunked across cores";
+  let description = [{
+    Rewrites `seq.scan` with static shapes (real or complex, forward or
+    reverse) into a time loop whose body is one `linalg.generic` over a
+    block of channels (the state dimensions, flattened), so the recurrence
+    h = a h + b runs across vector lanes, with the blocks of channels in an
+    `scf.forall`. When the batch and channels give fewer than
+    `parallel-work` blocks, time is split into chunks too, using the
+    associativity of the recurrence,
+    (a1, b1) o (a0, b0) = (a1 a0, a1 b0 + b1):
+
+    1. every (chunk, channel block) in parallel reduces its chunk to a
+       summary (A, B) = (prod a, local scan from 0);
+    2. a short sequential loop over the chunk summaries, vectorized over
+       all channels, gives the state entering every chunk
+       (H_c = A_c H_{c-1} + B_c from `initial`);
+    3. every (chunk, channel block) in parallel reruns its chunk from its
+       entering state and writes the states.
+
+    That costs two reads of the inputs instead of one, so it is used only
+    when channels alone cannot occupy the cores. `final` is the last
+    state written (h_{L-1}, or h_0 in reverse). f16/bf16 data is computed in
+    f32, complex data with complex arithmetic.
+
+    Example (`chunk-size=1024 parallel-work=8`):
+    ```mlir
+    %h, %last = seq.scan ins(%a, %b : tensor<1x65536x64xf32>, tensor<1x65536x64xf32>)
+        outs(%s0, %f0 : tensor<1x65536x64xf32>, tensor<1x64xf32>) -> tensor<1x65536x64xf32>, tensor<1x64xf32>
+    ```
+    becomes
+    ```mlir
+    %sum:2 = scf.forall (%b, %c, %j) in (1, 64, 1) ... {   // chunk summaries
+      scf.for %t ... { linalg.generic ... -> tensor<64xf32>, tensor<64xf32> }
+    }
+    %in:2 = scf.for %c = 0 to 64 ... { linalg.generic ... -> tensor<1x64xf32> }
+    %states = scf.forall (%b, %c, %j) in (1, 64, 1) ... {
+      scf.for %t ... { linalg.generic ... -> tensor<64xf32>; tensor.insert_slice ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "0",
+           "Time chunk length (0: by the rule from parallel-work)">,
+    Option<"channelBlock", "channel-block", "int64_t", "64",
+           "Channels per work item (the vectorized generic's extent)">,
+    Option<"parallelWork", "parallel-work", "int64_t", "8",
+           "Work items wanted; time is chunked when channel blocks are fewer">,
+    Option<"minChunk", "min-chunk", "int64_t", "256",
+           "Shortest time chunk the rule makes">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::complex::ComplexDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // SEQ_TRANSFORMS_PASSES_TD
