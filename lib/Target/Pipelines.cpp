@@ -56,6 +56,10 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   scan.channelBlock = channelBlock;
   scan.parallelWork = parallelWork;
   pm.addPass(seq::createSeqChunkScan(scan));
+  seq::SeqChunkEmaOptions ema;
+  ema.channelBlock = channelBlock;
+  ema.parallelWork = parallelWork;
+  pm.addPass(seq::createSeqChunkEma(ema));
 }
 
 void seq::buildSeqToCpuPipeline(OpPassManager &pm) {

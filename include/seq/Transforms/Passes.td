@@ -207,4 +207,59 @@ def SeqChunkScan : Pass<"seq-chunk-scan"> {
   ];
 }
 
+def SeqChunkEma : Pass<"seq-chunk-ema"> {
+  let summary = "seq.ema as a channel-vectorized recurrence, chunked across cores";
+  let description = [{
+    Rewrites `seq.ema` (MEGA's damped EMA and MEGALODON's complex EMA) with
+    static shapes. The coefficients u, q, eta of every (d, n) are computed
+    once in f64 and rounded once (as the reference does); the state of a
+    block of channels is kept as (N, channel block) planes (real and, for
+    the complex EMA, imaginary), so one `linalg.generic` per time step
+    updates h = q h + u x across the channels in vector lanes and reduces
+    y = Re(sum_n eta h) + omega x over n. Blocks of channels run in an
+    `scf.forall`; when they cannot occupy the cores (`parallel-work`), time
+    is chunked as in seq-chunk-scan: chunk-local end states from zero in
+    parallel, a sequential pass H_c = q^Q H_{c-1} + h_c over the chunks
+    (q^Q from f64), then every chunk again from its entering state.
+
+    The FFT-convolution form (kernel k[d, t] = Re sum_n u eta q^t, then a
+    causal convolution) does O(N) fewer operations per output only when the
+    kernel is shared by a large batch; with the FFTs as GEMM stages it costs
+    several hundred multiply-adds per output, against about 8 N for the
+    recurrence, so at MEGALODON's N = 16 the recurrence is the cheaper form
+    at every length and this pass always uses it (docs/Algorithms.md).
+
+    Example (`channel-block=64`): a CEMA over (1, 4096, 1024) becomes
+    ```mlir
+    %coef:5 = linalg.generic ...            // u, q, eta in f64, rounded: (16, 1024)
+    %y = scf.forall (%b, %c, %j) in (1, 1, 16) shared_outs(...) {
+      scf.for %t = 0 to 4096 ... {
+        linalg.generic ...                   // y = omega x
+        linalg.generic {iterator_types = ["reduction", "parallel"]} ...
+            -> tensor<16x64xf32>, tensor<16x64xf32>, tensor<64xf32>
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "0",
+           "Time chunk length (0: by the rule from parallel-work)">,
+    Option<"channelBlock", "channel-block", "int64_t", "64",
+           "Channels per work item">,
+    Option<"parallelWork", "parallel-work", "int64_t", "8",
+           "Work items wanted; time is chunked when channel blocks are fewer">,
+    Option<"minChunk", "min-chunk", "int64_t", "256",
+           "Shortest time chunk the rule makes">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::complex::ComplexDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // SEQ_TRANSFORMS_PASSES_TD
