@@ -60,6 +60,16 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   ema.channelBlock = channelBlock;
   ema.parallelWork = parallelWork;
   pm.addPass(seq::createSeqChunkEma(ema));
+
+  // Linear attention: sub-chunks of one vector of rows (the per-key decay's
+  // elementwise diagonal blocks), chunks of four sub-chunks (the intra-chunk
+  // GEMMs are C x C x F, the state F x E); chunks in parallel only when the
+  // heads cannot occupy the cores.
+  seq::SeqChunkLinearAttentionOptions linear;
+  linear.subChunk = std::clamp<int64_t>(lanes, 4, 16);
+  linear.chunkSize = 4 * linear.subChunk;
+  linear.parallelWork = parallelWork;
+  pm.addPass(seq::createSeqChunkLinearAttention(linear));
 }
 
 void seq::buildSeqToCpuPipeline(OpPassManager &pm) {

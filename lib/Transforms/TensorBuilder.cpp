@@ -253,6 +253,48 @@ Value TensorBuilder::matmul(Value a, Value bMat, Value acc) {
       .getResult(0);
 }
 
+static Value matmulWithMaps(OpBuilder &b, Location loc, Value a, Value bMat,
+                            Value acc, ArrayRef<AffineExpr> lhs,
+                            ArrayRef<AffineExpr> rhs) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  (void)m;
+  (void)n;
+  (void)k;
+  auto maps = b.getAffineMapArrayAttr(
+      {AffineMap::get(3, 0, lhs, ctx), AffineMap::get(3, 0, rhs, ctx),
+       AffineMap::get(
+           3, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)}, ctx)});
+  return linalg::MatmulOp::create(b, loc, TypeRange{acc.getType()},
+                                  ValueRange{a, bMat}, ValueRange{acc},
+                                  {b.getNamedAttr("indexing_maps", maps)})
+      .getResult(0);
+}
+
+Value TensorBuilder::matmulTransposedA(Value a, Value bMat, Value acc) {
+  return matmulWithMaps(b, loc, a, bMat, acc, {dim(2), dim(0)},
+                        {dim(2), dim(1)});
+}
+
+Value TensorBuilder::matmulTransposedB(Value a, Value bMat, Value acc) {
+  return matmulWithMaps(b, loc, a, bMat, acc, {dim(0), dim(2)},
+                        {dim(1), dim(2)});
+}
+
+Value TensorBuilder::batchMatmulTransposedA(Value a, Value bMat, Value acc) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr r, m, n, k;
+  bindDims(ctx, r, m, n, k);
+  auto maps = b.getAffineMapArrayAttr({AffineMap::get(4, 0, {r, k, m}, ctx),
+                                       AffineMap::get(4, 0, {r, k, n}, ctx),
+                                       AffineMap::get(4, 0, {r, m, n}, ctx)});
+  return linalg::BatchMatmulOp::create(b, loc, TypeRange{acc.getType()},
+                                       ValueRange{a, bMat}, ValueRange{acc},
+                                       {b.getNamedAttr("indexing_maps", maps)})
+      .getResult(0);
+}
+
 Value TensorBuilder::batchMatmulSharedLhs(Value a, Value bMat, Value acc) {
   MLIRContext *ctx = b.getContext();
   AffineExpr r, m, n, k;

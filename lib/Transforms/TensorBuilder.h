@@ -107,6 +107,12 @@ public:
 
   /// C += A·B for 2-D A (M x K), B (K x N), C (M x N).
   Value matmul(Value a, Value bMat, Value acc);
+  /// C += A^T B (A is K x M) and C += A B^T (B is N x K): linalg.matmul
+  /// with transposing indexing maps.
+  Value matmulTransposedA(Value a, Value bMat, Value acc);
+  Value matmulTransposedB(Value a, Value bMat, Value acc);
+  /// C[r] += A[r]^T B[r] (A is R x K x M, B is R x K x N).
+  Value batchMatmulTransposedA(Value a, Value bMat, Value acc);
   /// C[r] += A·B[r] with A (M x K) shared by every r: B (R x K x N),
   /// C (R x M x N). A linalg.batch_matmul whose A map drops the batch.
   Value batchMatmulSharedLhs(Value a, Value bMat, Value acc);

@@ -262,4 +262,64 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
   ];
 }
 
+def SeqChunkLinearAttention : Pass<"seq-chunk-linear-attention"> {
+  let summary = "Chunked linear attention: intra-chunk masked GEMMs plus inter-chunk state";
+  let description = [{
+    Rewrites `seq.linear_attention` with static shapes, every form it has —
+    plain, normalized (Based), with a non-causal prefix (JRT-RNN), with a
+    scalar per-head decay (Mamba-2 SSD) or a per-key decay (GLA) — into the
+    chunked algorithm (OPS.md §5, §7): the sequence is cut into chunks of
+    `chunk-size` (zero-padded at the end), and with G the cumulative log
+    decay within a chunk,
+
+    ```
+    A      = (Q K^T) ⊙ D,  D[i,j] = exp(G_i - G_j) for j <= i, else 0
+    out    = scale (A V + (Q ⊙ e^G) S_prev)     [/ (scale (rowsum A + (Q ⊙ e^G) z_prev) + eps)]
+    S_next = e^{G_last} ⊙ S_prev + (K ⊙ e^{G_last - G})^T V,   z likewise with V = 1
+    ```
+    with `linalg.matmul` GEMMs (Q K^T, A V, (Q e^G) S, (K e^{..})^T V) and
+    generics for masks, decays and the normalizer. Every exponent is <= 0.
+    For the per-key decay the intra-chunk A cannot be one GEMM; it is built
+    from sub-chunks of `sub-chunk` rows in the stable reference-point form:
+    for a key sub-chunk before the query sub-chunk starting at n,
+    A = (Q ⊙ e^{G - G_n}) (K ⊙ e^{G_n - G})^T (a GEMM, both exponents <= 0),
+    and the diagonal sub-chunks elementwise. The cumulative sums are GEMMs
+    with a lower-triangular ones matrix. The prefix and `initial_state` /
+    `initial_normalizer` form the starting state; the final state and
+    normalizer are written out.
+
+    When batch x heads give at least `parallel-work` work items, each
+    (batch, head) runs its chunks in order in an `scf.forall`, carrying S.
+    Otherwise the chunks are parallel too: the per-chunk state updates
+    (e^{G_last}, (K e^{..})^T V) in an `scf.forall` over (batch, head,
+    chunk), a short sequential pass over the chunks vectorized over all
+    heads gives the state entering every chunk, and the outputs of all
+    chunks are computed in parallel from those states.
+
+    Example (`chunk-size=64`):
+    ```mlir
+    %o = seq.linear_attention ins(%q, %k, %v : tensor<1x8x4096x64xf32>, tensor<1x8x4096x64xf32>,
+        tensor<1x8x4096x64xf32>) log_decay(%g : tensor<1x8x4096xf32>) outs(%o0 : tensor<1x8x4096x64xf32>)
+        -> tensor<1x8x4096x64xf32>
+    ```
+    becomes an `scf.forall` over the 8 heads, each an `scf.for` over 64
+    chunks of 64 with the GEMMs above on (64 x 64) tiles.
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "64", "Time steps per chunk">,
+    Option<"subChunk", "sub-chunk", "int64_t", "16",
+           "Rows per sub-chunk of the per-key-decay intra-chunk matrix">,
+    Option<"parallelWork", "parallel-work", "int64_t", "8",
+           "Work items wanted; chunks run in parallel when heads are fewer">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // SEQ_TRANSFORMS_PASSES_TD
