@@ -12,8 +12,10 @@
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "seq/Conversion/Passes.h"
 #include "seq/Dialect/SeqDialect.h"
+#include "seq/Target/Passes.h"
 #include "seq/Target/Pipelines.h"
 #include "seq/Target/TargetModel.h"
+#include "seq/TransformOps/SeqTransformOps.h"
 #include "seq/Transforms/Passes.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -29,12 +31,14 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::seq::registerSeqConversionPasses();
   mlir::seq::registerSeqTransformsPasses();
+  mlir::seq::registerSeqTargetPasses();
   mlir::seq::registerPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::seq::SeqDialect>();
+  mlir::seq::registerTransformDialectExtension(registry);
 
   auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
       argc, argv, "seq optimizer driver\n", registry);
