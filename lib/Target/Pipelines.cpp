@@ -91,6 +91,8 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
 /// written.
 static void addBufferization(OpPassManager &pm) {
   pm.addPass(seq::createSeqReadOnlyArguments());
+  // CSE may have merged two returned results into one value.
+  pm.addPass(seq::createSeqDistinctResults());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

@@ -22,6 +22,32 @@ def SeqReadOnlyArguments : Pass<"seq-read-only-arguments", "::mlir::ModuleOp"> {
   }];
 }
 
+def SeqDistinctResults : Pass<"seq-distinct-results", "::mlir::ModuleOp"> {
+  let summary = "Give every tensor result of a public function its own value";
+  let description = [{
+    Bufferization turns each result of a public function into an
+    out-parameter (buffer-results-to-out-params). When CSE has merged two
+    identical computations, one SSA value is returned twice, and upstream
+    would have to turn one buffer into two parameters: it crashes instead.
+    This pass replaces the second and later occurrences of a returned tensor
+    by a copy (`bufferization.alloc_tensor() copy(%v)`), so every result
+    gets its own buffer. Functions without repeated results are untouched;
+    a repeated result costs one copy. Run it after the last CSE, before
+    one-shot bufferization.
+
+    Example:
+    ```mlir
+    return %r, %r : tensor<4xf32>, tensor<4xf32>
+    ```
+    becomes
+    ```mlir
+    %c = bufferization.alloc_tensor() copy(%r) : tensor<4xf32>
+    return %r, %c : tensor<4xf32>, tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
   let summary = "FFTs as stages of DFT-matrix GEMMs (Monarch, mixed radix, Bluestein)";
   let description = [{
