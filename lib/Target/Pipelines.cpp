@@ -84,6 +84,11 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   linear.chunkSize = 4 * linear.subChunk;
   linear.parallelWork = parallelWork;
   pm.addPass(seq::createSeqChunkLinearAttention(linear));
+
+  // Timestep norm: a work item is one batch row's (chunk of) time steps.
+  seq::SeqChunkTimestepNormOptions norm;
+  norm.parallelWork = parallelWork;
+  pm.addPass(seq::createSeqChunkTimestepNorm(norm));
 }
 
 /// Tensors -> buffers. Function boundaries use plain row-major memrefs so a

@@ -17,9 +17,8 @@ struct SeqApproximateMathPass
     : public seq::impl::SeqApproximateMathBase<SeqApproximateMathPass> {
   void runOnOperation() override {
     auto approximated = [](StringRef name) {
-      return llvm::is_contained({"exp", "expm1", "log", "log1p", "log2",
-                                 "tanh", "erf"},
-                                name);
+      return llvm::is_contained(
+          {"exp", "expm1", "log", "log1p", "log2", "tanh", "erf"}, name);
     };
     RewritePatternSet patterns(&getContext());
     populateMathF32ExpansionPatterns(patterns, approximated);

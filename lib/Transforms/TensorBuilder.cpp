@@ -189,6 +189,21 @@ SmallVector<Value> TensorBuilder::loop(
                             forOp.getResults().end());
 }
 
+SmallVector<Value> TensorBuilder::ifThenElse(
+    Value cond, TypeRange types,
+    function_ref<SmallVector<Value>(TensorBuilder &)> thenBody,
+    function_ref<SmallVector<Value>(TensorBuilder &)> elseBody) {
+  auto ifOp = scf::IfOp::create(b, loc, types, cond, /*addThenBlock=*/true,
+                                /*addElseBlock=*/true);
+  OpBuilder thenBuilder = ifOp.getThenBodyBuilder();
+  TensorBuilder thenTb(thenBuilder, loc);
+  scf::YieldOp::create(thenBuilder, loc, thenBody(thenTb));
+  OpBuilder elseBuilder = ifOp.getElseBodyBuilder();
+  TensorBuilder elseTb(elseBuilder, loc);
+  scf::YieldOp::create(elseBuilder, loc, elseBody(elseTb));
+  return SmallVector<Value>(ifOp.getResults().begin(), ifOp.getResults().end());
+}
+
 SmallVector<Value> TensorBuilder::forall(
     ArrayRef<int64_t> ubs, ValueRange outs,
     function_ref<SmallVector<ParallelInsert>(TensorBuilder &, ValueRange,

@@ -81,6 +81,12 @@ public:
        function_ref<SmallVector<Value>(TensorBuilder &, Value, ValueRange)>
            body);
 
+  /// scf.if `cond` with results of the types of what the branches return.
+  SmallVector<Value>
+  ifThenElse(Value cond, TypeRange types,
+             function_ref<SmallVector<Value>(TensorBuilder &)> thenBody,
+             function_ref<SmallVector<Value>(TensorBuilder &)> elseBody);
+
   /// One parallel_insert_slice of an scf.forall's terminator.
   struct ParallelInsert {
     Value source;

@@ -72,15 +72,14 @@ Value padSequence(OpBuilder &b, Location loc, Value value, int64_t length) {
   shape[2] = length;
   auto padded = RankedTensorType::get(shape, type.getElementType());
   Value zero = floatConstant(b, loc, type.getElementType(), 0.0);
-  return tensor::createPadHighOp(padded, value, zero, /*nofold=*/false, loc,
-                                 b);
+  return tensor::createPadHighOp(padded, value, zero, /*nofold=*/false, loc, b);
 }
 
 Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type element,
              double value) {
   Value empty = tensor::EmptyOp::create(b, loc, shape, element);
-  return linalg::FillOp::create(b, loc,
-                                floatConstant(b, loc, element, value), empty)
+  return linalg::FillOp::create(b, loc, floatConstant(b, loc, element, value),
+                                empty)
       .getResult(0);
 }
 
@@ -102,8 +101,8 @@ struct TileContext {
   /// arguments shifted from the tile's own indices to the whole problem's.
   /// `withValidity`: a mask_mod that also rejects padded keys; with an
   /// empty `source` it is just that check.
-  void buildRegion(OpBuilder &b, Region &source, Region &dest,
-                   bool isMaskMod, Value keyOffset, bool withValidity) const {
+  void buildRegion(OpBuilder &b, Region &source, Region &dest, bool isMaskMod,
+                   Value keyOffset, bool withValidity) const {
     Block *block = new Block();
     dest.push_back(block);
     Type index = b.getIndexType();
@@ -148,7 +147,8 @@ struct TileContext {
                                  bool masked) const {
     Value j0 = arith::MulIOp::create(b, loc, t, indexConstant(b, loc, keyTile));
     auto slice = [&](Value source, int64_t last) {
-      SmallVector<OpFoldResult> offsets = {batch, kvHead, j0, b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> offsets = {batch, kvHead, j0,
+                                           b.getIndexAttr(0)};
       SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
                                          b.getIndexAttr(keyTile),
                                          b.getIndexAttr(last)};
@@ -179,8 +179,8 @@ struct TileContext {
   }
 
   /// state after key tiles [lo, hi), masked or not.
-  SmallVector<Value> keyLoop(OpBuilder &b, Value lo, Value hi,
-                             ValueRange state, bool masked) const {
+  SmallVector<Value> keyLoop(OpBuilder &b, Value lo, Value hi, ValueRange state,
+                             bool masked) const {
     auto loop = scf::ForOp::create(
         b, loc, lo, hi, indexConstant(b, loc, 1), state,
         [&](OpBuilder &nb, Location, Value t, ValueRange iter) {
@@ -250,10 +250,10 @@ struct TileContext {
               ValueRange{arith::OrIOp::create(nb, nloc, args[1], allowed),
                          arith::AndIOp::create(nb, nloc, args[2], allowed)});
         });
-    Value any = tensor::ExtractOp::create(b, loc, generic.getResult(0),
-                                          ValueRange{});
-    Value all = tensor::ExtractOp::create(b, loc, generic.getResult(1),
-                                          ValueRange{});
+    Value any =
+        tensor::ExtractOp::create(b, loc, generic.getResult(0), ValueRange{});
+    Value all =
+        tensor::ExtractOp::create(b, loc, generic.getResult(1), ValueRange{});
     return {any, all};
   }
 
@@ -273,7 +273,8 @@ struct TileContext {
     IRMapping mapping;
     Block &src = maskMod.front();
     mapping.map(src.getArgument(0), batch);
-    mapping.map(src.getArgument(1), arith::AddIOp::create(b, loc, firstHead, h));
+    mapping.map(src.getArgument(1),
+                arith::AddIOp::create(b, loc, firstHead, h));
     mapping.map(src.getArgument(2), arith::AddIOp::create(b, loc, firstRow, i));
     mapping.map(src.getArgument(3), jg);
     for (Operation &inner : src.without_terminator())
@@ -304,10 +305,10 @@ struct TileContext {
     Value p1 = add(queryPosition, c(queryTile - 1));
     // Key positions -> key indices clamped to [0, Lk].
     auto toKeys = [&](std::pair<Value, Value> range) {
-      Value lo = range.first ? clamp(sub(range.first, keyPosition), zero, lk)
-                             : zero;
-      Value hi = range.second ? clamp(sub(range.second, keyPosition), zero, lk)
-                              : lk;
+      Value lo =
+          range.first ? clamp(sub(range.first, keyPosition), zero, lk) : zero;
+      Value hi =
+          range.second ? clamp(sub(range.second, keyPosition), zero, lk) : lk;
       return std::make_pair(lo, hi);
     };
     auto [uLo, uHi] = toKeys(mask.emitUnion(b, loc, p0, p1));
@@ -396,8 +397,7 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
   SmallVector<OpFoldResult> upper = {rewriter.getIndexAttr(batch),
                                      rewriter.getIndexAttr(kvHeads),
                                      rewriter.getIndexAttr(numQueryTiles)};
-  auto forall =
-      scf::ForallOp::create(rewriter, loc, upper, outs, std::nullopt);
+  auto forall = scf::ForallOp::create(rewriter, loc, upper, outs, std::nullopt);
   {
     OpBuilder::InsertionGuard bodyGuard(rewriter);
     rewriter.setInsertionPointToStart(forall.getBody());
@@ -411,9 +411,8 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                                          indexConstant(rewriter, loc, bm));
     ctx.queryPosition =
         arith::AddIOp::create(rewriter, loc, queryPosition, ctx.firstRow);
-    SmallVector<OpFoldResult> qOffsets = {ctx.batch, ctx.firstHead,
-                                          ctx.firstRow,
-                                          rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> qOffsets = {
+        ctx.batch, ctx.firstHead, ctx.firstRow, rewriter.getIndexAttr(0)};
     SmallVector<OpFoldResult> qSizes = {
         rewriter.getIndexAttr(1), rewriter.getIndexAttr(g),
         rewriter.getIndexAttr(bm), rewriter.getIndexAttr(ctx.headDim)};
@@ -441,10 +440,9 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
     AffineMap id3 = AffineMap::getMultiDimIdentityMap(3, mlirCtx);
     Type element = qType.getElementType();
     FloatType acc = ctx.acc;
-    auto outTileType =
-        RankedTensorType::get({1, g, bm, ctx.valueDim}, element);
-    Value outTile = tensor::EmptyOp::create(rewriter, loc,
-                                            outTileType.getShape(), element);
+    auto outTileType = RankedTensorType::get({1, g, bm, ctx.valueDim}, element);
+    Value outTile =
+        tensor::EmptyOp::create(rewriter, loc, outTileType.getShape(), element);
     SmallVector<utils::IteratorType> par4(4, utils::IteratorType::parallel);
     SmallVector<utils::IteratorType> par3(3, utils::IteratorType::parallel);
     auto isEmpty = [&](OpBuilder &nb, Location nloc, Value sum) {
@@ -454,8 +452,8 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
     };
     Value normalized =
         linalg::GenericOp::create(
-            rewriter, loc, outTileType, ValueRange{state[0], state[2]},
-            outTile, ArrayRef<AffineMap>{id4, row4, id4}, par4,
+            rewriter, loc, outTileType, ValueRange{state[0], state[2]}, outTile,
+            ArrayRef<AffineMap>{id4, row4, id4}, par4,
             [&](OpBuilder &nb, Location nloc, ValueRange args) {
               Value divisor = arith::SelectOp::create(
                   nb, nloc, isEmpty(nb, nloc, args[1]),
@@ -469,8 +467,8 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
             .getResult(0);
     Value logsumexp;
     if (op.getLogsumexp()) {
-      Value lseTile = tensor::EmptyOp::create(
-          rewriter, loc, ArrayRef<int64_t>{1, g, bm}, acc);
+      Value lseTile = tensor::EmptyOp::create(rewriter, loc,
+                                              ArrayRef<int64_t>{1, g, bm}, acc);
       logsumexp =
           linalg::GenericOp::create(
               rewriter, loc, lseTile.getType(), ValueRange{state[1], state[2]},

@@ -348,6 +348,54 @@ def SeqChunkLinearAttention : Pass<"seq-chunk-linear-attention"> {
   ];
 }
 
+def SeqChunkTimestepNorm : Pass<"seq-chunk-timestep-norm"> {
+  let summary = "Timestep norm as parallel statistics, a chunked Welford prefix and a parallel normalization";
+  let description = [{
+    Rewrites `seq.timestep_norm` with static shapes (MEGALODON, OPS.md §1.3)
+    into three parts:
+
+    1. the per-step group statistics mu_t, v_t (mean, then population
+       variance about it) of every (batch, step, group), two reductions over
+       the group's features in `linalg.generic`s over the whole sequence;
+    2. the running Welford state (count, mean, variance) over time, on the
+       (B, L, G) statistics only (D / G times less data than x): a time loop
+       whose body is one generic over the groups, with the same
+       Kahan-compensated increments as the reference; when the batch rows
+       cannot occupy the cores, time is chunked — every chunk's Welford
+       state from empty in parallel, a sequential prefix over the chunks
+       merging states with Chan's formula (n = na + nb,
+       m = ma + d nb / n, s = (na sa + nb sb) / n + d^2 na nb / n^2),
+       then every chunk's running state again from the state entering it;
+    3. y = (x - m_t) rsqrt(s_t + eps) (weight + 1) + bias in one generic over
+       (B, L, D), zero at padded steps.
+
+    Padded steps neither count nor change the state; the final
+    (count, mean, var) is written when asked for.
+
+    Example: a (2, 4096, 1024) input with 32 groups and `chunk-size=512`
+    becomes two reductions to tensor<2x4096x32xf32>, an `scf.forall` over
+    (2, 8) chunk summaries, an `scf.for` over the 8 chunks on (2, 32)
+    states, an `scf.forall` over (2, 8) rerunning the chunks, and one
+    normalizing generic over tensor<2x4096x32x32xf32>.
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "0",
+           "Time chunk length (0: by the rule from parallel-work)">,
+    Option<"parallelWork", "parallel-work", "int64_t", "8",
+           "Work items wanted; time is chunked when batch rows are fewer">,
+    Option<"minChunk", "min-chunk", "int64_t", "256",
+           "Shortest time chunk the rule makes">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def SeqApproximateMath : Pass<"seq-approximate-math"> {
   let summary = "Polynomial approximations of exp, log, tanh and erf";
   let description = [{
