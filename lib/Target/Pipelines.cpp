@@ -39,17 +39,18 @@ using namespace mlir;
 /// chip (radix, chunk sizes) come from `target`. One pass per rewrite.
 static void addAlgorithmicDecompositions(OpPassManager &pm,
                                          const seq::TargetModel &target) {
-  // FFT stages (docs/Algorithms.md): a radix-r stage is a (2r x 2r) real
-  // GEMM doing 4r multiply-adds per complex point; r = 2 x the f32 lanes
-  // (16 on AVX2, 32 on AVX-512, within [8, 32]) keeps that arithmetic
-  // about level with the stage's pass over memory, and so the number of
-  // passes (log_r N) small. GPUs use their 16x16 tensor-core tiles. Single
-  // stages up to 4r (at least 64) points are cheaper than Bluestein.
+  // FFT stages (docs/Algorithms.md): a radix-r stage is one (2r x 2r) real
+  // GEMM, 4r multiply-adds per complex point, so a transform costs
+  // 4 r log_r N: fewer stages (larger r) save passes over memory, smaller r
+  // saves arithmetic (r = 32 does 1.6x the work of r = 16). r = the f32
+  // lanes (8 on AVX2, 16 on AVX-512, within [8, 16]) gives the register-tiled
+  // GEMMs a reduction of 2r = two vectors of lanes; GPUs use their 16x16
+  // tensor-core tiles. Single stages up to max(64, 4r) points are cheaper
+  // than Bluestein's three transforms of twice the size.
   int64_t lanes = std::max<int64_t>(target.f32Lanes(), 1);
-  int64_t radix =
-      target.isGpu()
-          ? 16
-          : std::clamp<int64_t>(llvm::PowerOf2Ceil(2 * lanes), 8, 32);
+  int64_t radix = target.isGpu()
+                      ? 16
+                      : std::clamp<int64_t>(llvm::PowerOf2Ceil(lanes), 8, 16);
   int64_t maxStage = std::max<int64_t>(64, 4 * radix);
   // Long convolutions by the cost rule of seq-decompose-long-conv: a direct
   // tap and an FFT-GEMM multiply-add both run as vector FMAs.
