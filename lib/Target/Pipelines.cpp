@@ -52,6 +52,18 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
                       ? 16
                       : std::clamp<int64_t>(llvm::PowerOf2Ceil(lanes), 8, 16);
   int64_t maxStage = std::max<int64_t>(64, 4 * radix);
+  // Recurrences: a work item is a block of 4 vectors of channels; time is
+  // chunked only when the blocks cannot give every core four of them. The
+  // EMA goes first: its convolution form (when cheaper) is a seq.long_conv.
+  int64_t channelBlock = 4 * lanes;
+  int64_t parallelWork = 4 * std::max<int64_t>(target.cores, 1);
+  seq::SeqChunkEmaOptions ema;
+  ema.channelBlock = channelBlock;
+  ema.parallelWork = parallelWork;
+  ema.radix = radix;
+  ema.maxStage = maxStage;
+  pm.addPass(seq::createSeqChunkEma(ema));
+
   // Long convolutions by the cost rule of seq-decompose-long-conv: a direct
   // tap and an FFT-GEMM multiply-add both run as vector FMAs.
   seq::SeqDecomposeLongConvOptions conv;
@@ -63,18 +75,11 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   fft.maxStage = maxStage;
   pm.addPass(seq::createSeqDecomposeFft(fft));
 
-  // Recurrences: a work item is a block of 4 vectors of channels; time is
-  // chunked only when the blocks cannot give every core four of them.
-  int64_t channelBlock = 4 * lanes;
-  int64_t parallelWork = 4 * std::max<int64_t>(target.cores, 1);
   seq::SeqChunkScanOptions scan;
   scan.channelBlock = channelBlock;
   scan.parallelWork = parallelWork;
   pm.addPass(seq::createSeqChunkScan(scan));
-  seq::SeqChunkEmaOptions ema;
-  ema.channelBlock = channelBlock;
-  ema.parallelWork = parallelWork;
-  pm.addPass(seq::createSeqChunkEma(ema));
+
 
   // Linear attention: sub-chunks of one vector of rows (the per-key decay's
   // elementwise diagonal blocks), chunks of four sub-chunks (the intra-chunk

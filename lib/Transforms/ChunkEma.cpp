@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FftBuilder.h"
 #include "TensorBuilder.h"
 #include "seq/Dialect/SeqOps.h"
 #include "seq/Transforms/Passes.h"
@@ -343,7 +344,8 @@ private:
         [&](TensorBuilder &t, ValueRange ivs, ValueRange) {
           Value bi = ivs[0], ci = ivs[1];
           Value offset = t.affineIndex(ivs[2], block);
-          auto [start, len] = chunkBounds(t, ci);
+          Value start, len;
+          std::tie(start, len) = chunkBounds(t, ci);
           Value u = coefBlock(t, c.u, offset);
           Planes q{coefBlock(t, c.qr, offset),
                    complex ? coefBlock(t, c.qi, offset) : Value()};
@@ -455,7 +457,8 @@ private:
         [&](TensorBuilder &t, ValueRange ivs, ValueRange sharedArgs) {
           Value bi = ivs[0], ci = ivs[1];
           Value offset = t.affineIndex(ivs[2], block);
-          auto [start, len] = chunkBounds(t, ci);
+          Value start, len;
+          std::tie(start, len) = chunkBounds(t, ci);
           Value u = coefBlock(t, c.u, offset);
           Planes q{coefBlock(t, c.qr, offset),
                    complex ? coefBlock(t, c.qi, offset) : Value()};
@@ -536,6 +539,161 @@ private:
   Coefficients c;
 };
 
+/// The convolution form: k[d, t] = Re sum_n u eta q^t from one batched GEMM
+/// per channel over factored powers, then seq.long_conv(x, k) + omega x.
+class EmaKernelRewriter {
+public:
+  EmaKernelRewriter(EmaOp op, TensorBuilder &tb) : op(op), tb(tb) {
+    ArrayRef<int64_t> xs = TensorBuilder::shape(op.getInput());
+    length = xs[1];
+    channels = xs[2];
+    stateSize = TensorBuilder::shape(op.getWeightLogit())[1];
+    acc = widestAccumulationFloat({op.getInput(), op.getWeightLogit()});
+    complex = op.isComplex();
+  }
+
+  Value rewrite() {
+    // t = th S + tl with S ~ sqrt(L): powers q^{th S} (L / S of them) and
+    // q^{tl} (S of them) per (d, n), their products summed over n by a GEMM
+    // with the real and imaginary parts stacked along the reduction.
+    int64_t s = llvm::PowerOf2Ceil(static_cast<int64_t>(
+        std::ceil(std::sqrt(static_cast<double>(length)))));
+    int64_t high = (length + s - 1) / s;
+    Value lhs = powers(high, s, /*weighted=*/true);
+    Value rhs = powers(s, 1, /*weighted=*/false);
+    // lhs (D, high, P N) with [Re(w q^{th S}), -Im(..)], rhs (D, P N, S) with
+    // [Re(q^tl); Im(q^tl)]: k = Re(w q^{th S} q^{tl}).
+    Value kernel = tb.batchMatmul(lhs, rhs, tb.zeros({channels, high, s}, acc));
+    kernel = tb.reshape(kernel, {channels, high * s});
+    kernel = tb.slice(kernel, {0, 0}, {channels, length});
+    auto conv = LongConvOp::create(
+        tb.b, tb.loc, TypeRange{op.getOuts()[0].getType()}, op.getInput(),
+        kernel, op.getOmega(), Value(), Value(), ValueRange{op.getOuts()[0]},
+        ConvMethod::fft);
+    return conv.getResult(0);
+  }
+
+private:
+  /// The (D, count, P N) [weighted] or (D, P N, count) table of
+  /// q^{i step} (times w = u eta when weighted), computed in f64 and
+  /// rounded once; the imaginary plane negated when weighted (it enters
+  /// Re(a b) = Re a Re b - Im a Im b).
+  Value powers(int64_t count, int64_t step, bool weighted) {
+    FloatType f64 = tb.b.getF64Type();
+    int64_t planes = complex ? 2 : 1;
+    SmallVector<int64_t> shape =
+        weighted ? SmallVector<int64_t>{channels, count, planes, stateSize}
+                 : SmallVector<int64_t>{channels, planes, stateSize, count};
+    // Loops (d, c, n, i): plane c, state n, power index i.
+    unsigned d = 0, c = 1, n = 2, i = 3;
+    AffineMap outMap =
+        weighted ? tb.project(4, {d, i, c, n}) : tb.project(4, {d, c, n, i});
+    SmallVector<Value> ins{op.getWeightLogit(), op.getDampingLogit()};
+    SmallVector<AffineMap> maps{tb.project(4, {d, n}), tb.project(4, {d, n})};
+    if (complex) {
+      ins.append({op.getTheta(), op.getGamma(), op.getGamma()});
+      maps.append({tb.project(4, {d}),
+                   tb.map(4, {tb.dim(d), tb.dim(n), tb.cst(0)}),
+                   tb.map(4, {tb.dim(d), tb.dim(n), tb.cst(1)})});
+    } else {
+      ins.append({op.getBeta(), op.getGamma()});
+      maps.append({tb.project(4, {d, n}), tb.project(4, {d, n})});
+    }
+    maps.push_back(outMap);
+    double nn = static_cast<double>(stateSize);
+    Value table = tb.generic(
+        ins, tb.empty(shape, acc), maps, 4, {},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          TensorBuilder h(b, loc);
+          auto cast = [&](Value v) {
+            return TensorBuilder::castFloat(b, loc, v, f64);
+          };
+          auto mulf = [&](Value x, Value y) -> Value {
+            return arith::MulFOp::create(b, loc, x, y);
+          };
+          auto indexF = [&](unsigned dim) -> Value {
+            return arith::SIToFPOp::create(
+                b, loc, f64,
+                arith::IndexCastOp::create(
+                    b, loc, b.getI64Type(),
+                    linalg::IndexOp::create(b, loc, dim)));
+          };
+          auto sigmoid = [&](Value x) -> Value {
+            Value one = h.scalar(f64, 1.0);
+            Value e =
+                math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+            return arith::DivFOp::create(b, loc, one,
+                                         arith::AddFOp::create(b, loc, one, e));
+          };
+          Value p = sigmoid(cast(a[0]));
+          Value mag = arith::SubFOp::create(b, loc, h.scalar(f64, 1.0),
+                                            mulf(p, sigmoid(cast(a[1]))));
+          // q^m = mag^m e^{i m phi}, mag^m = exp(m log mag).
+          Value m = mulf(indexF(i), h.scalar(f64, static_cast<double>(step)));
+          Value power = math::ExpOp::create(
+              b, loc, mulf(m, math::LogOp::create(b, loc, mag)));
+          Value re = power, im = h.scalar(f64, 0.0);
+          Value rootN = h.scalar(f64, std::sqrt(nn));
+          Value wr, wi;
+          if (complex) {
+            Value harmonic =
+                arith::AddFOp::create(b, loc, indexF(n), h.scalar(f64, 1.0));
+            Value phi = mulf(mulf(harmonic, sigmoid(cast(a[2]))),
+                             h.scalar(f64, 2.0 * M_PI / nn));
+            Value angle = mulf(m, phi);
+            re = mulf(power, math::CosOp::create(b, loc, angle));
+            im = mulf(power, math::SinOp::create(b, loc, angle));
+            // w = u eta = p (gamma0 + i gamma1) / sqrt(N).
+            wr = arith::DivFOp::create(b, loc, mulf(p, cast(a[3])), rootN);
+            wi = arith::DivFOp::create(b, loc, mulf(p, cast(a[4])), rootN);
+          } else {
+            // w = u eta = p beta gamma / sqrt(N).
+            wr = arith::DivFOp::create(
+                b, loc, mulf(mulf(p, cast(a[2])), cast(a[3])), rootN);
+            wi = h.scalar(f64, 0.0);
+          }
+          if (weighted) {
+            Value pr =
+                arith::SubFOp::create(b, loc, mulf(wr, re), mulf(wi, im));
+            Value pi =
+                arith::AddFOp::create(b, loc, mulf(wr, im), mulf(wi, re));
+            re = pr;
+            im = arith::NegFOp::create(b, loc, pi);
+          }
+          Value value = re;
+          if (complex) {
+            Value isRe = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::eq,
+                linalg::IndexOp::create(b, loc, c),
+                arith::ConstantIndexOp::create(b, loc, 0));
+            value = arith::SelectOp::create(b, loc, isRe, re, im);
+          }
+          return {TensorBuilder::castFloat(b, loc, value, acc)};
+        })[0];
+    return weighted ? tb.reshape(table, {channels, count, planes * stateSize})
+                    : tb.reshape(table, {channels, planes * stateSize, count});
+  }
+
+  EmaOp op;
+  TensorBuilder &tb;
+  int64_t length, channels, stateSize;
+  FloatType acc;
+  bool complex;
+};
+
+/// Multiply-adds per output and channel of the two forms, for the rule.
+std::pair<double, double> emaCosts(EmaOp op, const FftOptions &options) {
+  ArrayRef<int64_t> xs = TensorBuilder::shape(op.getInput());
+  double batch = xs[0], length = xs[1];
+  double n = TensorBuilder::shape(op.getWeightLogit())[1];
+  double recurrence = (op.isComplex() ? 8.0 : 4.0) * n;
+  int64_t size = fftGoodSize(2 * xs[1] - 1, options);
+  double conv = (2.0 * fftCostPerPoint(size, options) + 6.0) * size / length +
+                fftCostPerPoint(size, options) * size / (batch * length);
+  double kernel = (op.isComplex() ? 4.0 : 2.0) * n / batch;
+  return {recurrence, conv + kernel};
+}
+
 struct SeqChunkEmaPass : public seq::impl::SeqChunkEmaBase<SeqChunkEmaPass> {
   using Base::Base;
 
@@ -556,10 +714,18 @@ struct SeqChunkEmaPass : public seq::impl::SeqChunkEmaBase<SeqChunkEmaPass> {
       int64_t n = TensorBuilder::shape(op.getWeightLogit())[1];
       if (llvm::is_contained(xs, 0) || n == 0)
         continue;
-      ChunkPlan plan = planChunks(xs[0], xs[2], xs[1], channelBlock,
-                                  parallelWork, minChunk, chunkSize);
       IRRewriter rewriter(op);
       TensorBuilder tb(rewriter, op.getLoc());
+      FftOptions fft{radix, std::max<int64_t>(maxStage, radix)};
+      auto [recurrence, convolution] = emaCosts(op, fft);
+      if (!op.getInitial() && !op.getFinal() && xs[1] > 1 &&
+          fftCostScale * convolution < recurrence) {
+        EmaKernelRewriter kernel(op, tb);
+        rewriter.replaceOp(op, kernel.rewrite());
+        continue;
+      }
+      ChunkPlan plan = planChunks(xs[0], xs[2], xs[1], channelBlock,
+                                  parallelWork, minChunk, chunkSize);
       EmaRewriter ema(op, tb, plan);
       rewriter.replaceOp(op, ema.rewrite());
     }

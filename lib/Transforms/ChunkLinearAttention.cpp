@@ -182,7 +182,8 @@ private:
       return toAcc(t, t.sliceAt(x, {bi, hi, start, t.b.getIndexAttr(0)},
                                 t.sizes({1, 1, chunk, width}), {0, 1}));
     };
-    Chunk c{rows(q, features), rows(k, features), rows(v, valueDim), Value()};
+    Chunk c{rows(q, features), rows(k, features), rows(v, valueDim), Value(),
+            Value()};
     if (decay == Decay::head) {
       Value ld = toAcc(t, t.sliceAt(logDecay, {bi, hi, start},
                                     t.sizes({1, 1, chunk}), {0, 1}));

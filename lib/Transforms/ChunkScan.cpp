@@ -97,7 +97,8 @@ private:
         [&](TensorBuilder &t, ValueRange ivs, ValueRange) {
           Value bi = ivs[0], c = ivs[1];
           Value offset = t.affineIndex(ivs[2], plan.channelBlock);
-          auto [start, len] = chunkBounds(t, c);
+          Value start, len;
+          std::tie(start, len) = chunkBounds(t, c);
           Value one = t.filled({plan.channelBlock}, acc, 1.0);
           Value zero = t.zeros({plan.channelBlock}, acc);
           SmallVector<Value> ab = t.loop(
@@ -175,7 +176,8 @@ private:
         [&](TensorBuilder &t, ValueRange ivs, ValueRange shared) {
           Value bi = ivs[0], c = ivs[1];
           Value offset = t.affineIndex(ivs[2], plan.channelBlock);
-          auto [start, len] = chunkBounds(t, c);
+          Value start, len;
+          std::tie(start, len) = chunkBounds(t, c);
           auto blockSizes = t.sizes({1, 1, plan.channelBlock});
           Value h0 = entering ? t.sliceAt(entering, {bi, c, offset}, blockSizes,
                                           {0, 1})

@@ -297,6 +297,12 @@ Value TensorBuilder::matmulTransposedB(Value a, Value bMat, Value acc) {
                         {dim(1), dim(2)});
 }
 
+Value TensorBuilder::batchMatmul(Value a, Value bMat, Value acc) {
+  return linalg::BatchMatmulOp::create(b, loc, TypeRange{acc.getType()},
+                                       ValueRange{a, bMat}, ValueRange{acc})
+      .getResult(0);
+}
+
 Value TensorBuilder::batchMatmulTransposedA(Value a, Value bMat, Value acc) {
   MLIRContext *ctx = b.getContext();
   AffineExpr r, m, n, k;

@@ -117,6 +117,8 @@ public:
   /// with transposing indexing maps.
   Value matmulTransposedA(Value a, Value bMat, Value acc);
   Value matmulTransposedB(Value a, Value bMat, Value acc);
+  /// C[r] += A[r] B[r]: linalg.batch_matmul.
+  Value batchMatmul(Value a, Value bMat, Value acc);
   /// C[r] += A[r]^T B[r] (A is R x K x M, B is R x K x N).
   Value batchMatmulTransposedA(Value a, Value bMat, Value acc);
   /// C[r] += A·B[r] with A (M x K) shared by every r: B (R x K x N),

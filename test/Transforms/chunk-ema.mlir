@@ -57,3 +57,25 @@ func.func @damped(%x: tensor<2x100x8xbf16>, %wl: tensor<8x2xf32>, %dl: tensor<8x
       outs(%ey : tensor<2x100x8xbf16>) -> tensor<2x100x8xbf16>
   return %y : tensor<2x100x8xbf16>
 }
+
+// -----
+
+// The convolution form: with a large state and batch the rule (radix 16)
+// finds the kernel plus an FFT convolution cheaper than 8 N per output;
+// the kernel k[d, t] = Re sum_n u eta q^{th S + tl} is one batched GEMM per
+// channel of the weighted powers q^{32 th} (16 x 2N) with the powers q^{tl}
+// (2N x 32), then a seq.long_conv with the skip omega.
+// CHECK-LABEL: func.func @kernel_form
+// CHECK:       linalg.generic
+// CHECK:         math.log {{.*}} : f64
+// CHECK:       linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<4x16x512xf32>, tensor<4x512x32xf32>)
+// CHECK:       seq.long_conv ins(%{{.*}}, %{{.*}} : tensor<16x512x4xf32>, tensor<4x512xf32>) skip(%{{.*}} : tensor<4xf32>)
+// CHECK-SAME:  method = #seq.conv_method<fft>
+func.func @kernel_form(%x: tensor<16x512x4xf32>, %wl: tensor<4x256xf32>, %dl: tensor<4x256xf32>,
+                       %g: tensor<4x256x2xf32>, %om: tensor<4xf32>, %th: tensor<4xf32>) -> tensor<16x512x4xf32> {
+  %ey = tensor.empty() : tensor<16x512x4xf32>
+  %y = seq.ema <complex> ins(%x, %wl, %dl, %g, %om : tensor<16x512x4xf32>, tensor<4x256xf32>,
+        tensor<4x256xf32>, tensor<4x256x2xf32>, tensor<4xf32>) theta(%th : tensor<4xf32>)
+      outs(%ey : tensor<16x512x4xf32>) -> tensor<16x512x4xf32>
+  return %y : tensor<16x512x4xf32>
+}
