@@ -50,7 +50,13 @@ struct SeqBufferizableModel
     SmallVector<Value> results;
     for (OpOperand &init : dps.getDpsInitsMutable())
       results.push_back(operands[init.getOperandNumber()]);
-    clone(rewriter, op, /*newResultTypes=*/TypeRange(), operands);
+    // Move, not clone, the modifier regions: bufferization still holds the
+    // ops inside them.
+    Operation *onBuffers = cloneWithoutRegions(rewriter, op, TypeRange(),
+                                               operands);
+    for (auto [from, to] :
+         llvm::zip(op->getRegions(), onBuffers->getRegions()))
+      to.takeBody(from);
     replaceOpWithBufferizedValues(rewriter, op, results);
     return success();
   }

@@ -16,9 +16,12 @@ namespace {
 struct SeqApproximateMathPass
     : public seq::impl::SeqApproximateMathBase<SeqApproximateMathPass> {
   void runOnOperation() override {
+    // The predicate sees op names with or without the "math." prefix.
     auto approximated = [](StringRef name) {
-      return llvm::is_contained(
-          {"exp", "expm1", "log", "log1p", "log2", "tanh", "erf"}, name);
+      name.consume_front("math.");
+      return llvm::is_contained({"exp", "expm1", "log", "log1p", "log2",
+                                 "tanh", "erf"},
+                                name);
     };
     RewritePatternSet patterns(&getContext());
     populateMathF32ExpansionPatterns(patterns, approximated);

@@ -45,6 +45,11 @@
 using namespace mlir;
 using namespace mlir::seq;
 
+/// Marks `op` with its role in the tiled program (kTileRoleAttrName).
+static void setRole(Operation *op, StringRef role) {
+  op->setAttr(kTileRoleAttrName, StringAttr::get(op->getContext(), role));
+}
+
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -72,14 +77,15 @@ Value padSequence(OpBuilder &b, Location loc, Value value, int64_t length) {
   shape[2] = length;
   auto padded = RankedTensorType::get(shape, type.getElementType());
   Value zero = floatConstant(b, loc, type.getElementType(), 0.0);
-  return tensor::createPadHighOp(padded, value, zero, /*nofold=*/false, loc, b);
+  return tensor::createPadHighOp(padded, value, zero, /*nofold=*/false, loc,
+                                 b);
 }
 
 Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type element,
              double value) {
   Value empty = tensor::EmptyOp::create(b, loc, shape, element);
-  return linalg::FillOp::create(b, loc, floatConstant(b, loc, element, value),
-                                empty)
+  return linalg::FillOp::create(b, loc,
+                                floatConstant(b, loc, element, value), empty)
       .getResult(0);
 }
 
@@ -92,8 +98,9 @@ struct TileContext {
       numKeyTiles;
   bool keysPadded;
   FloatType acc;
-  /// Padded operands, and the tile's indices and positions.
-  Value query, key, value;
+  /// Padded operands (and the keys transposed to (B, Hkv, E, Lk)), and the
+  /// tile's indices and positions.
+  Value query, key, value, keyTransposed;
   Value batch, kvHead, firstHead, firstRow, queryPosition, keyPosition;
   Value queryTileValue;
 
@@ -101,8 +108,8 @@ struct TileContext {
   /// arguments shifted from the tile's own indices to the whole problem's.
   /// `withValidity`: a mask_mod that also rejects padded keys; with an
   /// empty `source` it is just that check.
-  void buildRegion(OpBuilder &b, Region &source, Region &dest, bool isMaskMod,
-                   Value keyOffset, bool withValidity) const {
+  void buildRegion(OpBuilder &b, Region &source, Region &dest,
+                   bool isMaskMod, Value keyOffset, bool withValidity) const {
     Block *block = new Block();
     dest.push_back(block);
     Type index = b.getIndexType();
@@ -147,8 +154,7 @@ struct TileContext {
                                  bool masked) const {
     Value j0 = arith::MulIOp::create(b, loc, t, indexConstant(b, loc, keyTile));
     auto slice = [&](Value source, int64_t last) {
-      SmallVector<OpFoldResult> offsets = {batch, kvHead, j0,
-                                           b.getIndexAttr(0)};
+      SmallVector<OpFoldResult> offsets = {batch, kvHead, j0, b.getIndexAttr(0)};
       SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
                                          b.getIndexAttr(keyTile),
                                          b.getIndexAttr(last)};
@@ -157,7 +163,23 @@ struct TileContext {
                                             strides)
           .getResult();
     };
-    Value kTile = slice(key, headDim), vTile = slice(value, valueDim);
+    Value vTile = slice(value, valueDim);
+    // K was transposed once per call: a key tile is the transpose of a
+    // (1, 1, E, Bn) tile of Kᵀ, which the decomposition uses as it is.
+    SmallVector<OpFoldResult> tOffsets = {batch, kvHead, b.getIndexAttr(0), j0};
+    SmallVector<OpFoldResult> tSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                        b.getIndexAttr(headDim),
+                                        b.getIndexAttr(keyTile)};
+    SmallVector<OpFoldResult> unit(4, b.getIndexAttr(1));
+    Value kTransposedTile = tensor::ExtractSliceOp::create(
+        b, loc, keyTransposed, tOffsets, tSizes, unit);
+    Value kTileInit = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{1, 1, keyTile, headDim},
+        getElementTypeOrSelf(key.getType()));
+    Value kTile = linalg::TransposeOp::create(b, loc, kTransposedTile,
+                                              kTileInit,
+                                              ArrayRef<int64_t>{0, 1, 3, 2})
+                      .getResult()[0];
     Value kPos = arith::AddIOp::create(b, loc, keyPosition, j0);
 
     MaskKind kind = masked ? op.getMask() : MaskKind::none;
@@ -179,8 +201,8 @@ struct TileContext {
   }
 
   /// state after key tiles [lo, hi), masked or not.
-  SmallVector<Value> keyLoop(OpBuilder &b, Value lo, Value hi, ValueRange state,
-                             bool masked) const {
+  SmallVector<Value> keyLoop(OpBuilder &b, Value lo, Value hi,
+                             ValueRange state, bool masked) const {
     auto loop = scf::ForOp::create(
         b, loc, lo, hi, indexConstant(b, loc, 1), state,
         [&](OpBuilder &nb, Location, Value t, ValueRange iter) {
@@ -250,10 +272,11 @@ struct TileContext {
               ValueRange{arith::OrIOp::create(nb, nloc, args[1], allowed),
                          arith::AndIOp::create(nb, nloc, args[2], allowed)});
         });
-    Value any =
-        tensor::ExtractOp::create(b, loc, generic.getResult(0), ValueRange{});
-    Value all =
-        tensor::ExtractOp::create(b, loc, generic.getResult(1), ValueRange{});
+    setRole(generic, kRoleCoverage);
+    Value any = tensor::ExtractOp::create(b, loc, generic.getResult(0),
+                                          ValueRange{});
+    Value all = tensor::ExtractOp::create(b, loc, generic.getResult(1),
+                                          ValueRange{});
     return {any, all};
   }
 
@@ -273,8 +296,7 @@ struct TileContext {
     IRMapping mapping;
     Block &src = maskMod.front();
     mapping.map(src.getArgument(0), batch);
-    mapping.map(src.getArgument(1),
-                arith::AddIOp::create(b, loc, firstHead, h));
+    mapping.map(src.getArgument(1), arith::AddIOp::create(b, loc, firstHead, h));
     mapping.map(src.getArgument(2), arith::AddIOp::create(b, loc, firstRow, i));
     mapping.map(src.getArgument(3), jg);
     for (Operation &inner : src.without_terminator())
@@ -305,10 +327,10 @@ struct TileContext {
     Value p1 = add(queryPosition, c(queryTile - 1));
     // Key positions -> key indices clamped to [0, Lk].
     auto toKeys = [&](std::pair<Value, Value> range) {
-      Value lo =
-          range.first ? clamp(sub(range.first, keyPosition), zero, lk) : zero;
-      Value hi =
-          range.second ? clamp(sub(range.second, keyPosition), zero, lk) : lk;
+      Value lo = range.first ? clamp(sub(range.first, keyPosition), zero, lk)
+                             : zero;
+      Value hi = range.second ? clamp(sub(range.second, keyPosition), zero, lk)
+                              : lk;
       return std::make_pair(lo, hi);
     };
     auto [uLo, uHi] = toKeys(mask.emitUnion(b, loc, p0, p1));
@@ -330,7 +352,7 @@ struct TileContext {
 
 } // namespace
 
-FailureOr<scf::ForallOp>
+FailureOr<AttentionTiling>
 seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                    const AttentionTilingOptions &options) {
   if (!op.hasPureTensorSemantics())
@@ -369,6 +391,19 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
   ctx.query = padSequence(rewriter, loc, op.getQuery(), paddedQueries);
   ctx.key = padSequence(rewriter, loc, op.getKey(), paddedKeys);
   ctx.value = padSequence(rewriter, loc, op.getValue(), paddedKeys);
+  Operation *keyTranspose = nullptr;
+  {
+    auto kt = cast<RankedTensorType>(ctx.key.getType());
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc,
+        ArrayRef<int64_t>{batch, kvHeads, ctx.headDim, paddedKeys},
+        kt.getElementType());
+    auto transpose = linalg::TransposeOp::create(
+        rewriter, loc, ctx.key, init, ArrayRef<int64_t>{0, 1, 3, 2});
+    setRole(transpose, kRoleKeyTranspose);
+    keyTranspose = transpose;
+    ctx.keyTransposed = transpose.getResult()[0];
+  }
   Value queryPosition, keyPosition;
   if (op.getPositions().size() == 2) {
     queryPosition = op.getPositions()[0];
@@ -397,7 +432,8 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
   SmallVector<OpFoldResult> upper = {rewriter.getIndexAttr(batch),
                                      rewriter.getIndexAttr(kvHeads),
                                      rewriter.getIndexAttr(numQueryTiles)};
-  auto forall = scf::ForallOp::create(rewriter, loc, upper, outs, std::nullopt);
+  auto forall =
+      scf::ForallOp::create(rewriter, loc, upper, outs, std::nullopt);
   {
     OpBuilder::InsertionGuard bodyGuard(rewriter);
     rewriter.setInsertionPointToStart(forall.getBody());
@@ -411,8 +447,9 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                                          indexConstant(rewriter, loc, bm));
     ctx.queryPosition =
         arith::AddIOp::create(rewriter, loc, queryPosition, ctx.firstRow);
-    SmallVector<OpFoldResult> qOffsets = {
-        ctx.batch, ctx.firstHead, ctx.firstRow, rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> qOffsets = {ctx.batch, ctx.firstHead,
+                                          ctx.firstRow,
+                                          rewriter.getIndexAttr(0)};
     SmallVector<OpFoldResult> qSizes = {
         rewriter.getIndexAttr(1), rewriter.getIndexAttr(g),
         rewriter.getIndexAttr(bm), rewriter.getIndexAttr(ctx.headDim)};
@@ -440,9 +477,10 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
     AffineMap id3 = AffineMap::getMultiDimIdentityMap(3, mlirCtx);
     Type element = qType.getElementType();
     FloatType acc = ctx.acc;
-    auto outTileType = RankedTensorType::get({1, g, bm, ctx.valueDim}, element);
-    Value outTile =
-        tensor::EmptyOp::create(rewriter, loc, outTileType.getShape(), element);
+    auto outTileType =
+        RankedTensorType::get({1, g, bm, ctx.valueDim}, element);
+    Value outTile = tensor::EmptyOp::create(rewriter, loc,
+                                            outTileType.getShape(), element);
     SmallVector<utils::IteratorType> par4(4, utils::IteratorType::parallel);
     SmallVector<utils::IteratorType> par3(3, utils::IteratorType::parallel);
     auto isEmpty = [&](OpBuilder &nb, Location nloc, Value sum) {
@@ -450,10 +488,10 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                                    floatConstant(nb, nloc, acc, 0.0))
           .getResult();
     };
-    Value normalized =
+    auto normalize =
         linalg::GenericOp::create(
-            rewriter, loc, outTileType, ValueRange{state[0], state[2]}, outTile,
-            ArrayRef<AffineMap>{id4, row4, id4}, par4,
+            rewriter, loc, outTileType, ValueRange{state[0], state[2]},
+            outTile, ArrayRef<AffineMap>{id4, row4, id4}, par4,
             [&](OpBuilder &nb, Location nloc, ValueRange args) {
               Value divisor = arith::SelectOp::create(
                   nb, nloc, isEmpty(nb, nloc, args[1]),
@@ -463,13 +501,14 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                   nb, nloc,
                   convertScalarToDtype(nb, nloc, value, element,
                                        /*isUnsignedCast=*/false));
-            })
-            .getResult(0);
+            });
+    setRole(normalize, kRoleOutput);
+    Value normalized = normalize.getResult(0);
     Value logsumexp;
     if (op.getLogsumexp()) {
-      Value lseTile = tensor::EmptyOp::create(rewriter, loc,
-                                              ArrayRef<int64_t>{1, g, bm}, acc);
-      logsumexp =
+      Value lseTile = tensor::EmptyOp::create(
+          rewriter, loc, ArrayRef<int64_t>{1, g, bm}, acc);
+      auto lse =
           linalg::GenericOp::create(
               rewriter, loc, lseTile.getType(), ValueRange{state[1], state[2]},
               lseTile, ArrayRef<AffineMap>{id3, id3, id3}, par3,
@@ -480,8 +519,9 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                     nb, nloc, isEmpty(nb, nloc, args[1]),
                     floatConstant(nb, nloc, acc, kInf), value);
                 linalg::YieldOp::create(nb, nloc, value);
-              })
-              .getResult(0);
+              });
+      setRole(lse, kRoleLogsumexp);
+      logsumexp = lse.getResult(0);
     }
 
     rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
@@ -520,5 +560,5 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
         rewriter, loc, type, result, offsets, sizes, strides));
   }
   rewriter.replaceOp(op, replacements);
-  return forall;
+  return AttentionTiling{forall, keyTranspose};
 }
