@@ -708,7 +708,7 @@ struct SeqChunkEmaPass : public seq::impl::SeqChunkEmaBase<SeqChunkEmaPass> {
     getOperation()->walk([&](EmaOp op) { ops.push_back(op); });
     for (EmaOp op : ops) {
       SmallVector<Value> operands(op->getOperands());
-      if (!allStatic(operands))
+      if (!allStatic(operands) || hasEmptyTensor(operands))
         continue;
       ArrayRef<int64_t> xs = TensorBuilder::shape(op.getInput());
       int64_t n = TensorBuilder::shape(op.getWeightLogit())[1];

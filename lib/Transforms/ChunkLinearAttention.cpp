@@ -618,7 +618,7 @@ struct SeqChunkLinearAttentionPass
     getOperation()->walk([&](LinearAttentionOp op) { ops.push_back(op); });
     for (LinearAttentionOp op : ops) {
       SmallVector<Value> operands(op->getOperands());
-      if (!allStatic(operands))
+      if (!allStatic(operands) || hasEmptyTensor(operands))
         continue;
       ArrayRef<int64_t> qs = TensorBuilder::shape(op.getQuery());
       if (llvm::is_contained(qs, 0) ||

@@ -239,7 +239,7 @@ struct SeqChunkScanPass : public seq::impl::SeqChunkScanBase<SeqChunkScanPass> {
     getOperation()->walk([&](ScanOp op) { ops.push_back(op); });
     for (ScanOp op : ops) {
       SmallVector<Value> operands(op->getOperands());
-      if (!allStatic(operands))
+      if (!allStatic(operands) || hasEmptyTensor(operands))
         continue;
       ArrayRef<int64_t> shape = TensorBuilder::shape(op.getA());
       if (shape[1] == 0)

@@ -450,7 +450,7 @@ struct SeqChunkTimestepNormPass
     getOperation()->walk([&](TimestepNormOp op) { ops.push_back(op); });
     for (TimestepNormOp op : ops) {
       SmallVector<Value> operands(op->getOperands());
-      if (!allStatic(operands))
+      if (!allStatic(operands) || hasEmptyTensor(operands))
         continue;
       ArrayRef<int64_t> xs = TensorBuilder::shape(op.getInput());
       if (llvm::is_contained(xs, 0))

@@ -320,7 +320,7 @@ Value asRows(TensorBuilder &tb, Value v) {
 template <typename OpTy>
 LogicalResult rewrite(OpTy op, const FftOptions &options) {
   Value input = op.getInput(), dest = op.getOuts()[0];
-  if (!allStatic({input, dest}))
+  if (!allStatic({input, dest}) || hasEmptyTensor({input, dest}))
     return failure();
   IRRewriter rewriter(op);
   TensorBuilder tb(rewriter, op.getLoc());

@@ -239,7 +239,9 @@ struct SeqDecomposeLongConvPass
     getOperation()->walk([&](LongConvOp op) { ops.push_back(op); });
     for (LongConvOp op : ops) {
       SmallVector<Value> operands(op->getOperands());
-      if (!allStatic(operands))
+      // Empty tensors (a zero dimension anywhere) have nothing to compute:
+      // the reference lowering's loops do not run.
+      if (!allStatic(operands) || hasEmptyTensor(operands))
         continue;
       IRRewriter rewriter(op);
       TensorBuilder tb(rewriter, op.getLoc());

@@ -450,3 +450,10 @@ ChunkPlan mlir::seq::planChunks(int64_t rows, int64_t channels, int64_t length,
   plan.chunks = (length + plan.chunk - 1) / plan.chunk;
   return plan;
 }
+
+bool mlir::seq::hasEmptyTensor(ArrayRef<Value> values) {
+  return llvm::any_of(values, [](Value v) {
+    auto type = v ? dyn_cast<RankedTensorType>(v.getType()) : nullptr;
+    return type && llvm::is_contained(type.getShape(), 0);
+  });
+}

@@ -174,6 +174,9 @@ FloatType widestAccumulationFloat(ArrayRef<Value> values);
 /// True when every value is null or a ranked tensor with a static shape.
 bool allStatic(ArrayRef<Value> values);
 
+/// True when a value is a ranked tensor with a zero dimension.
+bool hasEmptyTensor(ArrayRef<Value> values);
+
 } // namespace mlir::seq
 
 #endif // SEQ_LIB_TRANSFORMS_TENSORBUILDER_H
