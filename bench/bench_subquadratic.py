@@ -681,13 +681,28 @@ def fit_exponent(points):
     return float(np.polyfit(x, y, 1)[0])
 
 
+def blas_kernel(info):
+    """The BLAS kernel NumPy runs (OpenBLAS core type), from bench_ops'
+    runtime probe (threadpoolctl pools or OpenBLAS's own C API)."""
+    runtime = info.get("openblas_runtime", {})
+    if "corename" in runtime:
+        return f"{runtime['corename']} ({runtime.get('num_threads')} threads)"
+    for pool in runtime.get("pools", []):
+        if pool.get("user_api") == "blas":
+            return (f"{pool.get('internal_api')} {pool.get('version')} "
+                    f"{pool.get('architecture')} ({pool.get('num_threads')} threads)")
+    return "unknown"
+
+
 def markdown(doc):
+    m = doc["machine"]
+    cpu = m.get("cpu", {})
     lines = [f"# seq subquadratic benchmark ({doc['date']})", "",
-             f"Machine: {doc['machine'].get('cpu', {}).get('model', '?')}, "
-             f"{doc['machine'].get('usable_cores', '?')} usable cores; load average at start "
-             f"{doc['machine'].get('load_average_at_start')}; OpenBLAS overrides unset: "
-             f"{doc['machine'].get('unset_env') or 'none set'}; BLAS kernel: "
-             f"{doc['machine'].get('openblas_runtime', {}).get('corename', '?')}.", ""]
+             f"Machine: {cpu.get('model', '?')} (SIMD {' '.join(cpu.get('simd', []))}), "
+             f"{m.get('usable_cores', '?')} usable cores; load average at start "
+             f"{m.get('load_average_at_start')}, at end {doc.get('load_average_at_end')}; "
+             f"OpenBLAS overrides unset for this run: {m.get('unset_env') or 'none were set'}; "
+             f"BLAS kernel that ran: {blas_kernel(m)}; seq {m.get('seq_git')}.", ""]
     for w in doc["workers"]:
         lines.append(f"Copy bandwidth at {w['threads']} thread(s): {w['copy_gbps']:.1f} GB/s "
                      f"(read + write). Missing peers: {', '.join(w['missing']) or 'none'}.")
