@@ -37,18 +37,20 @@ struct ConvPlan {
 /// Real multiply-adds per output and channel of an FFT convolution of size
 /// n on blocks of `block` outputs (the last block padded), for L outputs in
 /// a batch of `batch`: forward and inverse transforms and the complex
-/// product per block, the filter's transform once for the whole batch.
+/// product per block (for half the channels when they are paired into
+/// complex signals), the filter's transform once for the whole batch.
 double fftConvCost(int64_t n, int64_t block, int64_t length, int64_t batch,
-                   const FftOptions &options) {
+                   bool paired, const FftOptions &options) {
   double perPoint = fftCostPerPoint(n, options);
   int64_t blocks = (length + block - 1) / block;
-  double perBlock = (2.0 * perPoint + 6.0) * static_cast<double>(n);
+  double perBlock =
+      (2.0 * perPoint + 8.0) * static_cast<double>(n) * (paired ? 0.5 : 1.0);
   double filter = perPoint * static_cast<double>(n);
   return (perBlock * blocks + filter / batch) / static_cast<double>(length);
 }
 
 ConvPlan choosePlan(ConvMethod method, int64_t length, int64_t taps,
-                    int64_t batch, const FftOptions &options,
+                    int64_t batch, bool paired, const FftOptions &options,
                     double directTapCost, int64_t forcedBlock) {
   ConvPlan direct;
   int64_t single = fftGoodSize(length + taps - 1, options);
@@ -63,7 +65,8 @@ ConvPlan choosePlan(ConvMethod method, int64_t length, int64_t taps,
 
   double bestCost = directTapCost * static_cast<double>(taps);
   ConvPlan best = direct;
-  double wholeCost = fftConvCost(single, length, length, batch, options);
+  double wholeCost =
+      fftConvCost(single, length, length, batch, paired, options);
   if (wholeCost < bestCost) {
     bestCost = wholeCost;
     best = whole;
@@ -73,7 +76,7 @@ ConvPlan choosePlan(ConvMethod method, int64_t length, int64_t taps,
   for (int64_t n = fftGoodSize(2 * taps, options); n - taps + 1 < length;
        n = fftGoodSize(2 * n, options)) {
     int64_t block = n - taps + 1;
-    double cost = fftConvCost(n, block, length, batch, options);
+    double cost = fftConvCost(n, block, length, batch, paired, options);
     if (cost < bestCost) {
       bestCost = cost;
       best = {false, n, block};
@@ -145,22 +148,58 @@ public:
   }
 
   /// The FFT convolution on blocks of `block` outputs with FFT size n;
-  /// returns the (B, L, C) causal convolution.
+  /// returns the (B, L, C) causal convolution. With an even number of
+  /// channels, channel c and c + C/2 travel as the real and imaginary parts
+  /// of one complex signal (half the transforms); their spectra are
+  /// separated in the product with the two filters.
   Value fft(Value w, int64_t n, int64_t block) {
     FftBuilder fb(tb, acc, options);
     SmallVector<int64_t> stages = *fftStages(n, options);
     int64_t blocks = (length + block - 1) / block;
+    int64_t kept = blocks == 1 ? length : block + taps - 1;
+    bool paired = channels % 2 == 0;
+    int64_t lanes = paired ? channels / 2 : channels;
     // Blocks of inputs, each zero-extended to n by the first stage.
     Value data = tb.padHigh(w, {0, blocks * block - length, 0});
-    data = tb.reshape(data, {batch * blocks, 1, block, channels});
+    if (paired) {
+      data = tb.reshape(data, {batch * blocks, block, 2, lanes});
+      data = tb.transpose(data, {0, 2, 1, 3});
+    } else {
+      data = tb.reshape(data, {batch * blocks, 1, block, channels});
+    }
     Value spectrum = fb.toPermuted(data, stages, -1, 1.0);
     Value kernel = tb.reshape(filterByTap(), {1, 1, taps, channels});
     Value kernelSpectrum =
         fb.toPermuted(kernel, stages, -1, 1.0 / static_cast<double>(n));
-    Value product = fb.multiplySpectra(spectrum, kernelSpectrum);
-    int64_t kept = blocks == 1 ? length : block + taps - 1;
-    Value y = fb.fromPermuted(product, batch * blocks, stages, +1, 1.0, kept,
-                              /*realOut=*/true);
+    Value y;
+    if (paired) {
+      // P = (A + B) / 2, Q = (A - B) / 2 of the two halves' filter spectra.
+      ArrayRef<int64_t> ks = TensorBuilder::shape(kernelSpectrum);
+      SmallVector<int64_t> half{ks[0], ks[1], ks[2], lanes};
+      Value first = tb.slice(kernelSpectrum, {0, 0, 0, 0}, half);
+      Value second = tb.slice(kernelSpectrum, {0, 0, 0, lanes}, half);
+      SmallVector<Value> pq = tb.generic(
+          {first, second}, {tb.empty(half, acc), tb.empty(half, acc)},
+          SmallVector<AffineMap>(4, tb.identity(4)), 4, {},
+          [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+            Value halfC = TensorBuilder(b, loc).scalar(acc, 0.5);
+            return {
+                arith::MulFOp::create(
+                    b, loc, arith::AddFOp::create(b, loc, a[0], a[1]), halfC),
+                arith::MulFOp::create(
+                    b, loc, arith::SubFOp::create(b, loc, a[0], a[1]), halfC)};
+          });
+      Value product = fb.multiplyPairedSpectra(spectrum, pq[0], pq[1], stages);
+      y = fb.fromPermuted(product, batch * blocks, stages, +1, 1.0, kept,
+                          /*realOut=*/false);
+      // (B blocks, 2, kept, C/2) -> (B blocks, kept, C).
+      y = tb.transpose(y, {0, 2, 1, 3});
+      y = tb.reshape(y, {batch * blocks, 1, kept, channels});
+    } else {
+      Value product = fb.multiplySpectra(spectrum, kernelSpectrum);
+      y = fb.fromPermuted(product, batch * blocks, stages, +1, 1.0, kept,
+                          /*realOut=*/true);
+    }
     if (blocks == 1)
       return tb.reshape(y, {batch, length, channels});
     // Overlap-add: the K' - 1 outputs past each block go to the next one.
@@ -247,8 +286,9 @@ struct SeqDecomposeLongConvPass
       TensorBuilder tb(rewriter, op.getLoc());
       FloatType acc = widestAccumulationFloat(operands);
       LongConvRewriter lc(op, tb, acc, options);
-      ConvPlan plan = choosePlan(op.getMethod(), lc.length, lc.taps, lc.batch,
-                                 options, directTapCost, blockSize);
+      ConvPlan plan =
+          choosePlan(op.getMethod(), lc.length, lc.taps, lc.batch,
+                     lc.channels % 2 == 0, options, directTapCost, blockSize);
       Value w = lc.gatedInput();
       Value conv =
           plan.direct ? lc.direct(w) : lc.fft(w, plan.fftSize, plan.block);

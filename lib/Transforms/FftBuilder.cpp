@@ -385,6 +385,106 @@ Value FftBuilder::multiplySpectra(Value lhs, Value rhs) {
   return tb.reshape(out, l);
 }
 
+Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
+                                        ArrayRef<int64_t> stages) {
+  ArrayRef<int64_t> zs = TensorBuilder::shape(z);
+  int64_t t = zs[3];
+  int64_t k = stages.size();
+  int64_t qRows = TensorBuilder::shape(p)[0];
+  int64_t rows = zs[0] / qRows;
+  // The digits view: (R, N1 .. N(k-1), 2, Nk, T); digit i (0-based) sits at
+  // dimension 1 + i for i < k - 1, the last at k + 1; the plane at k.
+  SmallVector<int64_t> shape{rows};
+  shape.append(stages.begin(), stages.end() - 1);
+  shape.append({2, stages.back(), t});
+  int64_t rank = shape.size();
+  auto digitDim = [&](int64_t i) { return i < k - 1 ? 1 + i : k + 1; };
+  int64_t planeDim = k;
+  Value zd = tb.reshape(z, shape);
+  SmallVector<int64_t> filterShape(shape.begin() + 1, shape.end());
+  Value pd = tb.reshape(p, filterShape), qd = tb.reshape(q, filterShape);
+  Value result = tb.empty(shape, type);
+
+  // Piece j (0-based digit index; j = k: the all-zero position): digits
+  // before j are 0, digit j runs over [1, Nj), later digits over [0, Ni).
+  for (int64_t j = 0; j <= k; ++j) {
+    SmallVector<int64_t> offsets(rank, 0), sizes(shape);
+    for (int64_t i = 0; i < k; ++i) {
+      if (i < j || j == k)
+        sizes[digitDim(i)] = 1;
+      else if (i == j) {
+        offsets[digitDim(i)] = 1;
+        sizes[digitDim(i)] = stages[i] - 1;
+      }
+    }
+    if (llvm::is_contained(sizes, 0))
+      continue;
+    // Loops over the piece; own and partner positions as affine maps.
+    // The partner of digit j is N_j - p_j = N_j - 1 - d (d = p_j - 1 in
+    // the piece), of a later digit N_i - 1 - p_i: the same expression.
+    auto position = [&](bool partner) {
+      SmallVector<AffineExpr> own, par;
+      for (int64_t d = 0; d < rank; ++d) {
+        own.push_back(tb.dim(d) + offsets[d]);
+        par.push_back(tb.dim(d) + offsets[d]);
+      }
+      // Digits fixed at 0 are constants, so that only the piece's own sizes
+      // give those loops their (unit) range.
+      for (int64_t i = 0; i < std::min(j, k); ++i)
+        own[digitDim(i)] = par[digitDim(i)] = tb.cst(0);
+      if (j == k)
+        for (int64_t i = 0; i < k; ++i)
+          own[digitDim(i)] = par[digitDim(i)] = tb.cst(0);
+      for (int64_t i = j; i < k; ++i)
+        par[digitDim(i)] = tb.cst(stages[i] - 1) - tb.dim(digitDim(i));
+      return partner ? par : own;
+    };
+    auto withPlane = [&](SmallVector<AffineExpr> exprs, int64_t plane,
+                         bool dropRows) {
+      exprs[planeDim] = tb.cst(plane);
+      if (dropRows)
+        exprs.erase(exprs.begin());
+      return tb.map(rank, exprs);
+    };
+    SmallVector<AffineExpr> own = position(false);
+    SmallVector<AffineExpr> par = position(true);
+    SmallVector<Value> ins{zd, zd, zd, zd, pd, pd, qd, qd};
+    SmallVector<AffineMap> maps{
+        withPlane(own, 0, false), withPlane(own, 1, false),
+        withPlane(par, 0, false), withPlane(par, 1, false),
+        withPlane(own, 0, true),  withPlane(own, 1, true),
+        withPlane(own, 0, true),  withPlane(own, 1, true),
+        tb.identity(rank)};
+    Value piece = tb.generic(
+        ins, tb.empty(sizes, type), maps, rank, {},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          auto mul = [&](Value x, Value y) -> Value {
+            return arith::MulFOp::create(b, loc, x, y);
+          };
+          auto add = [&](Value x, Value y) -> Value {
+            return arith::AddFOp::create(b, loc, x, y);
+          };
+          auto sub = [&](Value x, Value y) -> Value {
+            return arith::SubFOp::create(b, loc, x, y);
+          };
+          Value zr = a[0], zi = a[1], wr = a[2], wi = a[3];
+          Value pr = a[4], pi = a[5], qr = a[6], qi = a[7];
+          // Z P + conj(W) Q with W the partner's value.
+          Value re =
+              add(sub(mul(zr, pr), mul(zi, pi)), add(mul(wr, qr), mul(wi, qi)));
+          Value im =
+              add(add(mul(zr, pi), mul(zi, pr)), sub(mul(wr, qi), mul(wi, qr)));
+          Value plane = linalg::IndexOp::create(b, loc, planeDim);
+          Value isRe =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
+                                    arith::ConstantIndexOp::create(b, loc, 0));
+          return {arith::SelectOp::create(b, loc, isRe, re, im)};
+        })[0];
+    result = tb.insert(piece, result, offsets);
+  }
+  return tb.reshape(result, zs);
+}
+
 //===----------------------------------------------------------------------===//
 // Natural-order transforms
 //===----------------------------------------------------------------------===//

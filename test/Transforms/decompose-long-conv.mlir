@@ -6,22 +6,32 @@
 
 // A filter as long as the sequence: one FFT of size 2000 >= 2L - 1
 // (10 x 10 x 10 x 2) along L of the (B, L, C) data, channels trailing. The
-// first data GEMM contracts only the 5 leading digits that hold the 1000
-// inputs (20 x 5), the filter is transformed once (batch 1: matmul), the
-// spectra are multiplied, and the inverse stages keep the 5 leading output
-// digits of the real plane (5 x 20); the skip term is fused in the
+// 64 channels travel as 32 complex signals (channel c and c + 32 as real
+// and imaginary parts), so the first data GEMM is complex (20 x 10: the 5
+// leading digits that hold the 1000 inputs, both planes) over 32 lanes; the
+// filter is transformed once (batch 1: matmul) for all 64 channels; the
+// product separates the pairs through the partner frequency -f, one
+// generic per leading nonzero digit (4 pieces and f = 0); the inverse
+// stages keep the 5 leading output digits of both planes (10 x 20), and a
+// transpose puts the planes back as channels. The skip term is fused in the
 // epilogue. No O(L^2) loop remains.
 // CHECK-LABEL: func.func @fft_whole
 // CHECK-NOT:   seq.long_conv
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<1x1000x2x32xf32>) {{.*}} permutation = [0, 2, 1, 3]
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<20x10xf32>, tensor<10x6400xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<10x20x640xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<100x20x64xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x32xf32>)
 // CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<20x5xf32>, tensor<5x12800xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<10x20x1280xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<100x20x128xf32>)
 // CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x64xf32>)
-// CHECK:       linalg.generic
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<20x5xf32>, tensor<5x12800xf32>)
-// CHECK:       linalg.generic {{.*}}ins({{.*}} : tensor<1x1000x2x2x64xf32>, tensor<1x1000x2x2x64xf32>, tensor<1000x2x2x64xf32>, tensor<1000x2x2x64xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x64xf32>)
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<5x20xf32>, tensor<20x12800xf32>)
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x9x10x10x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x9x10x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x9x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x1x2x1x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x1x2x1x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x32xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x20xf32>, tensor<20x6400xf32>)
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<1x2x1000x32xf32>) {{.*}} permutation = [0, 2, 1, 3]
 // CHECK:       linalg.generic
 // CHECK-SAME:  outs(%{{.*}} : tensor<1x1000x64xf32>)
 // CHECK-NOT:   reduction
@@ -50,15 +60,15 @@ func.func @short_filter(%u: tensor<2x4096x8xbf16>, %k: tensor<8x4xf32>) -> tenso
 // -----
 
 // A filter much shorter than the sequence (K = 1024, L = 20000): overlap-add
-// of FFTs of 8192 = 16 x 16 x 16 x 2 on 3 blocks of 7169 inputs (the first
-// GEMM contracting the 15 leading digits that hold them), the 1023-output
-// tails added to the next block, gates fused.
+// of FFTs of 8192 = 16 x 8 x 8 x 8 on 3 blocks of 7169 inputs, the two channels as one complex signal (the first
+// GEMM contracting the 15 leading digits that hold the inputs, both
+// planes), the 1023-output tails added to the next block, gates fused.
 // CHECK-LABEL: func.func @overlap_add
 // CHECK:       linalg.generic
 // CHECK-SAME:  outs(%{{.*}} : tensor<1x20000x2xf32>)
-// CHECK:       tensor.pad
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x15xf32>, tensor<3x15x1024xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x32xf32>, tensor<3x32x1024xf32>)
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<3x7169x2x1xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x30xf32>, tensor<3x30x512xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<3x32x512xf32>)
 // CHECK:       tensor.insert_slice {{.*}} [1, 2, 1023, 2] [1, 1, 1, 1] : tensor<1x2x1023x2xf32> into tensor<1x3x7169x2xf32>
 // CHECK:       linalg.generic
 // CHECK-SAME:  outs(%{{.*}} : tensor<1x3x7169x2xf32>)
