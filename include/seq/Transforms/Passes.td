@@ -108,7 +108,11 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
       next block.
 
     The filter's spectrum is computed once per call and shared by the batch
-    and the blocks; 1/N is folded into it. The pregate (w = u * pregate),
+    and the blocks; 1/N is folded into it. With an even number of channels,
+    channel c and c + C/2 travel as the real and imaginary parts of one
+    complex signal (half the transforms); the product
+    Y[f] = Z[f] (A + B)[f] / 2 + conj(Z[-f]) (A - B)[f] / 2 separates them,
+    the partner -f being piecewise affine in the digit-reversed layout. The pregate (w = u * pregate),
     the skip term (+ D * w) and the postgate are fused into the input and
     output generics. `method = direct` or `fft` (one block) overrides the
     rule; `auto` takes the cheapest by the cost rule (real multiply-adds per
@@ -123,10 +127,11 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     %y = seq.long_conv ins(%u, %k : tensor<1x1000x64xf32>, tensor<64x1000xf32>)
         skip(%d : tensor<64xf32>) outs(%e : tensor<1x1000x64xf32>) -> tensor<1x1000x64xf32>
     ```
-    becomes an FFT of size 2000 (16 x 125, ...) on (1, 2000, 64) data whose
-    first stage contracts only the 8 of 16 leading digits that hold data,
-    the product with the filter spectrum, the inverse stages producing the
-    first 1000 outputs' real part, and one generic adding D * u.
+    becomes an FFT of size 2000 (10 x 10 x 10 x 2) on (1, 2000, 32) complex
+    data (channel pairs) whose first stage contracts only the 5 of 10
+    leading digits that hold data, the product with the filter spectrum,
+    the inverse stages producing the first 1000 outputs, and one generic
+    adding D * u.
   }];
   let options = [
     Option<"radix", "radix", "int64_t", "16",
