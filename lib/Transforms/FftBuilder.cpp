@@ -293,8 +293,7 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
   ArrayRef<int64_t> shape = TensorBuilder::shape(x);
   int64_t rows = shape[0], planes = shape[1], n = shape[2], t = shape[3];
   int64_t k = stages.size();
-  int64_t total = product(stages);
-  assert(k > 0 && n <= total && "transform shorter than its input");
+  assert(k > 0 && n <= product(stages) && "transform shorter than its input");
   Value d = x;
   for (int64_t j = 0; j < k; ++j) {
     int64_t nj = stages[j];
@@ -318,7 +317,6 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
     rows *= nj;
     planes = 2;
   }
-  (void)total;
   llvm_unreachable("loop returns at the last stage");
 }
 

@@ -272,11 +272,6 @@ static Value matmulWithMaps(OpBuilder &b, Location loc, Value a, Value bMat,
                             Value acc, ArrayRef<AffineExpr> lhs,
                             ArrayRef<AffineExpr> rhs) {
   MLIRContext *ctx = b.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  (void)m;
-  (void)n;
-  (void)k;
   auto maps = b.getAffineMapArrayAttr(
       {AffineMap::get(3, 0, lhs, ctx), AffineMap::get(3, 0, rhs, ctx),
        AffineMap::get(
@@ -369,11 +364,9 @@ Value TensorBuilder::castFloat(OpBuilder &b, Location loc, Value v, Type to) {
   if (from == to)
     return v;
   if (auto toComplex = dyn_cast<ComplexType>(to)) {
-    auto fromComplex = cast<ComplexType>(from);
     Value re = complex::ReOp::create(b, loc, v);
     Value im = complex::ImOp::create(b, loc, v);
     Type part = toComplex.getElementType();
-    (void)fromComplex;
     return complex::CreateOp::create(b, loc, toComplex,
                                      castFloat(b, loc, re, part),
                                      castFloat(b, loc, im, part));
