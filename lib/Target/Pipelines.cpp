@@ -28,6 +28,9 @@
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
@@ -37,8 +40,62 @@ using namespace mlir;
 /// chip (radix, chunk sizes) come from `target`. One pass per rewrite.
 static void addAlgorithmicDecompositions(OpPassManager &pm,
                                          const seq::TargetModel &target) {
-  (void)pm;
-  (void)target;
+  // FFT stages (docs/Algorithms.md): a radix-r stage is one (2r x 2r) real
+  // GEMM, 4r multiply-adds per complex point, so a transform costs
+  // 4 r log_r N: fewer stages (larger r) save passes over memory, smaller r
+  // saves arithmetic (r = 32 does 1.6x the work of r = 16). r = the f32
+  // lanes (8 on AVX2, 16 on AVX-512, within [8, 16]) gives the register-tiled
+  // GEMMs a reduction of 2r = two vectors of lanes; GPUs use their 16x16
+  // tensor-core tiles. Single stages up to max(64, 4r) points are cheaper
+  // than Bluestein's three transforms of twice the size.
+  int64_t lanes = std::max<int64_t>(target.f32Lanes(), 1);
+  int64_t radix = target.isGpu()
+                      ? 16
+                      : std::clamp<int64_t>(llvm::PowerOf2Ceil(lanes), 8, 16);
+  int64_t maxStage = std::max<int64_t>(64, 4 * radix);
+  // Recurrences: a work item is a block of 4 vectors of channels; time is
+  // chunked only when the blocks cannot give every core four of them. The
+  // EMA goes first: its convolution form (when cheaper) is a seq.long_conv.
+  int64_t channelBlock = 4 * lanes;
+  int64_t parallelWork = 4 * std::max<int64_t>(target.cores, 1);
+  seq::SeqChunkEmaOptions ema;
+  ema.channelBlock = channelBlock;
+  ema.parallelWork = parallelWork;
+  ema.radix = radix;
+  ema.maxStage = maxStage;
+  pm.addPass(seq::createSeqChunkEma(ema));
+
+  // Long convolutions by the cost rule of seq-decompose-long-conv: a direct
+  // tap and an FFT-GEMM multiply-add both run as vector FMAs.
+  seq::SeqDecomposeLongConvOptions conv;
+  conv.radix = radix;
+  conv.maxStage = maxStage;
+  pm.addPass(seq::createSeqDecomposeLongConv(conv));
+  seq::SeqDecomposeFftOptions fft;
+  fft.radix = radix;
+  fft.maxStage = maxStage;
+  pm.addPass(seq::createSeqDecomposeFft(fft));
+
+  seq::SeqChunkScanOptions scan;
+  scan.channelBlock = channelBlock;
+  scan.parallelWork = parallelWork;
+  pm.addPass(seq::createSeqChunkScan(scan));
+
+
+  // Linear attention: sub-chunks of one vector of rows (the per-key decay's
+  // elementwise diagonal blocks), chunks of four sub-chunks (the intra-chunk
+  // GEMMs are C x C x F, the state F x E); chunks in parallel only when the
+  // heads cannot occupy the cores.
+  seq::SeqChunkLinearAttentionOptions linear;
+  linear.subChunk = std::clamp<int64_t>(lanes, 4, 16);
+  linear.chunkSize = 4 * linear.subChunk;
+  linear.parallelWork = parallelWork;
+  pm.addPass(seq::createSeqChunkLinearAttention(linear));
+
+  // Timestep norm: a work item is one batch row's (chunk of) time steps.
+  seq::SeqChunkTimestepNormOptions norm;
+  norm.parallelWork = parallelWork;
+  pm.addPass(seq::createSeqChunkTimestepNorm(norm));
 }
 
 /// Tensors -> buffers. Function boundaries use plain row-major memrefs so a

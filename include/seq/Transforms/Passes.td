@@ -22,6 +22,372 @@ def SeqReadOnlyArguments : Pass<"seq-read-only-arguments", "::mlir::ModuleOp"> {
   }];
 }
 
+def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
+  let summary = "FFTs as stages of DFT-matrix GEMMs (Monarch, mixed radix, Bluestein)";
+  let description = [{
+    Rewrites `seq.fft`, `seq.ifft`, `seq.rfft` and `seq.irfft` with static
+    shapes into tensor IR whose arithmetic is real GEMMs against small
+    constant DFT matrices — FlashFFTConv's Monarch decomposition (OPS.md §4).
+    A length N = N1 N2 ... Nk is split into stages; stage j is one
+    `linalg.batch_matmul` (a `linalg.matmul` when the batch or the inner
+    extent is 1) of the (2 Nj x 2 Nj) block matrix [[Fr, -Fi], [Fi, Fr]]
+    with the data, real and imaginary parts kept in separate planes, followed
+    by a `linalg.generic` that multiplies by the twiddles w_N^{p m} (small
+    constant tables) and moves the plane dimension for the next stage. The
+    stages leave the spectrum digit-reversed; one `linalg.transpose` puts it
+    in natural order. Normalization is folded into the last DFT matrix.
+
+    Stage sizes: powers of two are split into balanced stages of at most
+    `radix`; other prime factors up to `max-stage` are stages of their own
+    (merged with small factors while the product stays within `radix`). A
+    length with a prime factor above `max-stage` (65521, 2 x 4099, ...) uses
+    Bluestein's algorithm: a chirp multiply and a circular convolution of a
+    smooth size M >= 2N - 1 done with the same stages, kept in the permuted
+    layout, the chirp's spectrum computed once per call. So the only direct
+    DFT is a single stage of at most `max-stage` points: no O(N^2) work for
+    larger N.
+
+    `seq.rfft` of an even length N transforms the half-length complex signal
+    z[n] = x[2n] + i x[2n+1] and separates the even and odd halves
+    (X[k] = E[k] + w_N^k O[k]); `seq.irfft` of an even length does the
+    inverse packing first. Odd lengths use the complex transform with a zero
+    imaginary part (and, for irfft, only the real part of the last stage).
+
+    Ops with dynamic shapes are left to the reference lowering. seq-to-cpu
+    derives the options from the target model (see docs/Algorithms.md).
+
+    Example: a batch of 8 complex transforms of length 4096 with `radix=16`
+    becomes three stages,
+    ```mlir
+    %y = seq.fft ins(%x : tensor<8x4096xcomplex<f32>>) outs(%e : tensor<8x4096xcomplex<f32>>)
+        -> tensor<8x4096xcomplex<f32>>
+    ```
+    becomes (abridged)
+    ```mlir
+    %s1 = linalg.batch_matmul ... ins(%F16, %x : tensor<32x32xf32>, tensor<8x32x256xf32>) ...
+    %t1 = linalg.generic ...   // twiddles w_4096^{p m}, planes moved
+    %s2 = linalg.batch_matmul ... ins(%F16, %t1 : tensor<32x32xf32>, tensor<128x32x16xf32>) ...
+    %t2 = linalg.generic ...   // twiddles w_256^{p m}
+    %s3 = linalg.matmul ins(%t2, %F16t : tensor<2048x32xf32>, tensor<32x32xf32>) ...
+    %n  = linalg.transpose ...  // digit-reversed -> natural order
+    ```
+  }];
+  let options = [
+    Option<"radix", "radix", "int64_t", "16",
+           "Largest power-of-two stage (a 2r x 2r real GEMM)">,
+    Option<"maxStage", "max-stage", "int64_t", "64",
+           "Largest stage of any size; larger prime factors use Bluestein">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::complex::ComplexDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
+  let summary = "Long convolutions: direct, FFT, or overlap-add FFT by a cost rule";
+  let description = [{
+    Rewrites `seq.long_conv` with static shapes. With K' = min(K, L) taps
+    that can reach an output (later taps never do), three lowerings compute
+    the same values:
+
+    * **direct**: one `linalg.generic` reducing over the taps of the
+      front-padded input, vectorizable across channels — K' multiply-adds
+      per output;
+    * **FFT**: the sequence zero-padded to a smooth N >= L + K' - 1 (so the
+      circular convolution does not wrap; N >= 2L - 1 for K >= L), forward
+      FFT stages straight from the (B, L, C) layout (channels trailing, no
+      transpose), a pointwise product with the filter's spectrum in the
+      digit-reversed layout, and the inverse stages back to natural order,
+      keeping only the first L outputs and their real part;
+    * **overlap-add**: the same on blocks of Lb = Nb - K' + 1 inputs with an
+      FFT of size Nb, the tails of the blocks (K' - 1 outputs) added to the
+      next block.
+
+    The filter's spectrum is computed once per call and shared by the batch
+    and the blocks; 1/N is folded into it. With an even number of channels,
+    channel c and c + C/2 travel as the real and imaginary parts of one
+    complex signal (half the transforms); the product
+    Y[f] = Z[f] (A + B)[f] / 2 + conj(Z[-f]) (A - B)[f] / 2 separates them,
+    the partner -f being piecewise affine in the digit-reversed layout. The pregate (w = u * pregate),
+    the skip term (+ D * w) and the postgate are fused into the input and
+    output generics. `method = direct` or `fft` (one block) overrides the
+    rule; `auto` takes the cheapest by the cost rule (real multiply-adds per
+    output and channel): direct costs `direct-tap-cost` x K'; an FFT of size
+    N on blocks of Lb costs (forward + inverse + product) x N / Lb plus the
+    filter's transform spread over the batch, with the per-point cost of the
+    FFT stages from seq-decompose-fft's plan. `block-size` forces the
+    overlap-add FFT size (0: the rule chooses).
+
+    Example: a Hyena-style conv with the filter as long as the sequence,
+    ```mlir
+    %y = seq.long_conv ins(%u, %k : tensor<1x1000x64xf32>, tensor<64x1000xf32>)
+        skip(%d : tensor<64xf32>) outs(%e : tensor<1x1000x64xf32>) -> tensor<1x1000x64xf32>
+    ```
+    becomes an FFT of size 2000 (10 x 10 x 10 x 2) on (1, 2000, 32) complex
+    data (channel pairs) whose first stage contracts only the 5 of 10
+    leading digits that hold data, the product with the filter spectrum,
+    the inverse stages producing the first 1000 outputs, and one generic
+    adding D * u.
+  }];
+  let options = [
+    Option<"radix", "radix", "int64_t", "16",
+           "Largest power-of-two FFT stage (see seq-decompose-fft)">,
+    Option<"maxStage", "max-stage", "int64_t", "64",
+           "Largest FFT stage of any size">,
+    Option<"directTapCost", "direct-tap-cost", "double", "1.0",
+           "Cost of one direct tap in FFT-GEMM multiply-adds">,
+    Option<"blockSize", "block-size", "int64_t", "0",
+           "Overlap-add FFT size for method=auto (0: by the cost rule)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def SeqChunkScan : Pass<"seq-chunk-scan"> {
+  let summary = "seq.scan as channel-vectorized time loops, chunked across cores";
+  let description = [{
+    Rewrites `seq.scan` with static shapes (real or complex, forward or
+    reverse) into a time loop whose body is one `linalg.generic` over a
+    block of channels (the state dimensions, flattened), so the recurrence
+    h = a h + b runs across vector lanes, with the blocks of channels in an
+    `scf.forall`. When the batch and channels give fewer than
+    `parallel-work` blocks, time is split into chunks too, using the
+    associativity of the recurrence,
+    (a1, b1) o (a0, b0) = (a1 a0, a1 b0 + b1):
+
+    1. every (chunk, channel block) in parallel reduces its chunk to a
+       summary (A, B) = (prod a, local scan from 0);
+    2. a short sequential loop over the chunk summaries, vectorized over
+       all channels, gives the state entering every chunk
+       (H_c = A_c H_{c-1} + B_c from `initial`);
+    3. every (chunk, channel block) in parallel reruns its chunk from its
+       entering state and writes the states.
+
+    That costs two reads of the inputs instead of one, so it is used only
+    when channels alone cannot occupy the cores. `final` is the last
+    state written (h_{L-1}, or h_0 in reverse). f16/bf16 data is computed in
+    f32, complex data with complex arithmetic.
+
+    Example (`chunk-size=1024 parallel-work=8`):
+    ```mlir
+    %h, %last = seq.scan ins(%a, %b : tensor<1x65536x64xf32>, tensor<1x65536x64xf32>)
+        outs(%s0, %f0 : tensor<1x65536x64xf32>, tensor<1x64xf32>) -> tensor<1x65536x64xf32>, tensor<1x64xf32>
+    ```
+    becomes
+    ```mlir
+    %sum:2 = scf.forall (%b, %c, %j) in (1, 64, 1) ... {   // chunk summaries
+      scf.for %t ... { linalg.generic ... -> tensor<64xf32>, tensor<64xf32> }
+    }
+    %in:2 = scf.for %c = 0 to 64 ... { linalg.generic ... -> tensor<1x64xf32> }
+    %states = scf.forall (%b, %c, %j) in (1, 64, 1) ... {
+      scf.for %t ... { linalg.generic ... -> tensor<64xf32>; tensor.insert_slice ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "0",
+           "Time chunk length (0: by the rule from parallel-work)">,
+    Option<"channelBlock", "channel-block", "int64_t", "64",
+           "Channels per work item (the vectorized generic's extent)">,
+    Option<"parallelWork", "parallel-work", "int64_t", "8",
+           "Work items wanted; time is chunked when channel blocks are fewer">,
+    Option<"minChunk", "min-chunk", "int64_t", "256",
+           "Shortest time chunk the rule makes">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::complex::ComplexDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def SeqChunkEma : Pass<"seq-chunk-ema"> {
+  let summary = "seq.ema as a channel-vectorized recurrence, chunked across cores";
+  let description = [{
+    Rewrites `seq.ema` (MEGA's damped EMA and MEGALODON's complex EMA) with
+    static shapes. The coefficients u, q, eta of every (d, n) are computed
+    once in f64 and rounded once (as the reference does); the state of a
+    block of channels is kept as (N, channel block) planes (real and, for
+    the complex EMA, imaginary), so one `linalg.generic` per time step
+    updates h = q h + u x across the channels in vector lanes and reduces
+    y = Re(sum_n eta h) + omega x over n. Blocks of channels run in an
+    `scf.forall`; when they cannot occupy the cores (`parallel-work`), time
+    is chunked as in seq-chunk-scan: chunk-local end states from zero in
+    parallel, a sequential pass H_c = q^Q H_{c-1} + h_c over the chunks
+    (q^Q from f64), then every chunk again from its entering state.
+
+    The other form is a causal convolution with the EMA's kernel,
+    k[d, t] = Re sum_n u eta q^t, plus omega x: without `initial` and
+    `final` (which the kernel form does not carry) and when the cost rule
+    finds it cheaper (times `fft-cost-scale`), the kernel is generated by
+    one batched GEMM per channel over factored powers
+    (q^{th S + tl} = q^{th S} q^{tl}, powers in f64) and the op becomes a
+    `seq.long_conv` with `method = fft` and `skip = omega`, lowered by
+    seq-decompose-long-conv. Cost per output and channel: the recurrence
+    about 8 N (complex) or 4 N (damped) multiply-adds per batch row; the
+    convolution (2 fft(n) + 6) n / L per batch row plus the kernel's 4 N per
+    channel step shared by the batch, fft(n) the FFT stages' cost of the
+    smooth n >= 2L - 1. With the FFTs as GEMM stages the convolution wins
+    only for large N x B (not at MEGALODON's N = 16).
+
+    Example (`channel-block=64`): a CEMA over (1, 4096, 1024) becomes
+    ```mlir
+    %coef:5 = linalg.generic ...            // u, q, eta in f64, rounded: (16, 1024)
+    %y = scf.forall (%b, %c, %j) in (1, 1, 16) shared_outs(...) {
+      scf.for %t = 0 to 4096 ... {
+        linalg.generic ...                   // y = omega x
+        linalg.generic {iterator_types = ["reduction", "parallel"]} ...
+            -> tensor<16x64xf32>, tensor<16x64xf32>, tensor<64xf32>
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "0",
+           "Time chunk length (0: by the rule from parallel-work)">,
+    Option<"channelBlock", "channel-block", "int64_t", "64",
+           "Channels per work item">,
+    Option<"parallelWork", "parallel-work", "int64_t", "8",
+           "Work items wanted; time is chunked when channel blocks are fewer">,
+    Option<"minChunk", "min-chunk", "int64_t", "256",
+           "Shortest time chunk the rule makes">,
+    Option<"radix", "radix", "int64_t", "16",
+           "FFT radix of the convolution form (for its cost)">,
+    Option<"maxStage", "max-stage", "int64_t", "64",
+           "Largest FFT stage of the convolution form (for its cost)">,
+    Option<"fftCostScale", "fft-cost-scale", "double", "1.0",
+           "Factor on the convolution form's cost (0: use it where allowed)">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::complex::ComplexDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def SeqChunkLinearAttention : Pass<"seq-chunk-linear-attention"> {
+  let summary = "Chunked linear attention: intra-chunk masked GEMMs plus inter-chunk state";
+  let description = [{
+    Rewrites `seq.linear_attention` with static shapes, every form it has —
+    plain, normalized (Based), with a non-causal prefix (JRT-RNN), with a
+    scalar per-head decay (Mamba-2 SSD) or a per-key decay (GLA) — into the
+    chunked algorithm (OPS.md §5, §7): the sequence is cut into chunks of
+    `chunk-size` (zero-padded at the end), and with G the cumulative log
+    decay within a chunk,
+
+    ```
+    A      = (Q K^T) ⊙ D,  D[i,j] = exp(G_i - G_j) for j <= i, else 0
+    out    = scale (A V + (Q ⊙ e^G) S_prev)     [/ (scale (rowsum A + (Q ⊙ e^G) z_prev) + eps)]
+    S_next = e^{G_last} ⊙ S_prev + (K ⊙ e^{G_last - G})^T V,   z likewise with V = 1
+    ```
+    with `linalg.matmul` GEMMs (Q K^T, A V, (Q e^G) S, (K e^{..})^T V) and
+    generics for masks, decays and the normalizer. Every exponent is <= 0.
+    For the per-key decay the intra-chunk A cannot be one GEMM; it is built
+    from sub-chunks of `sub-chunk` rows in the stable reference-point form:
+    for a key sub-chunk before the query sub-chunk starting at n,
+    A = (Q ⊙ e^{G - G_n}) (K ⊙ e^{G_n - G})^T (a GEMM, both exponents <= 0),
+    and the diagonal sub-chunks elementwise. The cumulative sums are GEMMs
+    with a lower-triangular ones matrix. The prefix and `initial_state` /
+    `initial_normalizer` form the starting state; the final state and
+    normalizer are written out.
+
+    When batch x heads give at least `parallel-work` work items, each
+    (batch, head) runs its chunks in order in an `scf.forall`, carrying S.
+    Otherwise the chunks are parallel too: the per-chunk state updates
+    (e^{G_last}, (K e^{..})^T V) in an `scf.forall` over (batch, head,
+    chunk), a short sequential pass over the chunks vectorized over all
+    heads gives the state entering every chunk, and the outputs of all
+    chunks are computed in parallel from those states.
+
+    Example (`chunk-size=64`):
+    ```mlir
+    %o = seq.linear_attention ins(%q, %k, %v : tensor<1x8x4096x64xf32>, tensor<1x8x4096x64xf32>,
+        tensor<1x8x4096x64xf32>) log_decay(%g : tensor<1x8x4096xf32>) outs(%o0 : tensor<1x8x4096x64xf32>)
+        -> tensor<1x8x4096x64xf32>
+    ```
+    becomes an `scf.forall` over the 8 heads, each an `scf.for` over 64
+    chunks of 64 with the GEMMs above on (64 x 64) tiles.
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "64", "Time steps per chunk">,
+    Option<"subChunk", "sub-chunk", "int64_t", "16",
+           "Rows per sub-chunk of the per-key-decay intra-chunk matrix">,
+    Option<"parallelWork", "parallel-work", "int64_t", "8",
+           "Work items wanted; chunks run in parallel when heads are fewer">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def SeqChunkTimestepNorm : Pass<"seq-chunk-timestep-norm"> {
+  let summary = "Timestep norm as parallel statistics, a chunked Welford prefix and a parallel normalization";
+  let description = [{
+    Rewrites `seq.timestep_norm` with static shapes (MEGALODON, OPS.md §1.3)
+    into three parts:
+
+    1. the per-step group statistics mu_t, v_t (mean, then population
+       variance about it) of every (batch, step, group), two reductions over
+       the group's features in `linalg.generic`s over the whole sequence;
+    2. the running Welford state (count, mean, variance) over time, on the
+       (B, L, G) statistics only (D / G times less data than x): a time loop
+       whose body is one generic over the groups, with the same
+       Kahan-compensated increments as the reference; when the batch rows
+       cannot occupy the cores, time is chunked — every chunk's Welford
+       state from empty in parallel, a sequential prefix over the chunks
+       merging states with Chan's formula (n = na + nb,
+       m = ma + d nb / n, s = (na sa + nb sb) / n + d^2 na nb / n^2),
+       then every chunk's running state again from the state entering it;
+    3. y = (x - m_t) rsqrt(s_t + eps) (weight + 1) + bias in one generic over
+       (B, L, D), zero at padded steps.
+
+    Padded steps neither count nor change the state; the final
+    (count, mean, var) is written when asked for.
+
+    Example: a (2, 4096, 1024) input with 32 groups and `chunk-size=512`
+    becomes two reductions to tensor<2x4096x32xf32>, an `scf.forall` over
+    (2, 8) chunk summaries, an `scf.for` over the 8 chunks on (2, 32)
+    states, an `scf.forall` over (2, 8) rerunning the chunks, and one
+    normalizing generic over tensor<2x4096x32x32xf32>.
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", "0",
+           "Time chunk length (0: by the rule from parallel-work)">,
+    Option<"parallelWork", "parallel-work", "int64_t", "8",
+           "Work items wanted; time is chunked when batch rows are fewer">,
+    Option<"minChunk", "min-chunk", "int64_t", "256",
+           "Shortest time chunk the rule makes">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def SeqApproximateMath : Pass<"seq-approximate-math"> {
   let summary = "Polynomial approximations of exp, log, tanh and erf";
   let description = [{

@@ -27,6 +27,7 @@ __all__ = [
     "ema_hidden", "cema_fft", "fftconv", "linear_attention_chunked",
     "prefix_linear_attention_parallel", "based_recurrent_decode",
     "timestep_norm_direct", "s4d_discretize", "s4d_kernel", "s4d_recurrent",
+    "fft_fast", "ifft_fast", "rfft_fast", "irfft_fast", "long_conv_by_taps",
 ]
 
 
@@ -436,6 +437,23 @@ def long_conv(u, k, skip=None, pregate=None, postgate=None):
     return y
 
 
+def long_conv_by_taps(u, k, skip=None, pregate=None, postgate=None):
+    """long_conv (same definition), summed tap by tap over the whole
+    sequence: y[:, j:] += k[:, j]·w[:, :L-j] for j < min(K, L). O(L·K) with
+    vectorized inner work, for long sequences."""
+    u, k = _f64(u), _f64(k)
+    w = u * _f64(pregate) if pregate is not None else u
+    L = w.shape[1]
+    y = np.zeros_like(w)
+    for j in range(min(k.shape[1], L)):
+        y[:, j:] += k[:, j] * w[:, :L - j]
+    if skip is not None:
+        y += _f64(skip) * w
+    if postgate is not None:
+        y *= _f64(postgate)
+    return y
+
+
 def _pad_last(x, n):
     """Zero-pad (or truncate) the last axis to length n."""
     x = np.asarray(x)
@@ -523,6 +541,89 @@ def irfft(x, n=None, norm="backward"):
         full[..., N // 2] = x[..., N // 2].real
     y = np.einsum("...k,nk->...n", full, _twiddles(N, +1))
     return _scale(N, norm, True) * y.real
+
+
+# Fast forms for long transforms (the direct sums above are O(N^2)): a
+# radix-2 decimation-in-time FFT for powers of two and Bluestein's chirp
+# convolution on top of it for every other length, all in complex128.
+# Twiddles and chirps are formed from exactly reduced integer exponents.
+
+def _fft_pow2(x, sign):
+    """Σ_n x[n]·e^{sign·2πi nk/N} along the last axis, N a power of 2
+    (iterative radix-2 decimation in time: bit reversal, then log2 N
+    butterfly passes)."""
+    N = x.shape[-1]
+    bits = N.bit_length() - 1
+    rev = np.zeros(N, dtype=np.int64)
+    for b in range(bits):
+        rev |= ((np.arange(N) >> b) & 1) << (bits - 1 - b)
+    y = x[..., rev].copy()
+    size = 2
+    while size <= N:
+        half = size // 2
+        w = np.exp(sign * 2j * math.pi * np.arange(half) / size)
+        y = y.reshape(x.shape[:-1] + (N // size, size))
+        even, odd = y[..., :half].copy(), y[..., half:] * w
+        y[..., :half] = even + odd
+        y[..., half:] = even - odd
+        y = y.reshape(x.shape)
+        size *= 2
+    return y
+
+
+def _dft_fast(x, sign):
+    """Σ_n x[n]·e^{sign·2πi nk/N} along the last axis for any N ≥ 1."""
+    x = _c128(x)
+    N = x.shape[-1]
+    if N & (N - 1) == 0:
+        return _fft_pow2(x, sign)
+    # Bluestein: nk = (n² + k² - (k-n)²)/2, chirp c[n] = e^{sign·iπ (n² mod 2N)/N}.
+    n = np.arange(N, dtype=np.int64)
+    c = np.exp(sign * 1j * math.pi * ((n * n) % (2 * N)) / N)
+    M = 1 << (2 * N - 2).bit_length()
+    a = np.zeros(x.shape[:-1] + (M,), dtype=np.complex128)
+    a[..., :N] = x * c
+    b = np.zeros(M, dtype=np.complex128)
+    b[:N] = np.conj(c)
+    b[M - N + 1:] = np.conj(c[1:][::-1])
+    conv = _fft_pow2(_fft_pow2(a, -1) * _fft_pow2(b, -1), +1) / M
+    return conv[..., :N] * c
+
+
+def fft_fast(x, norm="backward"):
+    """fft (same definition) in O(N log N)."""
+    N = np.shape(x)[-1]
+    return _scale(N, norm, False) * _dft_fast(x, -1)
+
+
+def ifft_fast(x, norm="backward"):
+    """ifft (same definition) in O(N log N)."""
+    N = np.shape(x)[-1]
+    return _scale(N, norm, True) * _dft_fast(x, +1)
+
+
+def rfft_fast(x, norm="backward"):
+    """rfft (same definition) in O(N log N)."""
+    N = np.shape(x)[-1]
+    return fft_fast(_f64(x), norm)[..., :N // 2 + 1]
+
+
+def irfft_fast(x, n=None, norm="backward"):
+    """irfft (same definition: Hermitian extension, imaginary parts of bin 0
+    and, for even N, bin N/2 ignored) in O(N log N)."""
+    x = _c128(x)
+    m = x.shape[-1]
+    N = 2 * (m - 1) if n is None else int(n)
+    if N < 1 or m != N // 2 + 1:
+        raise ValueError(f"irfft: {m} bins do not match output length {N}")
+    full = np.zeros(x.shape[:-1] + (N,), dtype=np.complex128)
+    full[..., :m] = x
+    full[..., 0] = x[..., 0].real
+    if N % 2 == 0:
+        full[..., N // 2] = x[..., N // 2].real
+    k = np.arange(1, (N - 1) // 2 + 1)
+    full[..., N - k] = np.conj(x[..., k])
+    return _scale(N, norm, True) * np.real(_dft_fast(full, +1))
 
 
 # ---------------------------------------------------------------------------

@@ -55,6 +55,35 @@ def test_dft_matches_numpy(N, norm):
     assert_close(R.ifft(R.fft(x, norm=norm), norm=norm), x)
 
 
+@pytest.mark.parametrize("N", [1, 2, 3, 5, 8, 12, 17, 64, 100, 127, 256])
+def test_fast_transforms_equal_direct_sums(N):
+    r = rng(100 + N)
+    x = r.standard_normal((2, N)) + 1j * r.standard_normal((2, N))
+    xr = r.standard_normal((3, N))
+    X = r.standard_normal((2, N // 2 + 1)) + 1j * r.standard_normal((2, N // 2 + 1))
+    for norm in ("backward", "ortho"):
+        assert_close(R.fft_fast(x, norm), R.fft(x, norm))
+        assert_close(R.ifft_fast(x, norm), R.ifft(x, norm))
+        assert_close(R.rfft_fast(xr, norm), R.rfft(xr, norm))
+        assert_close(R.irfft_fast(X, N, norm), R.irfft(X, N, norm))
+
+
+@pytest.mark.parametrize("N", [4096, 65521, 2 * 4099])
+def test_fast_transforms_match_numpy(N):
+    x = rng(N).standard_normal(N) + 1j * rng(N + 1).standard_normal(N)
+    assert_close(R.fft_fast(x), np.fft.fft(x), 1e-12 * math.sqrt(N))
+    assert_close(R.ifft_fast(x), np.fft.ifft(x), 1e-12)
+    assert_close(R.irfft_fast(R.rfft_fast(x.real), N), x.real, 1e-12)
+
+
+@pytest.mark.parametrize("K", [1, 3, 12, 40])
+def test_long_conv_by_taps_equals_direct(K):
+    r = rng(K)
+    u, k = r.standard_normal((2, 23, 3)), r.standard_normal((3, K))
+    d, pre, post = r.standard_normal(3), r.standard_normal((2, 23, 3)), r.standard_normal((2, 23, 3))
+    assert_close(R.long_conv_by_taps(u, k, d, pre, post), R.long_conv(u, k, d, pre, post))
+
+
 def test_irfft_default_length_and_bad_shape():
     X = rng(1).standard_normal((2, 5)) + 0j
     assert R.irfft(X).shape == (2, 8)

@@ -1,0 +1,300 @@
+//===- DecomposeLongConv.cpp - seq.long_conv by direct or FFT convolution -===//
+//
+// seq.long_conv (B, L, C) with a (C, K) filter becomes a direct tap
+// reduction, one FFT convolution, or an overlap-add of block FFT
+// convolutions, chosen by a cost rule. The FFTs run along L straight from
+// the channels-last layout (the channels are the trailing dimension of every
+// stage) and stay digit-reversed between the forward stages, the product
+// with the filter's spectrum and the inverse stages.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FftBuilder.h"
+#include "seq/Dialect/SeqOps.h"
+#include "seq/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+#include <limits>
+
+namespace mlir::seq {
+#define GEN_PASS_DEF_SEQDECOMPOSELONGCONV
+#include "seq/Transforms/Passes.h.inc"
+} // namespace mlir::seq
+
+using namespace mlir;
+using namespace mlir::seq;
+
+namespace {
+
+/// How one long convolution is computed.
+struct ConvPlan {
+  bool direct = true;
+  /// FFT size and the number of outputs per block (L for one block).
+  int64_t fftSize = 0, block = 0;
+};
+
+/// Real multiply-adds per output and channel of an FFT convolution of size
+/// n on blocks of `block` outputs (the last block padded), for L outputs in
+/// a batch of `batch`: forward and inverse transforms and the complex
+/// product per block (for half the channels when they are paired into
+/// complex signals), the filter's transform once for the whole batch.
+double fftConvCost(int64_t n, int64_t block, int64_t length, int64_t batch,
+                   bool paired, const FftOptions &options) {
+  double perPoint = fftCostPerPoint(n, options);
+  int64_t blocks = (length + block - 1) / block;
+  double perBlock =
+      (2.0 * perPoint + 8.0) * static_cast<double>(n) * (paired ? 0.5 : 1.0);
+  double filter = perPoint * static_cast<double>(n);
+  return (perBlock * blocks + filter / batch) / static_cast<double>(length);
+}
+
+ConvPlan choosePlan(ConvMethod method, int64_t length, int64_t taps,
+                    int64_t batch, bool paired, const FftOptions &options,
+                    double directTapCost, int64_t forcedBlock) {
+  ConvPlan direct;
+  int64_t single = fftGoodSize(length + taps - 1, options);
+  ConvPlan whole{false, single, length};
+  if (length == 1 || single < 2 || method == ConvMethod::direct)
+    return direct;
+  if (method == ConvMethod::fft)
+    return whole;
+  if (forcedBlock > 0 && forcedBlock >= 2 * taps - 1 &&
+      forcedBlock - taps + 1 < length && fftStages(forcedBlock, options))
+    return {false, forcedBlock, forcedBlock - taps + 1};
+
+  double bestCost = directTapCost * static_cast<double>(taps);
+  ConvPlan best = direct;
+  double wholeCost =
+      fftConvCost(single, length, length, batch, paired, options);
+  if (wholeCost < bestCost) {
+    bestCost = wholeCost;
+    best = whole;
+  }
+  // Overlap-add blocks: FFT sizes from 2K' up (doubling) while the block
+  // is shorter than the sequence.
+  for (int64_t n = fftGoodSize(2 * taps, options); n - taps + 1 < length;
+       n = fftGoodSize(2 * n, options)) {
+    int64_t block = n - taps + 1;
+    double cost = fftConvCost(n, block, length, batch, paired, options);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = {false, n, block};
+    }
+  }
+  return best;
+}
+
+class LongConvRewriter {
+public:
+  LongConvRewriter(LongConvOp op, TensorBuilder &tb, FloatType acc,
+                   const FftOptions &options)
+      : op(op), tb(tb), acc(acc), options(options) {
+    ArrayRef<int64_t> s = TensorBuilder::shape(op.getInput());
+    batch = s[0];
+    length = s[1];
+    channels = s[2];
+    taps = std::min(TensorBuilder::shape(op.getFilter())[1], length);
+  }
+
+  int64_t batch, length, channels, taps;
+
+  /// w = u * pregate in the accumulation type, (B, L, C).
+  Value gatedInput() {
+    Value u = op.getInput();
+    Value pre = op.getPregate();
+    if (!pre && TensorBuilder::elementType(u) == acc)
+      return u;
+    SmallVector<Value> ins{u};
+    if (pre)
+      ins.push_back(pre);
+    SmallVector<AffineMap> maps(ins.size() + 1, tb.identity(3));
+    return tb.generic(
+        ins, tb.empty({batch, length, channels}, acc), maps, 3, {},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          Value w = TensorBuilder::castFloat(b, loc, a[0], acc);
+          if (pre)
+            w = arith::MulFOp::create(
+                b, loc, w, TensorBuilder::castFloat(b, loc, a[1], acc));
+          return {w};
+        })[0];
+  }
+
+  /// The first K' taps, transposed to (K', C), in the accumulation type.
+  Value filterByTap() {
+    Value k = tb.slice(op.getFilter(), {0, 0}, {channels, taps});
+    return tb.generic(
+        k, tb.empty({taps, channels}, acc),
+        {tb.project(2, {1, 0}), tb.identity(2)}, 2, {},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          return {TensorBuilder::castFloat(b, loc, a[0], acc)};
+        })[0];
+  }
+
+  /// y[b, l, c] = sum_j k[j, c] w[b, l - j, c], reducing over j.
+  Value direct(Value w) {
+    Value padded = tb.pad(w, {0, taps - 1, 0}, {0, 0, 0});
+    // Loops (b, l, j, c): the channels innermost, contiguous in every
+    // operand.
+    return tb.generic(
+        {padded, filterByTap()}, tb.zeros({batch, length, channels}, acc),
+        {tb.map(4, {tb.dim(0), tb.dim(1) + (taps - 1) - tb.dim(2), tb.dim(3)}),
+         tb.project(4, {2, 3}), tb.project(4, {0, 1, 3})},
+        4, {2},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          Value prod = arith::MulFOp::create(b, loc, a[0], a[1]);
+          return {arith::AddFOp::create(b, loc, a[2], prod)};
+        })[0];
+  }
+
+  /// The FFT convolution on blocks of `block` outputs with FFT size n;
+  /// returns the (B, L, C) causal convolution. With an even number of
+  /// channels, channel c and c + C/2 travel as the real and imaginary parts
+  /// of one complex signal (half the transforms); their spectra are
+  /// separated in the product with the two filters.
+  Value fft(Value w, int64_t n, int64_t block) {
+    FftBuilder fb(tb, acc, options);
+    SmallVector<int64_t> stages = *fftStages(n, options);
+    int64_t blocks = (length + block - 1) / block;
+    int64_t kept = blocks == 1 ? length : block + taps - 1;
+    bool paired = channels % 2 == 0;
+    int64_t lanes = paired ? channels / 2 : channels;
+    // Blocks of inputs, each zero-extended to n by the first stage.
+    Value data = tb.padHigh(w, {0, blocks * block - length, 0});
+    if (paired) {
+      data = tb.reshape(data, {batch * blocks, block, 2, lanes});
+      data = tb.transpose(data, {0, 2, 1, 3});
+    } else {
+      data = tb.reshape(data, {batch * blocks, 1, block, channels});
+    }
+    Value spectrum = fb.toPermuted(data, stages, -1, 1.0);
+    Value kernel = tb.reshape(filterByTap(), {1, 1, taps, channels});
+    Value kernelSpectrum =
+        fb.toPermuted(kernel, stages, -1, 1.0 / static_cast<double>(n));
+    Value y;
+    if (paired) {
+      // P = (A + B) / 2, Q = (A - B) / 2 of the two halves' filter spectra.
+      ArrayRef<int64_t> ks = TensorBuilder::shape(kernelSpectrum);
+      SmallVector<int64_t> half{ks[0], ks[1], ks[2], lanes};
+      Value first = tb.slice(kernelSpectrum, {0, 0, 0, 0}, half);
+      Value second = tb.slice(kernelSpectrum, {0, 0, 0, lanes}, half);
+      SmallVector<Value> pq = tb.generic(
+          {first, second}, {tb.empty(half, acc), tb.empty(half, acc)},
+          SmallVector<AffineMap>(4, tb.identity(4)), 4, {},
+          [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+            Value halfC = TensorBuilder(b, loc).scalar(acc, 0.5);
+            return {
+                arith::MulFOp::create(
+                    b, loc, arith::AddFOp::create(b, loc, a[0], a[1]), halfC),
+                arith::MulFOp::create(
+                    b, loc, arith::SubFOp::create(b, loc, a[0], a[1]), halfC)};
+          });
+      Value product = fb.multiplyPairedSpectra(spectrum, pq[0], pq[1], stages);
+      y = fb.fromPermuted(product, batch * blocks, stages, +1, 1.0, kept,
+                          /*realOut=*/false);
+      // (B blocks, 2, kept, C/2) -> (B blocks, kept, C).
+      y = tb.transpose(y, {0, 2, 1, 3});
+      y = tb.reshape(y, {batch * blocks, 1, kept, channels});
+    } else {
+      Value product = fb.multiplySpectra(spectrum, kernelSpectrum);
+      y = fb.fromPermuted(product, batch * blocks, stages, +1, 1.0, kept,
+                          /*realOut=*/true);
+    }
+    if (blocks == 1)
+      return tb.reshape(y, {batch, length, channels});
+    // Overlap-add: the K' - 1 outputs past each block go to the next one.
+    y = tb.reshape(y, {batch, blocks, kept, channels});
+    Value head = tb.slice(y, {0, 0, 0, 0}, {batch, blocks, block, channels});
+    if (taps == 1)
+      return tb.slice(tb.reshape(head, {batch, blocks * block, channels}),
+                      {0, 0, 0}, {batch, length, channels});
+    Value tails =
+        tb.slice(y, {0, 0, block, 0}, {batch, blocks - 1, taps - 1, channels});
+    Value shifted = tb.insert(
+        tails, tb.zeros({batch, blocks, block, channels}, acc), {0, 1, 0, 0});
+    Value sum = tb.generic(
+        {head, shifted}, tb.empty({batch, blocks, block, channels}, acc),
+        {tb.identity(4), tb.identity(4), tb.identity(4)}, 4, {},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          return {arith::AddFOp::create(b, loc, a[0], a[1])};
+        })[0];
+    sum = tb.reshape(sum, {batch, blocks * block, channels});
+    return tb.slice(sum, {0, 0, 0}, {batch, length, channels});
+  }
+
+  /// out = (conv + D * w) * postgate in the output's element type.
+  Value epilogue(Value conv, Value w) {
+    Value skip = op.getSkip(), post = op.getPostgate();
+    SmallVector<Value> ins{conv};
+    SmallVector<AffineMap> maps{tb.identity(3)};
+    if (skip) {
+      ins.append({w, skip});
+      maps.append({tb.identity(3), tb.project(3, {2})});
+    }
+    if (post) {
+      ins.push_back(post);
+      maps.push_back(tb.identity(3));
+    }
+    maps.push_back(tb.identity(3));
+    Type outType = TensorBuilder::elementType(op.getOuts()[0]);
+    return tb.generic(
+        ins, op.getOuts()[0], maps, 3, {},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          Value y = a[0];
+          unsigned next = 1;
+          if (skip) {
+            Value d = TensorBuilder::castFloat(b, loc, a[2], acc);
+            y = arith::AddFOp::create(b, loc, y,
+                                      arith::MulFOp::create(b, loc, d, a[1]));
+            next = 3;
+          }
+          if (post)
+            y = arith::MulFOp::create(
+                b, loc, y, TensorBuilder::castFloat(b, loc, a[next], acc));
+          return {TensorBuilder::castFloat(b, loc, y, outType)};
+        })[0];
+  }
+
+private:
+  LongConvOp op;
+  TensorBuilder &tb;
+  FloatType acc;
+  FftOptions options;
+};
+
+struct SeqDecomposeLongConvPass
+    : public seq::impl::SeqDecomposeLongConvBase<SeqDecomposeLongConvPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (radix < 2 || maxStage < 2 || directTapCost <= 0 || blockSize < 0) {
+      getOperation()->emitError()
+          << "seq-decompose-long-conv: radix and max-stage must be at least "
+             "2, direct-tap-cost positive and block-size non-negative";
+      return signalPassFailure();
+    }
+    FftOptions options{radix, std::max<int64_t>(maxStage, radix)};
+    SmallVector<LongConvOp> ops;
+    getOperation()->walk([&](LongConvOp op) { ops.push_back(op); });
+    for (LongConvOp op : ops) {
+      SmallVector<Value> operands(op->getOperands());
+      // Empty tensors (a zero dimension anywhere) have nothing to compute:
+      // the reference lowering's loops do not run.
+      if (!allStatic(operands) || hasEmptyTensor(operands))
+        continue;
+      IRRewriter rewriter(op);
+      TensorBuilder tb(rewriter, op.getLoc());
+      FloatType acc = widestAccumulationFloat(operands);
+      LongConvRewriter lc(op, tb, acc, options);
+      ConvPlan plan =
+          choosePlan(op.getMethod(), lc.length, lc.taps, lc.batch,
+                     lc.channels % 2 == 0, options, directTapCost, blockSize);
+      Value w = lc.gatedInput();
+      Value conv =
+          plan.direct ? lc.direct(w) : lc.fft(w, plan.fftSize, plan.block);
+      rewriter.replaceOp(op, lc.epilogue(conv, w));
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,648 @@
+//===- FftBuilder.cpp - FFTs as stages of DFT-matrix GEMMs ----------------===//
+
+#include "FftBuilder.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::seq;
+
+//===----------------------------------------------------------------------===//
+// Plans
+//===----------------------------------------------------------------------===//
+
+static SmallVector<int64_t> primeFactors(int64_t n) {
+  SmallVector<int64_t> primes;
+  for (int64_t p = 2; p * p <= n; ++p)
+    while (n % p == 0) {
+      primes.push_back(p);
+      n /= p;
+    }
+  if (n > 1)
+    primes.push_back(n);
+  return primes;
+}
+
+std::optional<SmallVector<int64_t>>
+mlir::seq::fftStages(int64_t n, const FftOptions &options) {
+  SmallVector<int64_t> stages;
+  if (n <= 1)
+    return stages;
+  int64_t radix = std::max<int64_t>(2, options.radix);
+  int64_t twos = 0;
+  SmallVector<int64_t> odd;
+  for (int64_t p : primeFactors(n)) {
+    if (p > options.maxStage)
+      return std::nullopt;
+    if (p == 2)
+      ++twos;
+    else
+      odd.push_back(p);
+  }
+  // Odd primes, largest first, each joins the first stage it fits in
+  // (product at most the radix) or starts a new one.
+  llvm::sort(odd, std::greater<int64_t>());
+  for (int64_t p : odd) {
+    auto *fit =
+        llvm::find_if(stages, [&](int64_t s) { return s * p <= radix; });
+    if (fit != stages.end())
+      *fit *= p;
+    else
+      stages.push_back(p);
+  }
+  // Factors of two first fill the odd stages up to the radix...
+  for (int64_t &s : stages)
+    while (twos > 0 && s * 2 <= radix) {
+      s *= 2;
+      --twos;
+    }
+  // ...then form balanced power-of-two stages of at most the radix.
+  if (twos > 0) {
+    int64_t perStage = std::max<int64_t>(1, llvm::Log2_64(radix));
+    int64_t count = (twos + perStage - 1) / perStage;
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t exponent = twos / count + (i < twos % count ? 1 : 0);
+      stages.push_back(int64_t(1) << exponent);
+    }
+  }
+  llvm::sort(stages, std::greater<int64_t>());
+  return stages;
+}
+
+double mlir::seq::fftCostPerPoint(ArrayRef<int64_t> stages) {
+  // A stage GEMM does 4 Nj real multiply-adds per complex point; a twiddle
+  // multiply about 6 flops and a pass over memory, counted as 6.
+  double cost = 0;
+  for (int64_t s : stages)
+    cost += 4.0 * s;
+  if (!stages.empty())
+    cost += 6.0 * (stages.size() - 1);
+  return cost;
+}
+
+int64_t mlir::seq::fftGoodSize(int64_t minSize, const FftOptions &options) {
+  minSize = std::max<int64_t>(minSize, 1);
+  int64_t limit = llvm::PowerOf2Ceil(minSize);
+  int64_t best = limit;
+  double bestCost =
+      fftCostPerPoint(*fftStages(limit, options)) * static_cast<double>(limit);
+  for (int64_t a = 1; a <= limit; a *= 2)
+    for (int64_t b = a; b <= limit; b *= 3)
+      for (int64_t c = b; c <= limit; c *= 5)
+        for (int64_t d = c; d <= limit; d *= 7) {
+          if (d < minSize)
+            continue;
+          auto stages = fftStages(d, options);
+          if (!stages)
+            continue;
+          double cost = fftCostPerPoint(*stages) * static_cast<double>(d);
+          if (cost < bestCost) {
+            bestCost = cost;
+            best = d;
+          }
+        }
+  return best;
+}
+
+double mlir::seq::fftCostPerPoint(int64_t n, const FftOptions &options) {
+  if (auto stages = fftStages(n, options))
+    return fftCostPerPoint(*stages);
+  // Bluestein: two forward transforms and one inverse of size m >= 2n - 1
+  // (the chirp's spectrum counted once per call), three chirp products.
+  int64_t m = fftGoodSize(2 * n - 1, options);
+  return 3.0 * fftCostPerPoint(*fftStages(m, options)) * m / n + 18.0;
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+std::pair<double, double> mlir::seq::unitRoot(int64_t e, int64_t n, int sign) {
+  e %= n;
+  if (e < 0)
+    e += n;
+  if (2 * e > n)
+    e -= n;
+  double angle =
+      sign * 2.0 * M_PI * static_cast<double>(e) / static_cast<double>(n);
+  return {std::cos(angle), std::sin(angle)};
+}
+
+Value FftBuilder::dftMatrix(int64_t n, int sign, double scale, int64_t rows,
+                            int64_t cols, int64_t planesIn, int64_t planesOut,
+                            bool transposed) {
+  int64_t height = planesOut * rows, width = planesIn * cols;
+  SmallVector<double> values(height * width);
+  for (int64_t co = 0; co < planesOut; ++co)
+    for (int64_t p = 0; p < rows; ++p)
+      for (int64_t ci = 0; ci < planesIn; ++ci)
+        for (int64_t a = 0; a < cols; ++a) {
+          auto [re, im] = unitRoot(p * a, n, sign);
+          // [[Fr, -Fi], [Fi, Fr]] acting on (re, im) planes.
+          double v = co == ci ? re : (co == 0 ? -im : im);
+          int64_t row = co * rows + p, col = ci * cols + a;
+          if (transposed)
+            values[col * height + row] = v * scale;
+          else
+            values[row * width + col] = v * scale;
+        }
+  if (transposed)
+    return tb.constant({width, height}, type, values);
+  return tb.constant({height, width}, type, values);
+}
+
+//===----------------------------------------------------------------------===//
+// Stages
+//===----------------------------------------------------------------------===//
+
+static int64_t product(ArrayRef<int64_t> values) {
+  return std::accumulate(values.begin(), values.end(), int64_t(1),
+                         std::multiplies<int64_t>());
+}
+
+Value FftBuilder::stageGemm(Value x, int64_t n, int sign, double scale,
+                            int64_t rows, int64_t cols, int64_t planesIn,
+                            int64_t planesOut) {
+  ArrayRef<int64_t> shape = TensorBuilder::shape(x);
+  int64_t r = shape[0], w = shape[2];
+  int64_t height = planesOut * rows;
+  if (w == 1) {
+    // The stage contracts the innermost dimension: one long GEMM over all
+    // rows, x (R x Pc) times G^T (Pc x Pr).
+    Value lhs = tb.reshape(x, {r, planesIn * cols});
+    Value g = dftMatrix(n, sign, scale, rows, cols, planesIn, planesOut,
+                        /*transposed=*/true);
+    Value out = tb.matmul(lhs, g, tb.zeros({r, height}, type));
+    return tb.reshape(out, {r, height, 1});
+  }
+  Value g = dftMatrix(n, sign, scale, rows, cols, planesIn, planesOut,
+                      /*transposed=*/false);
+  if (r == 1) {
+    Value rhs = tb.reshape(x, {planesIn * cols, w});
+    Value out = tb.matmul(g, rhs, tb.zeros({height, w}, type));
+    return tb.reshape(out, {1, height, w});
+  }
+  return tb.batchMatmulSharedLhs(g, x, tb.zeros({r, height, w}, type));
+}
+
+/// Groups the inner digits (high to low) so that each twiddle table
+/// (nj x group size) stays small; returns the group sizes.
+static SmallVector<int64_t> twiddleGroups(int64_t nj, ArrayRef<int64_t> inner) {
+  constexpr int64_t kTableEntries = 4096;
+  int64_t limit = std::max<int64_t>(kTableEntries / nj, 1);
+  SmallVector<int64_t> groups;
+  for (int64_t digit : inner) {
+    if (!groups.empty() && groups.back() * digit <= limit)
+      groups.back() *= digit;
+    else
+      groups.push_back(digit);
+  }
+  return groups;
+}
+
+Value FftBuilder::twiddle(Value x, int64_t rows, int64_t nj,
+                          ArrayRef<int64_t> inner, int64_t t, int sign,
+                          bool forward) {
+  int64_t mj = product(inner);
+  int64_t n = nj * mj;
+  SmallVector<int64_t> groups = twiddleGroups(nj, inner);
+  int64_t g = groups.size();
+  // Loops: (r, p, c, m_1 .. m_g, t); m = sum_i m_i stride_i.
+  unsigned numLoops = 4 + g;
+  unsigned rDim = 0, pDim = 1, cDim = 2, tDim = 3 + g;
+  SmallVector<int64_t> shapeIn, shapeOut;
+  auto withInner = [&](SmallVector<int64_t> head) {
+    head.append(groups.begin(), groups.end());
+    head.push_back(t);
+    return head;
+  };
+  if (forward) {
+    shapeIn = withInner({rows, 2, nj});
+    shapeOut = withInner({rows, nj, 2});
+  } else {
+    shapeIn = withInner({rows, nj, 2});
+    shapeOut = withInner({rows, 2, nj});
+  }
+  Value in = tb.reshape(x, shapeIn);
+
+  auto dataMap = [&](AffineExpr plane, bool planeFirst) {
+    SmallVector<AffineExpr> exprs{tb.dim(rDim)};
+    if (planeFirst)
+      exprs.append({plane, tb.dim(pDim)});
+    else
+      exprs.append({tb.dim(pDim), plane});
+    for (int64_t i = 0; i < g; ++i)
+      exprs.push_back(tb.dim(3 + i));
+    exprs.push_back(tb.dim(tDim));
+    return tb.map(numLoops, exprs);
+  };
+
+  SmallVector<Value> inputs{in, in};
+  SmallVector<AffineMap> maps{dataMap(tb.cst(0), forward),
+                              dataMap(tb.cst(1), forward)};
+  // One (2, nj, group) table per group: w_n^{sign p m_i stride_i}.
+  int64_t stride = mj;
+  for (int64_t i = 0; i < g; ++i) {
+    stride /= groups[i];
+    SmallVector<double> values(2 * nj * groups[i]);
+    for (int64_t p = 0; p < nj; ++p)
+      for (int64_t m = 0; m < groups[i]; ++m) {
+        auto [re, im] = unitRoot(p * m * stride, n, sign);
+        values[p * groups[i] + m] = re;
+        values[nj * groups[i] + p * groups[i] + m] = im;
+      }
+    Value table = tb.constant({2, nj, groups[i]}, type, values);
+    for (int64_t plane = 0; plane < 2; ++plane) {
+      inputs.push_back(table);
+      maps.push_back(
+          tb.map(numLoops, {tb.cst(plane), tb.dim(pDim), tb.dim(3 + i)}));
+    }
+  }
+  maps.push_back(dataMap(tb.dim(cDim), !forward));
+  Value init = tb.empty(shapeOut, type);
+  Value out = tb.generic(
+      inputs, init, maps, numLoops, {},
+      [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
+        Value re = args[0], im = args[1];
+        for (int64_t i = 0; i < g; ++i) {
+          Value wr = args[2 + 2 * i], wi = args[3 + 2 * i];
+          Value nre = arith::SubFOp::create(
+              b, loc, arith::MulFOp::create(b, loc, re, wr),
+              arith::MulFOp::create(b, loc, im, wi));
+          Value nim = arith::AddFOp::create(
+              b, loc, arith::MulFOp::create(b, loc, re, wi),
+              arith::MulFOp::create(b, loc, im, wr));
+          re = nre;
+          im = nim;
+        }
+        Value c = linalg::IndexOp::create(b, loc, cDim);
+        Value isRe =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c,
+                                  arith::ConstantIndexOp::create(b, loc, 0));
+        return {arith::SelectOp::create(b, loc, isRe, re, im)};
+      })[0];
+  return out;
+}
+
+Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
+                             double scale, bool realOut) {
+  ArrayRef<int64_t> shape = TensorBuilder::shape(x);
+  int64_t rows = shape[0], planes = shape[1], n = shape[2], t = shape[3];
+  int64_t k = stages.size();
+  assert(k > 0 && n <= product(stages) && "transform shorter than its input");
+  Value d = x;
+  for (int64_t j = 0; j < k; ++j) {
+    int64_t nj = stages[j];
+    int64_t mj = product(stages.drop_front(j + 1));
+    int64_t cols = nj;
+    if (j == 0) {
+      // Zero-extended input: only the first ceil(n / M1) digits a are
+      // nonzero, so the first GEMM contracts over those alone.
+      cols = (n + mj - 1) / mj;
+      d = tb.padHigh(d, {0, 0, cols * mj - n, 0});
+    }
+    bool last = j == k - 1;
+    int64_t planesOut = last && realOut ? 1 : 2;
+    Value view = tb.reshape(d, {rows, planes * cols, mj * t});
+    Value y = stageGemm(view, nj, sign, last ? scale : 1.0, nj, cols, planes,
+                        planesOut);
+    if (last)
+      return tb.reshape(y, {rows, planesOut, nj, t});
+    d = twiddle(y, rows, nj, stages.drop_front(j + 1), t, sign,
+                /*forward=*/true);
+    rows *= nj;
+    planes = 2;
+  }
+  llvm_unreachable("loop returns at the last stage");
+}
+
+Value FftBuilder::fromPermuted(Value y, int64_t rows, ArrayRef<int64_t> stages,
+                               int sign, double scale, int64_t nOut,
+                               bool realOut) {
+  int64_t k = stages.size();
+  int64_t t = TensorBuilder::shape(y)[3];
+  Value d = y;
+  int64_t planesOut = 2;
+  int64_t kept = 0;
+  for (int64_t j = k - 1; j >= 0; --j) {
+    int64_t nj = stages[j];
+    ArrayRef<int64_t> inner = stages.drop_front(j + 1);
+    int64_t mj = product(inner);
+    int64_t rj = rows * product(stages.take_front(j));
+    if (j < k - 1)
+      d = twiddle(d, rj, nj, inner, t, sign, /*forward=*/false);
+    // Only the outputs below nOut are needed: the last GEMM computes the
+    // first ceil(nOut / M1) digits.
+    int64_t outRows = j == 0 ? (nOut + mj - 1) / mj : nj;
+    planesOut = j == 0 && realOut ? 1 : 2;
+    Value view = tb.reshape(d, {rj, 2 * nj, mj * t});
+    d = stageGemm(view, nj, sign, j == 0 ? scale : 1.0, outRows, nj, 2,
+                  planesOut);
+    kept = outRows * mj;
+  }
+  d = tb.reshape(d, {rows, planesOut, kept, t});
+  return tb.slice(d, {0, 0, 0, 0}, {rows, planesOut, nOut, t});
+}
+
+Value FftBuilder::multiplySpectra(Value lhs, Value rhs) {
+  ArrayRef<int64_t> l = TensorBuilder::shape(lhs);
+  ArrayRef<int64_t> r = TensorBuilder::shape(rhs);
+  int64_t q = r[0], nk = r[2], t = r[3];
+  int64_t batch = l[0] / q;
+  Value a = tb.reshape(lhs, {batch, q, 2, nk, t});
+  // Loops (b, q, c, k, t).
+  auto lhsMap = [&](int64_t plane) {
+    return tb.map(5,
+                  {tb.dim(0), tb.dim(1), tb.cst(plane), tb.dim(3), tb.dim(4)});
+  };
+  auto rhsMap = [&](int64_t plane) {
+    return tb.map(5, {tb.dim(1), tb.cst(plane), tb.dim(3), tb.dim(4)});
+  };
+  Value init = tb.empty({batch, q, 2, nk, t}, type);
+  Value out = tb.generic(
+      {a, a, rhs, rhs}, init,
+      {lhsMap(0), lhsMap(1), rhsMap(0), rhsMap(1), tb.identity(5)}, 5, {},
+      [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
+        Value ar = args[0], ai = args[1], br = args[2], bi = args[3];
+        Value re =
+            arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, ar, br),
+                                  arith::MulFOp::create(b, loc, ai, bi));
+        Value im =
+            arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, ar, bi),
+                                  arith::MulFOp::create(b, loc, ai, br));
+        Value c = linalg::IndexOp::create(b, loc, 2);
+        Value isRe =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c,
+                                  arith::ConstantIndexOp::create(b, loc, 0));
+        return {arith::SelectOp::create(b, loc, isRe, re, im)};
+      })[0];
+  return tb.reshape(out, l);
+}
+
+Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
+                                        ArrayRef<int64_t> stages) {
+  ArrayRef<int64_t> zs = TensorBuilder::shape(z);
+  int64_t t = zs[3];
+  int64_t k = stages.size();
+  int64_t qRows = TensorBuilder::shape(p)[0];
+  int64_t rows = zs[0] / qRows;
+  // The digits view: (R, N1 .. N(k-1), 2, Nk, T); digit i (0-based) sits at
+  // dimension 1 + i for i < k - 1, the last at k + 1; the plane at k.
+  SmallVector<int64_t> shape{rows};
+  shape.append(stages.begin(), stages.end() - 1);
+  shape.append({2, stages.back(), t});
+  int64_t rank = shape.size();
+  auto digitDim = [&](int64_t i) { return i < k - 1 ? 1 + i : k + 1; };
+  int64_t planeDim = k;
+  Value zd = tb.reshape(z, shape);
+  SmallVector<int64_t> filterShape(shape.begin() + 1, shape.end());
+  Value pd = tb.reshape(p, filterShape), qd = tb.reshape(q, filterShape);
+  Value result = tb.empty(shape, type);
+
+  // Piece j (0-based digit index; j = k: the all-zero position): digits
+  // before j are 0, digit j runs over [1, Nj), later digits over [0, Ni).
+  for (int64_t j = 0; j <= k; ++j) {
+    SmallVector<int64_t> offsets(rank, 0), sizes(shape);
+    for (int64_t i = 0; i < k; ++i) {
+      if (i < j || j == k)
+        sizes[digitDim(i)] = 1;
+      else if (i == j) {
+        offsets[digitDim(i)] = 1;
+        sizes[digitDim(i)] = stages[i] - 1;
+      }
+    }
+    if (llvm::is_contained(sizes, 0))
+      continue;
+    // Loops over the piece; own and partner positions as affine maps.
+    // The partner of digit j is N_j - p_j = N_j - 1 - d (d = p_j - 1 in
+    // the piece), of a later digit N_i - 1 - p_i: the same expression.
+    auto position = [&](bool partner) {
+      SmallVector<AffineExpr> own, par;
+      for (int64_t d = 0; d < rank; ++d) {
+        own.push_back(tb.dim(d) + offsets[d]);
+        par.push_back(tb.dim(d) + offsets[d]);
+      }
+      // Digits fixed at 0 are constants, so that only the piece's own sizes
+      // give those loops their (unit) range.
+      for (int64_t i = 0; i < std::min(j, k); ++i)
+        own[digitDim(i)] = par[digitDim(i)] = tb.cst(0);
+      if (j == k)
+        for (int64_t i = 0; i < k; ++i)
+          own[digitDim(i)] = par[digitDim(i)] = tb.cst(0);
+      for (int64_t i = j; i < k; ++i)
+        par[digitDim(i)] = tb.cst(stages[i] - 1) - tb.dim(digitDim(i));
+      return partner ? par : own;
+    };
+    auto withPlane = [&](SmallVector<AffineExpr> exprs, int64_t plane,
+                         bool dropRows) {
+      exprs[planeDim] = tb.cst(plane);
+      if (dropRows)
+        exprs.erase(exprs.begin());
+      return tb.map(rank, exprs);
+    };
+    SmallVector<AffineExpr> own = position(false);
+    SmallVector<AffineExpr> par = position(true);
+    SmallVector<Value> ins{zd, zd, zd, zd, pd, pd, qd, qd};
+    SmallVector<AffineMap> maps{
+        withPlane(own, 0, false), withPlane(own, 1, false),
+        withPlane(par, 0, false), withPlane(par, 1, false),
+        withPlane(own, 0, true),  withPlane(own, 1, true),
+        withPlane(own, 0, true),  withPlane(own, 1, true),
+        tb.identity(rank)};
+    Value piece = tb.generic(
+        ins, tb.empty(sizes, type), maps, rank, {},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          auto mul = [&](Value x, Value y) -> Value {
+            return arith::MulFOp::create(b, loc, x, y);
+          };
+          auto add = [&](Value x, Value y) -> Value {
+            return arith::AddFOp::create(b, loc, x, y);
+          };
+          auto sub = [&](Value x, Value y) -> Value {
+            return arith::SubFOp::create(b, loc, x, y);
+          };
+          Value zr = a[0], zi = a[1], wr = a[2], wi = a[3];
+          Value pr = a[4], pi = a[5], qr = a[6], qi = a[7];
+          // Z P + conj(W) Q with W the partner's value.
+          Value re =
+              add(sub(mul(zr, pr), mul(zi, pi)), add(mul(wr, qr), mul(wi, qi)));
+          Value im =
+              add(add(mul(zr, pi), mul(zi, pr)), sub(mul(wr, qi), mul(wi, qr)));
+          Value plane = linalg::IndexOp::create(b, loc, planeDim);
+          Value isRe =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
+                                    arith::ConstantIndexOp::create(b, loc, 0));
+          return {arith::SelectOp::create(b, loc, isRe, re, im)};
+        })[0];
+    result = tb.insert(piece, result, offsets);
+  }
+  return tb.reshape(result, zs);
+}
+
+//===----------------------------------------------------------------------===//
+// Natural-order transforms
+//===----------------------------------------------------------------------===//
+
+Value FftBuilder::transform(Value x, int sign, double scale, bool realOut) {
+  ArrayRef<int64_t> shape = TensorBuilder::shape(x);
+  int64_t rows = shape[0], planes = shape[1], n = shape[2];
+  std::optional<SmallVector<int64_t>> stages = fftStages(n, options);
+  if (!stages)
+    return bluestein(x, sign, scale, realOut);
+  int64_t planesOut = realOut ? 1 : 2;
+  if (stages->empty()) {
+    // n = 1: the transform is the scale (plus a zero imaginary plane when a
+    // real input must give a complex output).
+    Value s = tb.scalar(type, scale);
+    Value kept = tb.slice(x, {0, 0, 0}, {rows, std::min(planes, planesOut), 1});
+    Value scaled = tb.generic(
+        kept, tb.empty(TensorBuilder::shape(kept), type),
+        {tb.identity(3), tb.identity(3)}, 3, {},
+        [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
+          return {arith::MulFOp::create(b, loc, args[0], s)};
+        })[0];
+    if (planes >= planesOut)
+      return scaled;
+    return tb.insert(scaled, tb.zeros({rows, planesOut, 1}, type), {0, 0, 0});
+  }
+  Value y = toPermuted(tb.reshape(x, {rows, planes, n, 1}), *stages, sign,
+                       scale, realOut);
+  // Undo the digit reversal: (R, N1 .. N(k-1), P', Nk) -> (R, P', Nk .. N1).
+  int64_t k = stages->size();
+  if (k == 1)
+    return tb.reshape(y, {rows, planesOut, n});
+  SmallVector<int64_t> digits{rows};
+  digits.append(stages->begin(), stages->end() - 1);
+  digits.push_back(planesOut);
+  digits.push_back(stages->back());
+  SmallVector<int64_t> permutation{0, k, k + 1};
+  for (int64_t i = k - 1; i >= 1; --i)
+    permutation.push_back(i);
+  Value natural = tb.transpose(tb.reshape(y, digits), permutation);
+  return tb.reshape(natural, {rows, planesOut, n});
+}
+
+Value FftBuilder::bluestein(Value x, int sign, double scale, bool realOut) {
+  ArrayRef<int64_t> shape = TensorBuilder::shape(x);
+  int64_t rows = shape[0], planes = shape[1], n = shape[2];
+  int64_t m = fftGoodSize(2 * n - 1, options);
+  SmallVector<int64_t> stages = *fftStages(m, options);
+  OpBuilder &b = tb.b;
+  FloatType f64 = b.getF64Type();
+
+  // The chirp c[j] = exp(sign i pi (j^2 mod 2n) / n), computed at run time in
+  // f64 from the exact residue and rounded once: plane 1 is cos(angle - pi/2).
+  Value chirp = tb.generic(
+      {}, tb.empty({2, n}, type), {tb.identity(2)}, 2, {},
+      [&](OpBuilder &b, Location loc, ValueRange) -> SmallVector<Value> {
+        TensorBuilder h(b, loc);
+        Type i64 = b.getI64Type();
+        Value plane = linalg::IndexOp::create(b, loc, 0);
+        Value j = arith::IndexCastOp::create(
+            b, loc, i64, linalg::IndexOp::create(b, loc, 1));
+        Value twoN = h.scalar(i64, 2.0 * n);
+        Value e = arith::RemSIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, j, j), twoN);
+        // Map the residue to (-n, n] so the angle stays within pi.
+        Value wraps = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                            e, h.scalar(i64, n));
+        e = arith::SelectOp::create(b, loc, wraps,
+                                    arith::SubIOp::create(b, loc, e, twoN), e);
+        Value angle = arith::MulFOp::create(
+            b, loc, arith::SIToFPOp::create(b, loc, f64, e),
+            h.scalar(f64, sign * M_PI / static_cast<double>(n)));
+        Value isIm = arith::IndexCastOp::create(b, loc, i64, plane);
+        Value shift = arith::MulFOp::create(
+            b, loc, arith::SIToFPOp::create(b, loc, f64, isIm),
+            h.scalar(f64, M_PI / 2));
+        Value v = math::CosOp::create(
+            b, loc, arith::SubFOp::create(b, loc, angle, shift));
+        return {TensorBuilder::castFloat(b, loc, v, type)};
+      })[0];
+
+  auto complexMul = [&](OpBuilder &b, Location loc, Value ar, Value ai,
+                        Value br, Value bi, Value plane, bool conjB) {
+    if (conjB)
+      bi = arith::NegFOp::create(b, loc, bi);
+    Value re =
+        arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, ar, br),
+                              arith::MulFOp::create(b, loc, ai, bi));
+    Value im =
+        arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, ar, bi),
+                              arith::MulFOp::create(b, loc, ai, br));
+    Value isRe =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
+                              arith::ConstantIndexOp::create(b, loc, 0));
+    return arith::SelectOp::create(b, loc, isRe, re, im).getResult();
+  };
+
+  // a = x · c, (R, 2, n).
+  SmallVector<Value> xIns{x, chirp, chirp};
+  SmallVector<AffineMap> xMaps{tb.map(3, {tb.dim(0), tb.cst(0), tb.dim(2)})};
+  if (planes == 2) {
+    xIns.insert(xIns.begin() + 1, x);
+    xMaps.push_back(tb.map(3, {tb.dim(0), tb.cst(1), tb.dim(2)}));
+  }
+  xMaps.push_back(tb.map(3, {tb.cst(0), tb.dim(2)}));
+  xMaps.push_back(tb.map(3, {tb.cst(1), tb.dim(2)}));
+  xMaps.push_back(tb.identity(3));
+  Value a = tb.generic(
+      xIns, tb.empty({rows, 2, n}, type), xMaps, 3, {},
+      [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
+        Value xr = args[0];
+        Value xi =
+            planes == 2 ? args[1] : TensorBuilder(b, loc).scalar(type, 0.0);
+        unsigned c0 = planes == 2 ? 2 : 1;
+        return {complexMul(b, loc, xr, xi, args[c0], args[c0 + 1],
+                           linalg::IndexOp::create(b, loc, 1), false)};
+      })[0];
+
+  // The filter b[j] = conj(c[j]) for j < n and b[m - j] = conj(c[j]) for
+  // 0 < j < n, zero between; its spectrum (with the 1/m of the inverse) is
+  // computed once per call and shared by all rows.
+  auto conjugate = [&](Value source, int64_t length, bool reversed) {
+    AffineExpr at = reversed ? tb.cst(n - 1) - tb.dim(1) : tb.dim(1);
+    return tb.generic(
+        source, tb.empty({2, length}, type),
+        {tb.map(2, {tb.dim(0), at}), tb.identity(2)}, 2, {},
+        [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
+          Value plane = linalg::IndexOp::create(b, loc, 0);
+          Value isIm =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
+                                    arith::ConstantIndexOp::create(b, loc, 1));
+          return {arith::SelectOp::create(
+              b, loc, isIm, arith::NegFOp::create(b, loc, args[0]), args[0])};
+        })[0];
+  };
+  Value filter = tb.zeros({2, m}, type);
+  filter = tb.insert(conjugate(chirp, n, false), filter, {0, 0});
+  if (n > 1)
+    filter = tb.insert(conjugate(chirp, n - 1, true), filter, {0, m - n + 1});
+  Value filterSpectrum = toPermuted(tb.reshape(filter, {1, 2, m, 1}), stages,
+                                    -1, 1.0 / static_cast<double>(m));
+
+  Value spectrum = toPermuted(tb.reshape(a, {rows, 2, n, 1}), stages, -1, 1.0);
+  Value product = multiplySpectra(spectrum, filterSpectrum);
+  Value conv = fromPermuted(product, rows, stages, +1, 1.0, n, false);
+  conv = tb.reshape(conv, {rows, 2, n});
+
+  // out = c · conv · scale.
+  int64_t planesOut = realOut ? 1 : 2;
+  Value s = tb.scalar(type, scale);
+  return tb.generic(
+      {conv, conv, chirp, chirp}, tb.empty({rows, planesOut, n}, type),
+      {tb.map(3, {tb.dim(0), tb.cst(0), tb.dim(2)}),
+       tb.map(3, {tb.dim(0), tb.cst(1), tb.dim(2)}),
+       tb.map(3, {tb.cst(0), tb.dim(2)}), tb.map(3, {tb.cst(1), tb.dim(2)}),
+       tb.identity(3)},
+      3, {},
+      [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
+        Value v = complexMul(b, loc, args[0], args[1], args[2], args[3],
+                             linalg::IndexOp::create(b, loc, 1), false);
+        return {arith::MulFOp::create(b, loc, v, s)};
+      })[0];
+}

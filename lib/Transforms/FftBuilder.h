@@ -1,0 +1,140 @@
+//===- FftBuilder.h - FFTs as stages of DFT-matrix GEMMs --------*- C++ -*-===//
+//
+// Builds discrete Fourier transforms as tensor IR made of real GEMMs
+// (linalg.matmul / linalg.batch_matmul against small constant DFT matrices)
+// and twiddle multiplies (linalg.generic), the Monarch decomposition of
+// FlashFFTConv (OPS.md §4):
+//
+//   N = N1 N2 ... Nk,  n = a M1 + m  (M1 = N / N1),  k = p + N1 q
+//   X[p + N1 q] = FFT_{M1}( w_N^{p m} · sum_a w_{N1}^{a p} x[a M1 + m] )[q]
+//
+// applied recursively, so the result is digit-reversed ("permuted"): the
+// element at row-major position [p1, p2, ..., pk] of (N1, ..., Nk) holds the
+// frequency p1 + N1 (p2 + N2 (p3 + ...)). Convolutions multiply spectra in
+// this layout and run the inverse stages in mirror order, which take the
+// permuted layout back to natural order; transforms with a natural-order
+// result end with one transpose.
+//
+// Complex data is a real tensor with a plane dimension (re, im) placed just
+// before the dimension a stage contracts, so each stage is ONE real GEMM
+// with the (2 Nj x 2 Nj) block matrix [[Fr, -Fi], [Fi, Fr]]; the twiddle
+// multiply moves the plane dimension in front of the next stage's digit.
+// Real inputs have one plane (the first GEMM is 2 Nj x Nj), real outputs keep
+// one plane (the last GEMM is Nj x 2 Nj).
+//
+// Sizes with a prime factor above the largest allowed stage use Bluestein's
+// algorithm: a chirp multiply and a circular convolution of smooth size
+// M >= 2N - 1 on the stages above, kept in the permuted layout.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQ_LIB_TRANSFORMS_FFTBUILDER_H
+#define SEQ_LIB_TRANSFORMS_FFTBUILDER_H
+
+#include "TensorBuilder.h"
+
+#include <optional>
+
+namespace mlir::seq {
+
+/// How transforms are split into stages.
+struct FftOptions {
+  /// Preferred stage size (a power of two): powers of two are split into
+  /// balanced stages of at most this size.
+  int64_t radix = 16;
+  /// The largest stage (a DFT-matrix GEMM of this size); a prime factor
+  /// above it makes the transform use Bluestein's algorithm. This is the
+  /// "small N" below which a transform is one direct DFT GEMM.
+  int64_t maxStage = 64;
+};
+
+/// Stage sizes of a transform of length n (their product is n; empty for
+/// n = 1), or nullopt when a prime factor of n exceeds options.maxStage.
+std::optional<SmallVector<int64_t>> fftStages(int64_t n,
+                                              const FftOptions &options);
+
+/// Real multiply-adds per complex point of a transform with these stages
+/// (GEMMs and twiddles): the unit of the cost rules.
+double fftCostPerPoint(ArrayRef<int64_t> stages);
+
+/// The cheapest transform size >= minSize whose prime factors are 2, 3, 5
+/// or 7 (cost per point times size, among sizes up to the next power of 2).
+int64_t fftGoodSize(int64_t minSize, const FftOptions &options);
+
+/// Real multiply-adds per point of a length-n transform, Bluestein included.
+double fftCostPerPoint(int64_t n, const FftOptions &options);
+
+/// exp(sign 2 pi i e / n) as (cos, sin) in f64, the exponent reduced exactly
+/// modulo n so that the angle is at most pi in magnitude whatever n is.
+std::pair<double, double> unitRoot(int64_t e, int64_t n, int sign);
+
+class FftBuilder {
+public:
+  FftBuilder(TensorBuilder &tb, FloatType type, const FftOptions &options)
+      : tb(tb), type(type), options(options) {}
+
+  /// The forward stages. `x` is (R, P, n, T) of `type`, P = 1 (real) or 2
+  /// (re, im planes), transformed along dimension 2 and zero-extended to
+  /// N = prod(stages) >= n. Returns the digit-reversed spectrum as
+  /// (R N / Nk, P', Nk, T), i.e. (R, N1, ..., N(k-1), P', Nk, T), with
+  /// P' = 1 (its real part only) when `realOut`. The twiddles are
+  /// exp(sign 2 pi i ...); `scale` multiplies the result.
+  Value toPermuted(Value x, ArrayRef<int64_t> stages, int sign, double scale,
+                   bool realOut = false);
+
+  /// The inverse stages, in mirror order: `y` is a digit-reversed (R N / Nk,
+  /// 2, Nk, T) spectrum as toPermuted returns for a batch of `rows`. Returns
+  /// the first `nOut` points in natural order, (R, P', nOut, T) with P' = 1
+  /// when `realOut`.
+  Value fromPermuted(Value y, int64_t rows, ArrayRef<int64_t> stages, int sign,
+                     double scale, int64_t nOut, bool realOut);
+
+  /// Pointwise complex product of digit-reversed spectra: `lhs` is
+  /// (R Q, 2, Nk, T), `rhs` is (Q, 2, Nk, T) and is shared by the R rows.
+  Value multiplySpectra(Value lhs, Value rhs);
+
+  /// Y[f] = Z[f] P[f] + conj(Z[-f]) Q[f] on digit-reversed spectra of the
+  /// stages `stages`: `z` is (R Q, 2, Nk, T), `p` and `q` are (Q, 2, Nk, T),
+  /// shared by the R rows. With z the transform of a + i b (a, b real) and
+  /// P = (A + B) / 2, Q = (A - B) / 2 for real filters' spectra A, B, Y is
+  /// the spectrum of (a * A-filter) + i (b * B-filter): two real
+  /// convolutions for one complex transform. The partner -f of a
+  /// digit-reversed position is piecewise affine: with j the first nonzero
+  /// digit, p_j -> N_j - p_j and every later p_i -> N_i - 1 - p_i; so one
+  /// generic per j (and one for f = 0).
+  Value multiplyPairedSpectra(Value z, Value p, Value q,
+                              ArrayRef<int64_t> stages);
+
+  /// A natural-order transform of length n along dimension 2 of (R, P, n)
+  /// (Monarch stages, or Bluestein for non-smooth n): (R, P', n).
+  Value transform(Value x, int sign, double scale, bool realOut);
+
+  /// The stage GEMM: out[r, (c', p), w] = sum_{c, a} G[(c', p), (c, a)]
+  /// x[r, (c, a), w] with the block DFT matrix G of a length-n stage, rows
+  /// p < `rows`, columns a < `cols`, `planesIn`/`planesOut` planes.
+  Value stageGemm(Value x, int64_t n, int sign, double scale, int64_t rows,
+                  int64_t cols, int64_t planesIn, int64_t planesOut);
+
+private:
+  /// Multiplies (Rj, ., Nj, Mj, T) data by w_{Nj Mj}^{sign p m} and moves
+  /// the plane dimension: forward takes (Rj, 2, Nj, Mj, T) to (Rj, Nj, 2, Mj,
+  /// T), the inverse direction the other way round.
+  Value twiddle(Value x, int64_t rows, int64_t nj, ArrayRef<int64_t> inner,
+                int64_t t, int sign, bool forward);
+
+  /// The Bluestein transform of a non-smooth length.
+  Value bluestein(Value x, int sign, double scale, bool realOut);
+
+  /// The constant block DFT matrix of stageGemm, transposed when the GEMM
+  /// contracts the last dimension.
+  Value dftMatrix(int64_t n, int sign, double scale, int64_t rows, int64_t cols,
+                  int64_t planesIn, int64_t planesOut, bool transposed);
+
+  TensorBuilder &tb;
+  FloatType type;
+  FftOptions options;
+};
+
+} // namespace mlir::seq
+
+#endif // SEQ_LIB_TRANSFORMS_FFTBUILDER_H

@@ -1,0 +1,109 @@
+// RUN: seq-opt %s -split-input-file --seq-decompose-fft="radix=16 max-stage=64" | FileCheck %s
+// RUN: not seq-opt %s --seq-decompose-fft="radix=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: radix and max-stage must be at least 2
+
+// 4096 = 16 x 16 x 16: three stages, each one real GEMM with the 32 x 32
+// block DFT matrix, two twiddle generics between them, one transpose back
+// to natural order; no 4096-point DFT matrix anywhere.
+// CHECK-LABEL: func.func @pow2
+// CHECK-NOT:   seq.fft
+// CHECK:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<8x32x256xf32>)
+// CHECK:       linalg.generic
+// CHECK-SAME:  ins({{.*}} : tensor<8x2x16x256x1xf32>, tensor<8x2x16x256x1xf32>, tensor<2x16x256xf32>, tensor<2x16x256xf32>)
+// CHECK:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<128x32x16xf32>)
+// CHECK:       linalg.generic
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2048x32xf32>, tensor<32x32xf32>)
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<8x16x16x2x16xf32>) {{.*}} permutation = [0, 3, 4, 2, 1]
+// CHECK:       complex.create
+// CHECK-NOT:   4096x4096
+func.func @pow2(%x: tensor<8x4096xcomplex<f32>>) -> tensor<8x4096xcomplex<f32>> {
+  %e = tensor.empty() : tensor<8x4096xcomplex<f32>>
+  %y = seq.fft ins(%x : tensor<8x4096xcomplex<f32>>) outs(%e : tensor<8x4096xcomplex<f32>>) -> tensor<8x4096xcomplex<f32>>
+  return %y : tensor<8x4096xcomplex<f32>>
+}
+
+// -----
+
+// Mixed radix: 6000 = 15 x 10 x 10 x 4 in f64.
+// CHECK-LABEL: func.func @mixed
+// CHECK-NOT:   seq.ifft
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<30x30xf64>, tensor<30x400xf64>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf64>, tensor<15x20x40xf64>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf64>, tensor<150x20x4xf64>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<1500x8xf64>, tensor<8x8xf64>)
+// CHECK:       linalg.transpose
+// CHECK-NOT:   6000x6000
+func.func @mixed(%x: tensor<6000xcomplex<f64>>) -> tensor<6000xcomplex<f64>> {
+  %e = tensor.empty() : tensor<6000xcomplex<f64>>
+  %y = seq.ifft ins(%x : tensor<6000xcomplex<f64>>) outs(%e : tensor<6000xcomplex<f64>>) -> tensor<6000xcomplex<f64>>
+  return %y : tensor<6000xcomplex<f64>>
+}
+
+// -----
+
+// A prime above max-stage: Bluestein. The chirp is computed at run time
+// (math.cos); the convolution of size 131072 = 16 x 16 x 8 x 8 x 8 is done
+// on the stages, the data's first GEMM contracting only the 8 nonzero
+// leading digits (16 of 32 columns), the filter's spectrum once (batch 1:
+// linalg.matmul), the inverse keeping 8 of 16 output digits.
+// CHECK-LABEL: func.func @prime
+// CHECK-NOT:   seq.fft
+// CHECK:       math.cos
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<32x8192xf32>)
+// CHECK:       tensor.pad
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x16xf32>, tensor<2x16x8192xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x32xf32>, tensor<2x32x8192xf32>)
+// CHECK-NOT:   65521x65521
+func.func @prime(%x: tensor<2x65521xcomplex<f32>>) -> tensor<2x65521xcomplex<f32>> {
+  %e = tensor.empty() : tensor<2x65521xcomplex<f32>>
+  %y = seq.fft ins(%x : tensor<2x65521xcomplex<f32>>) outs(%e : tensor<2x65521xcomplex<f32>>) -> tensor<2x65521xcomplex<f32>>
+  return %y : tensor<2x65521xcomplex<f32>>
+}
+
+// -----
+
+// rfft of 1024 real points: the even/odd samples become the two planes of
+// a 512-point complex transform (8 x 8 x 8), then one generic separates
+// the halves.
+// CHECK-LABEL: func.func @real
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<4x512x2xf32>) {{.*}} permutation = [0, 2, 1]
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<4x16x64xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<32x16x8xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<256x16xf32>, tensor<16x16xf32>)
+// CHECK:       linalg.generic
+// CHECK-SAME:  outs(%{{.*}} : tensor<4x1x512xcomplex<f32>>)
+func.func @real(%x: tensor<4x1024xf32>) -> tensor<4x513xcomplex<f32>> {
+  %e = tensor.empty() : tensor<4x513xcomplex<f32>>
+  %y = seq.rfft ins(%x : tensor<4x1024xf32>) outs(%e : tensor<4x513xcomplex<f32>>) -> tensor<4x513xcomplex<f32>>
+  return %y : tensor<4x513xcomplex<f32>>
+}
+
+// -----
+
+// irfft of an even length packs the half spectrum into a 512-point complex
+// transform whose planes are interleaved by a transpose.
+// CHECK-LABEL: func.func @inverse_real
+// CHECK-NOT:   seq.irfft
+// CHECK:       linalg.matmul
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<4x2x512xf32>) {{.*}} permutation = [0, 2, 1]
+func.func @inverse_real(%x: tensor<4x513xcomplex<f32>>) -> tensor<4x1024xf32> {
+  %e = tensor.empty() : tensor<4x1024xf32>
+  %y = seq.irfft ins(%x : tensor<4x513xcomplex<f32>>) outs(%e : tensor<4x1024xf32>) -> tensor<4x1024xf32>
+  return %y : tensor<4x1024xf32>
+}
+
+// -----
+
+// Small N is a single DFT GEMM; dynamic shapes stay for the reference
+// lowering.
+// CHECK-LABEL: func.func @small_and_dynamic
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<3x14xf32>, tensor<14x14xf32>)
+// CHECK:       seq.fft ins(%{{.*}} : tensor<?x16xcomplex<f32>>)
+func.func @small_and_dynamic(%x: tensor<3x7xcomplex<f32>>, %d: tensor<?x16xcomplex<f32>>)
+    -> (tensor<3x7xcomplex<f32>>, tensor<?x16xcomplex<f32>>) {
+  %e = tensor.empty() : tensor<3x7xcomplex<f32>>
+  %y = seq.fft ins(%x : tensor<3x7xcomplex<f32>>) outs(%e : tensor<3x7xcomplex<f32>>) -> tensor<3x7xcomplex<f32>>
+  %z = seq.fft ins(%d : tensor<?x16xcomplex<f32>>) outs(%d : tensor<?x16xcomplex<f32>>) -> tensor<?x16xcomplex<f32>>
+  return %y, %z : tensor<3x7xcomplex<f32>>, tensor<?x16xcomplex<f32>>
+}

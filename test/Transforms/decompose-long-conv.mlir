@@ -1,0 +1,106 @@
+// RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 max-stage=64" | FileCheck %s
+// RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 block-size=128" | FileCheck %s --check-prefix=BLOCK
+// RUN: not seq-opt %s --seq-decompose-long-conv="direct-tap-cost=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: direct-tap-cost positive
+
+// A filter as long as the sequence: one FFT of size 2000 >= 2L - 1
+// (10 x 10 x 10 x 2) along L of the (B, L, C) data, channels trailing. The
+// 64 channels travel as 32 complex signals (channel c and c + 32 as real
+// and imaginary parts), so the first data GEMM is complex (20 x 10: the 5
+// leading digits that hold the 1000 inputs, both planes) over 32 lanes; the
+// filter is transformed once (batch 1: matmul) for all 64 channels; the
+// product separates the pairs through the partner frequency -f, one
+// generic per leading nonzero digit (4 pieces and f = 0); the inverse
+// stages keep the 5 leading output digits of both planes (10 x 20), and a
+// transpose puts the planes back as channels. The skip term is fused in the
+// epilogue. No O(L^2) loop remains.
+// CHECK-LABEL: func.func @fft_whole
+// CHECK-NOT:   seq.long_conv
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<1x1000x2x32xf32>) {{.*}} permutation = [0, 2, 1, 3]
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<20x10xf32>, tensor<10x6400xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<10x20x640xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<100x20x64xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x32xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<20x5xf32>, tensor<5x12800xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x64xf32>)
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x9x10x10x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x9x10x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x9x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x1x2x1x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x1x2x1x32xf32> into tensor<1x10x10x10x2x2x32xf32>
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x32xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x20xf32>, tensor<20x6400xf32>)
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<1x2x1000x32xf32>) {{.*}} permutation = [0, 2, 1, 3]
+// CHECK:       linalg.generic
+// CHECK-SAME:  outs(%{{.*}} : tensor<1x1000x64xf32>)
+// CHECK-NOT:   reduction
+func.func @fft_whole(%u: tensor<1x1000x64xf32>, %k: tensor<64x1000xf32>, %d: tensor<64xf32>) -> tensor<1x1000x64xf32> {
+  %e = tensor.empty() : tensor<1x1000x64xf32>
+  %y = seq.long_conv ins(%u, %k : tensor<1x1000x64xf32>, tensor<64x1000xf32>) skip(%d : tensor<64xf32>)
+      outs(%e : tensor<1x1000x64xf32>) -> tensor<1x1000x64xf32>
+  return %y : tensor<1x1000x64xf32>
+}
+
+// -----
+
+// A short filter: the direct tap reduction over the front-padded input,
+// channels innermost; a bf16 input is computed in f32 and rounded back.
+// CHECK-LABEL: func.func @short_filter
+// CHECK:       tensor.pad %{{.*}} low[0, 3, 0] high[0, 0, 0]
+// CHECK:       linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+// CHECK-SAME:  ins(%{{.*}}, %{{.*}} : tensor<2x4099x8xf32>, tensor<4x8xf32>)
+// CHECK:       arith.truncf {{.*}} : f32 to bf16
+func.func @short_filter(%u: tensor<2x4096x8xbf16>, %k: tensor<8x4xf32>) -> tensor<2x4096x8xbf16> {
+  %e = tensor.empty() : tensor<2x4096x8xbf16>
+  %y = seq.long_conv ins(%u, %k : tensor<2x4096x8xbf16>, tensor<8x4xf32>) outs(%e : tensor<2x4096x8xbf16>) -> tensor<2x4096x8xbf16>
+  return %y : tensor<2x4096x8xbf16>
+}
+
+// -----
+
+// A filter much shorter than the sequence (K = 1024, L = 20000): overlap-add
+// of FFTs of 8192 = 16 x 8 x 8 x 8 on 3 blocks of 7169 inputs, the two channels as one complex signal (the first
+// GEMM contracting the 15 leading digits that hold the inputs, both
+// planes), the 1023-output tails added to the next block, gates fused.
+// CHECK-LABEL: func.func @overlap_add
+// CHECK:       linalg.generic
+// CHECK-SAME:  outs(%{{.*}} : tensor<1x20000x2xf32>)
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<3x7169x2x1xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x30xf32>, tensor<3x30x512xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<3x32x512xf32>)
+// CHECK:       tensor.insert_slice {{.*}} [1, 2, 1023, 2] [1, 1, 1, 1] : tensor<1x2x1023x2xf32> into tensor<1x3x7169x2xf32>
+// CHECK:       linalg.generic
+// CHECK-SAME:  outs(%{{.*}} : tensor<1x3x7169x2xf32>)
+// CHECK:       linalg.generic
+// CHECK-SAME:  outs(%{{.*}} : tensor<1x20000x2xf32>)
+func.func @overlap_add(%u: tensor<1x20000x2xf32>, %k: tensor<2x1024xf32>, %pre: tensor<1x20000x2xf32>,
+                       %post: tensor<1x20000x2xf32>) -> tensor<1x20000x2xf32> {
+  %e = tensor.empty() : tensor<1x20000x2xf32>
+  %y = seq.long_conv ins(%u, %k : tensor<1x20000x2xf32>, tensor<2x1024xf32>) pregate(%pre : tensor<1x20000x2xf32>)
+      postgate(%post : tensor<1x20000x2xf32>) outs(%e : tensor<1x20000x2xf32>) -> tensor<1x20000x2xf32>
+  return %y : tensor<1x20000x2xf32>
+}
+
+// -----
+
+// `method` overrides the rule; block-size forces the overlap-add block
+// (FFT size 128: blocks of 125 inputs for K = 4).
+// CHECK-LABEL: func.func @methods
+// CHECK:       linalg.generic {{.*}}"reduction"
+// CHECK:       linalg.batch_matmul
+// BLOCK-LABEL: func.func @methods
+// BLOCK:       linalg.generic {{.*}}"reduction"
+// BLOCK:       linalg.batch_matmul
+// BLOCK:       tensor.insert_slice {{.*}} : tensor<1x3x3x4xf32> into tensor<1x4x125x4xf32>
+func.func @methods(%u: tensor<1x500x4xf32>, %k: tensor<4x400xf32>, %k4: tensor<4x4xf32>)
+    -> (tensor<1x500x4xf32>, tensor<1x500x4xf32>, tensor<1x500x4xf32>) {
+  %e = tensor.empty() : tensor<1x500x4xf32>
+  %a = seq.long_conv ins(%u, %k : tensor<1x500x4xf32>, tensor<4x400xf32>) outs(%e : tensor<1x500x4xf32>)
+      {method = #seq.conv_method<direct>} -> tensor<1x500x4xf32>
+  %b = seq.long_conv ins(%u, %k4 : tensor<1x500x4xf32>, tensor<4x4xf32>) outs(%e : tensor<1x500x4xf32>)
+      {method = #seq.conv_method<fft>} -> tensor<1x500x4xf32>
+  %c = seq.long_conv ins(%u, %k4 : tensor<1x500x4xf32>, tensor<4x4xf32>) outs(%e : tensor<1x500x4xf32>)
+      -> tensor<1x500x4xf32>
+  return %a, %b, %c : tensor<1x500x4xf32>, tensor<1x500x4xf32>, tensor<1x500x4xf32>
+}
