@@ -7,7 +7,9 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Transform/IR/TransformDialect.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 
 using namespace mlir;
 using namespace mlir::transform;
@@ -55,6 +57,54 @@ SeqDecomposeOp::applyToOne(TransformRewriter &rewriter, Operation *target,
   if (failed(replacements))
     return emitDefaultSilenceableFailure(target) << "failed to decompose";
   rewriter.replaceOp(target, *replacements);
+  return DiagnosedSilenceableFailure::success();
+}
+
+//===----------------------------------------------------------------------===//
+// transform.seq.transpose_operand
+//===----------------------------------------------------------------------===//
+
+DiagnosedSilenceableFailure SeqTransposeOperandOp::applyToOne(
+    TransformRewriter &rewriter, Operation *target,
+    ApplyToEachResultList &results, TransformState &state) {
+  auto generic = dyn_cast<linalg::GenericOp>(target);
+  if (!generic || !generic.hasPureTensorSemantics())
+    return emitDefaultSilenceableFailure(target)
+           << "expects a linalg.generic on tensors";
+  int64_t index = getOperand();
+  if (index >= generic.getNumDpsInputs())
+    return emitDefaultSilenceableFailure(target) << "has no input #" << index;
+  OpOperand *operand = generic.getDpsInputOperand(index);
+  auto type = dyn_cast<RankedTensorType>(operand->get().getType());
+  ArrayRef<int64_t> permutation = getPermutation();
+  if (!type || !isPermutationVector(permutation) ||
+      (int64_t)permutation.size() != type.getRank())
+    return emitDefaultSilenceableFailure(target)
+           << "expects a permutation of the " << (type ? type.getRank() : 0)
+           << " dimensions of input #" << index;
+
+  Location loc = generic.getLoc();
+  rewriter.setInsertionPoint(generic);
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(rewriter, loc, operand->get());
+  applyPermutationToVector(sizes, permutation);
+  Value empty =
+      tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
+  Value transposed = linalg::TransposeOp::create(rewriter, loc, operand->get(),
+                                                 empty, permutation)
+                         .getResult()[0];
+
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  AffineMap map = maps[operand->getOperandNumber()];
+  SmallVector<AffineExpr> exprs(map.getResults());
+  applyPermutationToVector(exprs, permutation);
+  maps[operand->getOperandNumber()] = AffineMap::get(
+      map.getNumDims(), map.getNumSymbols(), exprs, rewriter.getContext());
+  rewriter.modifyOpInPlace(generic, [&] {
+    operand->set(transposed);
+    generic.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+  });
+  results.push_back(generic);
   return DiagnosedSilenceableFailure::success();
 }
 
