@@ -125,4 +125,38 @@ def SeqTransposeOperandOp : Op<Transform_Dialect, "seq.transpose_operand",
   }];
 }
 
+def SeqCommuteContractionOp : Op<Transform_Dialect, "seq.commute_contraction",
+    [FunctionalStyleTransformOpTrait, MemoryEffectsOpInterface,
+     TransformOpInterface, TransformEachOpTrait,
+     ReportTrackingListenerFailuresOpTrait]> {
+  let summary = "Swap the factors of a linalg.generic contraction";
+  let description = [{
+    Each target is a `linalg.generic` contraction of two inputs whose body
+    multiplies (`arith.mulf` / `arith.muli`) a value of each input and adds
+    the product to the output. The op swaps the two inputs (operands,
+    indexing maps, block arguments) and the operands of the multiplication,
+    so the factor of the new first input comes first. Multiplication
+    commutes exactly, so the results are bit-identical; the vectorizer then
+    makes the first input the left-hand side of its `vector.contract`, which
+    schedules use to put the broadcast operand on the left. Returns the new
+    generic; the target handle is consumed.
+
+    ```mlir
+    %ab = transform.seq.commute_contraction %ba
+        : (!transform.any_op) -> !transform.any_op
+    ```
+  }];
+  let arguments = (ins TransformHandleTypeInterface:$target);
+  let results = (outs TransformHandleTypeInterface:$transformed);
+  let assemblyFormat =
+      "$target attr-dict `:` functional-type(operands, results)";
+  let extraClassDeclaration = [{
+    ::mlir::DiagnosedSilenceableFailure applyToOne(
+        ::mlir::transform::TransformRewriter &rewriter,
+        ::mlir::Operation *target,
+        ::mlir::transform::ApplyToEachResultList &results,
+        ::mlir::transform::TransformState &state);
+  }];
+}
+
 #endif // SEQ_TRANSFORM_OPS_TD
