@@ -9,18 +9,18 @@
 
 // CHECK-LABEL: func.func @dsl_matmul
 // CHECK:         scf.forall ({{.*}}) in (4, 4) shared_outs
-// AVX512:          scf.for %{{.*}} = %c0 to %c60 step %c6 iter_args(%{{.*}} = %{{.*}}) -> (tensor<64x64xf32>)
+// AVX512:          scf.for %{{.*}} = %c0{{.*}} to %c60{{.*}} step %c6{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<64x64xf32>)
 // AVX512:            vector.transfer_read {{.*}} : tensor<6x64xf32>, vector<6x64xf32>
-// AVX512:            scf.for %{{.*}} = %c0 to %c256 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<6x64xf32>)
+// AVX512:            scf.for %{{.*}} = %c0{{.*}} to %c256{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<6x64xf32>)
 // AVX512-COUNT-6:      vector.fma {{.*}} : vector<64xf32>
 // AVX512:              scf.yield {{.*}} : vector<6x64xf32>
-// AVX512:          scf.for %{{.*}} = %c0 to %c256 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<4x64xf32>)
+// AVX512:          scf.for %{{.*}} = %c0{{.*}} to %c256{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<4x64xf32>)
 // AVX512-COUNT-4:    vector.fma {{.*}} : vector<64xf32>
-// AVX2:            scf.for %{{.*}} = %c0 to %c64 step %c16
-// AVX2:              scf.for %{{.*}} = %c0 to %c60 step %c6
-// AVX2:                scf.for %{{.*}} = %c0 to %c256 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<6x16xf32>)
+// AVX2:            scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c16{{.*}}
+// AVX2:              scf.for %{{.*}} = %c0{{.*}} to %c60{{.*}} step %c6{{.*}}
+// AVX2:                scf.for %{{.*}} = %c0{{.*}} to %c256{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<6x16xf32>)
 // AVX2-COUNT-6:          vector.fma {{.*}} : vector<16xf32>
-// AVX2:              scf.for %{{.*}} = %c0 to %c256 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<4x16xf32>)
+// AVX2:              scf.for %{{.*}} = %c0{{.*}} to %c256{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<4x16xf32>)
 // AVX2-COUNT-4:        vector.fma {{.*}} : vector<16xf32>
 // CHECK:           scf.forall.in_parallel
 // CHECK-NOT:     linalg.generic
@@ -47,11 +47,11 @@ func.func @dsl_matmul(%arg0: tensor<256x256xf32>, %arg1: tensor<256x256xf32>) ->
 
 // CHECK-LABEL: func.func @monarch_stage
 // CHECK:         scf.forall ({{.*}}) in (64, 1, 1) shared_outs
-// AVX512:          scf.for %{{.*}} = %c0 to %c16 step %c8
-// AVX512:            scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<1x8x16xf32>)
+// AVX512:          scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c8{{.*}}
+// AVX512:            scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<1x8x16xf32>)
 // AVX512-COUNT-8:      vector.fma {{.*}} : vector<16xf32>
-// AVX2:            scf.for %{{.*}} = %c0 to %c16 step %c4
-// AVX2:              scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}} = %{{.*}}) -> (vector<1x4x16xf32>)
+// AVX2:            scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c4{{.*}}
+// AVX2:              scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<1x4x16xf32>)
 // AVX2-COUNT-4:        vector.fma {{.*}} : vector<16xf32>
 // CHECK-NOT:     linalg.batch_matmul
 // CHECK:         return

@@ -26,14 +26,12 @@
 
 #include "ScheduleWriter.h"
 
+#include "seq/Dialect/SeqOps.h"
+
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-
-#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -45,35 +43,39 @@ static constexpr int64_t kParallelWork = 4096;
 
 std::optional<Schedule> seq::cpuParallelSchedule(Operation *op,
                                                  const TargetModel &target) {
-  auto tileable = dyn_cast<TilingInterface>(op);
-  if (!tileable || target.cores <= 1)
+  if (!isa<TilingInterface>(op) || target.cores <= 1)
     return std::nullopt;
   if (op->getParentOfType<scf::ForallOp>() ||
       op->getParentOfType<scf::ParallelOp>() ||
       op->getParentOfType<omp::ParallelOp>())
     return std::nullopt;
 
-  OpBuilder builder(op);
-  SmallVector<Range> domain = tileable.getIterationDomain(builder);
-  SmallVector<utils::IteratorType> iterators = tileable.getLoopIteratorTypes();
-  // getIterationDomain may have created constants for the bounds; only
-  // their values are needed.
-  SmallVector<std::optional<int64_t>> extents;
-  int64_t points = 1;
-  llvm::SetVector<Operation *> created;
-  for (const Range &range : domain) {
-    std::optional<int64_t> size = getConstantIntValue(range.size);
-    extents.push_back(size);
-    if (size)
-      points *= *size;
-    for (OpFoldResult bound : {range.offset, range.size, range.stride})
-      if (auto value = dyn_cast<Value>(bound))
-        if (Operation *def = value.getDefiningOp())
-          created.insert(def);
+  // The extent of each domain dimension, from an operand dimension that
+  // follows it (the tiling layout), without building IR.
+  auto seqOp = dyn_cast<SeqOpInterface>(op);
+  if (!seqOp)
+    return std::nullopt;
+  TilingLayout layout = seqOp.getTilingLayout();
+  SmallVector<utils::IteratorType> iterators = layout.iterators;
+  SmallVector<std::optional<int64_t>> extents(iterators.size());
+  SmallVector<bool> known(iterators.size(), false);
+  for (auto [operand, dims] :
+       llvm::zip(op->getOperands(), layout.operandDims)) {
+    auto shaped = dyn_cast<ShapedType>(operand.getType());
+    if (!shaped)
+      continue;
+    for (auto [index, dim] : llvm::enumerate(dims)) {
+      if (dim < 0 || known[dim])
+        continue;
+      known[dim] = true;
+      if (!shaped.isDynamicDim(index))
+        extents[dim] = shaped.getDimSize(index);
+    }
   }
-  for (Operation *def : llvm::reverse(created))
-    if (def->use_empty() && isPure(def))
-      def->erase();
+  int64_t points = 1;
+  for (std::optional<int64_t> extent : extents)
+    if (extent)
+      points *= *extent;
   // The domain may leave out what each point walks (a scan's time): count
   // the elements the op reads and writes too.
   int64_t elements = 0;
@@ -85,7 +87,7 @@ std::optional<Schedule> seq::cpuParallelSchedule(Operation *op,
     return std::nullopt;
 
   int64_t needed = 2 * target.cores;
-  SmallVector<int64_t> tiles(domain.size(), 0);
+  SmallVector<int64_t> tiles(iterators.size(), 0);
   bool cut = false;
   for (auto [dim, iterator] : llvm::enumerate(iterators)) {
     if (needed <= 1)
