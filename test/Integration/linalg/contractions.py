@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """Contractions through the tiled path's `matmul` schedule against NumPy
 float64: linalg.matmul (plain and with transposing indexing maps),
 linalg.batch_matmul (plain, shared left operand), and the linalg.generic
@@ -6,8 +7,8 @@ contractions seq.matmul / seq.einsum emit, with every operand layout (NN, NT,
 TN, TT), batch and broadcast dimensions, matrix-vector and vector-matrix
 products, f64 and f16/bf16 inputs accumulated in f32, at sizes that are not
 multiples of any tile (1, 7, 63, 65, 1023, primes) and sizes that are.
-Each case also runs on the reference path; both must match the float64
-result.
+lit runs it on both pipelines (SEQ_TEST_PIPELINE); both must match the
+float64 result.
 """
 
 import os
@@ -117,15 +118,8 @@ def random(shape, dtype):
 
 
 def run_both(name, program, inputs, expected, tol):
-    for pipeline in ("tiled", "reference"):
-        if pipeline == "reference" and expected.size > 300_000:
-            continue
-        (out,) = run(program, inputs, pipeline)
-        common.check(f"{name} [{pipeline}]", out, expected, tol)
-
-
-def run(program, inputs, pipeline):
-    return run_program(program, "f", inputs, pipeline)
+    (out,) = run_program(program, "f", inputs, common.PIPELINE)
+    common.check(f"{name} [{common.PIPELINE}]", out, expected, tol)
 
 
 def einsum_case(spec, sizes, dtype=np.float32):
