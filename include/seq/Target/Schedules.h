@@ -1,4 +1,5 @@
-//===- Schedules.h - built-in schedules per target and op family -*- C++ -*-===//
+//===- Schedules.h - built-in schedules per target and op family -*- C++
+//-*-===//
 //
 // A schedule says how one op is tiled, vectorized and parallelized on one
 // target. Built-in schedules are transform-dialect named sequences generated
@@ -39,6 +40,20 @@ std::optional<Schedule> builtinSchedule(Operation *op,
 /// The CPU schedule of a seq.attention op.
 std::optional<Schedule> cpuAttentionSchedule(Operation *op,
                                              const TargetModel &target);
+
+/// The CPU schedule of a linalg contraction (the `matmul` family).
+std::optional<Schedule> cpuMatmulSchedule(Operation *op,
+                                          const TargetModel &target);
+
+/// The CPU schedule of a linalg op that is not a contraction (the
+/// `elementwise` family: elementwise ops, fills, copies, reductions).
+std::optional<Schedule> cpuElementwiseSchedule(Operation *op,
+                                               const TargetModel &target);
+
+/// The CPU schedule of a seq op other than attention (the `parallel`
+/// family): its parallel dimensions over the cores.
+std::optional<Schedule> cpuParallelSchedule(Operation *op,
+                                            const TargetModel &target);
 
 } // namespace mlir::seq
 

@@ -95,4 +95,74 @@ def SeqDecomposeOp : Op<Transform_Dialect, "seq.decompose",
   }];
 }
 
+def SeqTransposeOperandOp : Op<Transform_Dialect, "seq.transpose_operand",
+    [FunctionalStyleTransformOpTrait, MemoryEffectsOpInterface,
+     TransformOpInterface, TransformEachOpTrait,
+     ReportTrackingListenerFailuresOpTrait]> {
+  let summary = "Give an operand of a linalg.generic a new dimension order";
+  let description = [{
+    Copies input `operand` of each target `linalg.generic` (on tensors) into
+    a new tensor with its dimensions permuted by `permutation` (a
+    `linalg.transpose`: result dimension `i` is source dimension
+    `permutation[i]`) and makes the generic read the copy, with the indexing
+    map permuted alike, so the computation is unchanged. Schedules use it to
+    make the dimension they vectorize along contiguous in memory (for
+    example `B` of `C = A·Bᵀ`), paying one pass over the operand instead of
+    a strided gather per vector. Returns the new generic; the target handle
+    is consumed.
+
+    ```mlir
+    %nn = transform.seq.transpose_operand %nt {operand = 1, permutation = [1, 0]}
+        : (!transform.any_op) -> !transform.any_op
+    ```
+  }];
+  let arguments = (ins TransformHandleTypeInterface:$target,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$operand,
+                       DenseI64ArrayAttr:$permutation);
+  let results = (outs TransformHandleTypeInterface:$transformed);
+  let assemblyFormat =
+      "$target attr-dict `:` functional-type(operands, results)";
+  let extraClassDeclaration = [{
+    ::mlir::DiagnosedSilenceableFailure applyToOne(
+        ::mlir::transform::TransformRewriter &rewriter,
+        ::mlir::Operation *target,
+        ::mlir::transform::ApplyToEachResultList &results,
+        ::mlir::transform::TransformState &state);
+  }];
+}
+
+def SeqCommuteContractionOp : Op<Transform_Dialect, "seq.commute_contraction",
+    [FunctionalStyleTransformOpTrait, MemoryEffectsOpInterface,
+     TransformOpInterface, TransformEachOpTrait,
+     ReportTrackingListenerFailuresOpTrait]> {
+  let summary = "Swap the factors of a linalg.generic contraction";
+  let description = [{
+    Each target is a `linalg.generic` contraction of two inputs whose body
+    multiplies (`arith.mulf` / `arith.muli`) a value of each input and adds
+    the product to the output. The op swaps the two inputs (operands,
+    indexing maps, block arguments) and the operands of the multiplication,
+    so the factor of the new first input comes first. Multiplication
+    commutes exactly, so the results are bit-identical; the vectorizer then
+    makes the first input the left-hand side of its `vector.contract`, which
+    schedules use to put the broadcast operand on the left. Returns the new
+    generic; the target handle is consumed.
+
+    ```mlir
+    %ab = transform.seq.commute_contraction %ba
+        : (!transform.any_op) -> !transform.any_op
+    ```
+  }];
+  let arguments = (ins TransformHandleTypeInterface:$target);
+  let results = (outs TransformHandleTypeInterface:$transformed);
+  let assemblyFormat =
+      "$target attr-dict `:` functional-type(operands, results)";
+  let extraClassDeclaration = [{
+    ::mlir::DiagnosedSilenceableFailure applyToOne(
+        ::mlir::transform::TransformRewriter &rewriter,
+        ::mlir::Operation *target,
+        ::mlir::transform::ApplyToEachResultList &results,
+        ::mlir::transform::TransformState &state);
+  }];
+}
+
 #endif // SEQ_TRANSFORM_OPS_TD

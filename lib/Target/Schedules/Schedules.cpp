@@ -4,13 +4,29 @@
 
 #include "seq/Dialect/SeqOps.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
 using namespace mlir;
 using namespace mlir::seq;
 
 std::optional<std::string> seq::scheduleFamily(Operation *op) {
   if (auto attention = dyn_cast<AttentionOp>(op))
-    return attention.hasPureTensorSemantics() ? std::optional<std::string>("attention")
-                                              : std::nullopt;
+    return attention.hasPureTensorSemantics()
+               ? std::optional<std::string>("attention")
+               : std::nullopt;
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    if (!linalgOp.hasPureTensorSemantics())
+      return std::nullopt;
+    if (linalg::isaContractionOpInterface(linalgOp))
+      return std::string("matmul");
+    return std::string("elementwise");
+  }
+  if (op->getDialect() && isa<SeqDialect>(op->getDialect()) &&
+      isa<TilingInterface>(op) && isa<DestinationStyleOpInterface>(op)) {
+    auto dps = cast<DestinationStyleOpInterface>(op);
+    return dps.hasPureTensorSemantics() ? std::optional<std::string>("parallel")
+                                        : std::nullopt;
+  }
   return std::nullopt;
 }
 
@@ -21,5 +37,11 @@ std::optional<Schedule> seq::builtinSchedule(Operation *op,
     return std::nullopt;
   if (*family == "attention")
     return cpuAttentionSchedule(op, target);
+  if (*family == "matmul")
+    return cpuMatmulSchedule(op, target);
+  if (*family == "elementwise")
+    return cpuElementwiseSchedule(op, target);
+  if (*family == "parallel")
+    return cpuParallelSchedule(op, target);
   return std::nullopt;
 }

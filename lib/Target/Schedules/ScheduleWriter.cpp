@@ -1,0 +1,159 @@
+//===- ScheduleWriter.cpp - writing transform-dialect schedules -----------===//
+
+#include "ScheduleWriter.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace mlir::seq;
+
+static constexpr StringLiteral kAny = "!transform.any_op";
+
+std::string seq::formatList(ArrayRef<int64_t> values) {
+  std::string text = "[";
+  llvm::interleave(
+      values, [&](int64_t v) { text += std::to_string(v); },
+      [&] { text += ", "; });
+  return text + "]";
+}
+
+std::string ScheduleWriter::fresh(StringRef base) {
+  return ("%" + base + std::to_string(counter++)).str();
+}
+
+void ScheduleWriter::line(const Twine &text) {
+  body += "    ";
+  body += text.str();
+  body += "\n";
+}
+
+ScheduleWriter::Tiled
+ScheduleWriter::tileUsingFor(StringRef target, ArrayRef<int64_t> sizes,
+                             ArrayRef<int64_t> interchange) {
+  Tiled tiled;
+  tiled.op = fresh("tiled");
+  unsigned numLoops = llvm::count_if(sizes, [](int64_t s) { return s != 0; });
+  std::string results = tiled.op, types = kAny.str();
+  for (unsigned i = 0; i < numLoops; ++i) {
+    tiled.loops.push_back(fresh("loop"));
+    results += ", " + tiled.loops.back();
+    types += ", " + kAny.str();
+  }
+  std::string text = results + " = transform.structured.tile_using_for " +
+                     target.str() + " tile_sizes " + formatList(sizes);
+  if (!interchange.empty())
+    text += " interchange = " + formatList(interchange);
+  line(text + " : (" + kAny + ") -> (" + types + ")");
+  return tiled;
+}
+
+ScheduleWriter::Tiled ScheduleWriter::tileUsingForall(StringRef target,
+                                                      ArrayRef<int64_t> sizes) {
+  Tiled tiled;
+  tiled.op = fresh("tiled");
+  tiled.loops.push_back(fresh("forall"));
+  line(tiled.op + ", " + tiled.loops.back() +
+       " = transform.structured.tile_using_forall " + target + " tile_sizes " +
+       formatList(sizes) + " : (" + kAny + ") -> (" + kAny + ", " + kAny + ")");
+  return tiled;
+}
+
+std::pair<std::string, std::string> ScheduleWriter::peel(StringRef loop) {
+  std::string cast = fresh("for"), main = fresh("main"),
+              rest = fresh("remainder");
+  line(cast + " = transform.cast " + loop + " : " + kAny +
+       " to !transform.op<\"scf.for\">");
+  line(main + ", " + rest + " = transform.loop.peel " + cast +
+       " : (!transform.op<\"scf.for\">) -> (" + kAny + ", " + kAny + ")");
+  return {main, rest};
+}
+
+std::string ScheduleWriter::match(StringRef scope, ArrayRef<StringRef> names) {
+  std::string handle = fresh("ops");
+  std::string list;
+  llvm::interleave(
+      names, [&](StringRef name) { list += "\"" + name.str() + "\""; },
+      [&] { list += ", "; });
+  line(handle + " = transform.structured.match ops{[" + list + "]} in " +
+       scope + " : (" + kAny + ") -> " + kAny);
+  return handle;
+}
+
+std::string ScheduleWriter::matchInterface(StringRef scope,
+                                           StringRef interfaceName) {
+  std::string handle = fresh("ops");
+  line(handle + " = transform.structured.match interface{" + interfaceName +
+       "} in " + scope + " : (" + kAny + ") -> " + kAny);
+  return handle;
+}
+
+std::string ScheduleWriter::generalize(StringRef target) {
+  std::string handle = fresh("generic");
+  line(handle + " = transform.structured.generalize " + target + " : (" + kAny +
+       ") -> " + kAny);
+  return handle;
+}
+
+void ScheduleWriter::applyPatterns(StringRef scope,
+                                   ArrayRef<StringRef> patterns,
+                                   bool canonicalize) {
+  line("transform.apply_patterns to " + scope + " {");
+  for (StringRef pattern : patterns)
+    line("  transform.apply_patterns." + pattern);
+  if (canonicalize)
+    line("  transform.apply_patterns.canonicalization");
+  line("} : " + kAny);
+}
+
+void ScheduleWriter::cse(StringRef scope) {
+  line("transform.apply_cse to " + scope + " : " + kAny);
+}
+
+void ScheduleWriter::hoistInvariants(StringRef scope) {
+  for (int round = 0; round < 2; ++round) {
+    std::string loops = match(scope, {"scf.for"});
+    line("transform.apply_licm to " + loops + " : " + kAny);
+    line("transform.loop.hoist_loop_invariant_subsets " + loops + " : " + kAny);
+    applyPatterns(scope, {});
+  }
+}
+
+void ScheduleWriter::vectorize(StringRef target, ArrayRef<int64_t> sizes) {
+  std::string text = "transform.structured.vectorize " + target.str();
+  if (!sizes.empty())
+    text += " vector_sizes " + formatList(sizes);
+  line(text + " : " + kAny);
+}
+
+void ScheduleWriter::vectorCleanup(StringRef scope) {
+  applyPatterns(scope, {"vector.reduction_to_contract",
+                        "vector.transfer_permutation_patterns"});
+  cse(scope);
+}
+
+void ScheduleWriter::lowerVectors(StringRef scope) {
+  // Leading unit dimensions first, and broadcasts are left to the LLVM
+  // lowering: on unit dimensions the outer-product, broadcast and
+  // canonicalization patterns rewrite each other's results forever.
+  applyPatterns(scope, {"vector.cast_away_vector_leading_one_dim"});
+  applyPatterns(
+      scope,
+      {"vector.lower_contraction lowering_strategy = \"outerproduct\"",
+       "vector.lower_outerproduct", "vector.transfer_permutation_patterns",
+       "vector.lower_transpose lowering_strategy = \"eltwise\"",
+       "vector.lower_shape_cast"});
+}
+
+std::string ScheduleWriter::str() const {
+  return llvm::formatv(
+             R"mlir(module attributes {{transform.with_named_sequence} {
+  transform.named_sequence @seq_{0}(%func: !transform.any_op {{transform.readonly},
+      %op: !transform.any_op {{transform.consumed}) {
+{1}    transform.yield
+  }
+}
+)mlir",
+             family, body)
+      .str();
+}

@@ -1,0 +1,118 @@
+// RUN: seq-opt %s --split-input-file --seq-apply-schedules='target=x86-64-avx512' | FileCheck %s --check-prefixes=CHECK,AVX512
+// RUN: seq-opt %s --split-input-file --seq-apply-schedules='target=x86-64-avx2' | FileCheck %s --check-prefixes=CHECK,AVX2
+
+// An elementwise op large enough for threads (512 x 1000 points): 16 row
+// tiles in one scf.forall (2 per core of the 8-core models), one row at a
+// time, 4 vectors at a time (64 f32 on AVX-512, 32 on AVX2), the 1000 mod V
+// columns peeled into a static tail, no scalar loop left.
+
+// CHECK-LABEL: func.func @silu
+// CHECK:         scf.forall ({{.*}}) in (16)
+// CHECK:           scf.for %{{.*}} = %c0 to %c32 step %c1
+// AVX512:            scf.for %{{.*}} = %c0 to %c960 step %c64
+// AVX512:              math.exp %{{.*}} : vector<64xf32>
+// AVX512:            math.exp %{{.*}} : vector<40xf32>
+// AVX2:              scf.for %{{.*}} = %c0 to %c992 step %c32
+// AVX2:                math.exp %{{.*}} : vector<32xf32>
+// AVX2:              math.exp %{{.*}} : vector<8xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @silu(%x: tensor<512x1000xf32>) -> tensor<512x1000xf32> {
+  %e = tensor.empty() : tensor<512x1000xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<512x1000xf32>) outs(%e : tensor<512x1000xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    %ex = math.exp %n : f32
+    %one = arith.constant 1.0 : f32
+    %d = arith.addf %one, %ex : f32
+    %s = arith.divf %a, %d : f32
+    linalg.yield %s : f32
+  } -> tensor<512x1000xf32>
+  return %r : tensor<512x1000xf32>
+}
+
+// -----
+
+// A row sum (the reduction innermost, 64 x 1000 points: one core): each
+// row is read in vector tiles accumulated into a vector of partial sums
+// carried in registers, reduced once per row.
+
+// CHECK-LABEL: func.func @rowsum
+// CHECK-NOT:     scf.forall
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c1
+// AVX512:          scf.for %{{.*}} = %c0{{.*}} to %c960 step %c64{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<1x64xf32>)
+// AVX512:            arith.addf %{{.*}}, %{{.*}} : vector<64xf32>
+// AVX2:            scf.for %{{.*}} = %c0{{.*}} to %c992 step %c32{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<1x32xf32>)
+// AVX2:              arith.addf %{{.*}}, %{{.*}} : vector<32xf32>
+// CHECK:           vector.reduction <add>
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @rowsum(%x: tensor<64x1000xf32>, %s0: tensor<64xf32>) -> tensor<64xf32> {
+  %s = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<64x1000xf32>) outs(%s0 : tensor<64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<64xf32>
+  return %s : tensor<64xf32>
+}
+
+// -----
+
+// A column sum (the reduction outermost): vectors along the columns, rows
+// added one at a time.
+
+// CHECK-LABEL: func.func @colsum
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c1
+// AVX512:          arith.addf %{{.*}}, %{{.*}} : vector<64xf32>
+// AVX2:            arith.addf %{{.*}}, %{{.*}} : vector<32xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @colsum(%x: tensor<64x1000xf32>, %s0: tensor<1000xf32>) -> tensor<1000xf32> {
+  %s = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>], iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<64x1000xf32>) outs(%s0 : tensor<1000xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %o, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1000xf32>
+  return %s : tensor<1000xf32>
+}
+
+// -----
+
+// Fewer than 256 points: left to the reference loops.
+
+// CHECK-LABEL: func.func @tiny
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.transfer_read
+func.func @tiny(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.mulf %a, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// math.atan has no vector code (it would become libm calls after the vector
+// lowering): left to the reference loops.
+
+// CHECK-LABEL: func.func @atan
+// CHECK:         linalg.generic
+// CHECK:           math.atan %{{.*}} : f32
+// CHECK-NOT:     vector.transfer_read
+func.func @atan(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %e = tensor.empty() : tensor<64x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64x64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = math.atan %a : f32
+    linalg.yield %s : f32
+  } -> tensor<64x64xf32>
+  return %r : tensor<64x64xf32>
+}
