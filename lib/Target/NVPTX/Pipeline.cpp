@@ -1,0 +1,122 @@
+//===- Pipeline.cpp - the seq-to-nvptx pipeline ---------------------------===//
+
+#include "seq/Target/NVPTX/Pipeline.h"
+#include "seq/Target/NVPTX/Passes.h"
+#include "seq/Target/TargetModel.h"
+#include "seq/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+
+std::string seq::defaultCudaToolkit() {
+  if (const char *home = std::getenv("CUDA_HOME"); home && *home)
+    return home;
+  return "/usr/local/cuda";
+}
+
+void seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
+                                  const SeqToNVPTXOptions &options,
+                                  SeqToNVPTXStage upTo) {
+  // The model every later pass reads (and an error for an unknown chip).
+  SeqGpuTargetOptions target;
+  target.chip = options.chip;
+  pm.addPass(createSeqGpuTarget(target));
+  if (upTo == SeqToNVPTXStage::Tiled)
+    return;
+
+  // Tensors -> device buffers. Arguments are the caller's device arrays and
+  // are never written; results become out-parameters.
+  pm.addPass(createSeqReadOnlyArguments());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  outParams.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (upTo == SeqToNVPTXStage::Buffers)
+    return;
+
+  // Whatever the schedules left on the host runs as SIMT kernels; the host
+  // keeps device allocations and launches only.
+  pm.addNestedPass<func::FuncOp>(createSeqGpuMapSimt());
+  pm.addNestedPass<func::FuncOp>(createSeqGpuLegalizeHost());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (upTo == SeqToNVPTXStage::Mapped)
+    return;
+
+  pm.addPass(createGpuKernelOutliningPass());
+  if (upTo == SeqToNVPTXStage::Kernels)
+    return;
+
+  // Host: the synchronous GPU ops become asynchronous ones on one stream,
+  // the form gpu-to-llvm turns into mgpu* runtime calls.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  // Kernels -> NVVM (the order of MLIR's gpu-lower-to-nvvm-pipeline, plus
+  // complex numbers).
+  pm.addPass(createConvertComplexToStandardPass());
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  llvm::Expected<TargetModel> model = lookupTarget(options.chip);
+  GpuNVVMAttachTargetOptions nvvm;
+  nvvm.chip = options.chip;
+  nvvm.features = model ? model->ptxFeatures : std::string("+ptx80");
+  if (!model)
+    llvm::consumeError(model.takeError());
+  nvvm.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(nvvm));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createStripDebugInfoPass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(LLVM::createNVVMOptimizeForTargetPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  if (upTo == SeqToNVPTXStage::NVVM)
+    return;
+
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format;
+  binary.toolkitPath = options.toolkit.empty() ? defaultCudaToolkit()
+                                               : std::string(options.toolkit);
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void seq::registerSeqToNVPTXPipeline() {
+  PassPipelineRegistration<SeqToNVPTXOptions>(
+      "seq-to-nvptx",
+      "Lower seq and tensor-level IR to GPU kernels (PTX or cubin) and host "
+      "code that launches them",
+      [](OpPassManager &pm, const SeqToNVPTXOptions &options) {
+        buildSeqToNVPTXPipeline(pm, options);
+      });
+}
