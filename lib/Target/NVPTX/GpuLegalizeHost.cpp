@@ -88,9 +88,10 @@ static LogicalResult sinkGlobal(RewriterBase &rewriter,
   for (gpu::LaunchOp launch : launches) {
     rewriter.setInsertionPointToStart(&launch.getBody().front());
     Operation *clone = rewriter.clone(*global);
-    rewriter.replaceUsesWithIf(global, clone->getResult(0), [&](OpOperand &use) {
-      return launch->isProperAncestor(use.getOwner());
-    });
+    rewriter.replaceUsesWithIf(
+        global, clone->getResult(0), [&](OpOperand &use) {
+          return launch->isProperAncestor(use.getOwner());
+        });
   }
   rewriter.eraseOp(global);
   return success();
@@ -124,8 +125,8 @@ struct SeqGpuLegalizeHostPass
     WalkResult walk = func->walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (isa<gpu::LaunchOp>(op))
         return WalkResult::skip();
-      if (op == func || op->getDialect() ==
-                            getContext().getLoadedDialect<gpu::GPUDialect>())
+      if (op == func ||
+          op->getDialect() == getContext().getLoadedDialect<gpu::GPUDialect>())
         return WalkResult::advance();
       if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
           isMemoryEffectFree(op))

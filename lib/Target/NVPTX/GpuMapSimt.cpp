@@ -41,9 +41,8 @@ static bool isHostBufferOp(Operation *op) {
 }
 
 /// Builds the kernel of `op` and erases the op.
-static LogicalResult mapToSimtKernel(RewriterBase &rewriter,
-                                     TilingInterface op, int64_t blockSize,
-                                     KernelNamer &namer) {
+static LogicalResult mapToSimtKernel(RewriterBase &rewriter, TilingInterface op,
+                                     int64_t blockSize, KernelNamer &namer) {
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   SmallVector<Range> domain = op.getIterationDomain(rewriter);
@@ -75,8 +74,8 @@ static LogicalResult mapToSimtKernel(RewriterBase &rewriter,
                                                    {points, size});
   int64_t threads = blockSize;
   if (std::optional<int64_t> staticPoints = getConstantIntValue(points))
-    threads = std::clamp<int64_t>(llvm::alignTo(*staticPoints, 32), 32,
-                                  blockSize);
+    threads =
+        std::clamp<int64_t>(llvm::alignTo(*staticPoints, 32), 32, blockSize);
   OpFoldResult blocks = affine::makeComposedFoldedAffineApply(
       rewriter, loc, s0.ceilDiv(threads), {points});
   Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
@@ -94,10 +93,10 @@ static LogicalResult mapToSimtKernel(RewriterBase &rewriter,
   rewriter.setInsertionPointToStart(&body);
   gpu::KernelDim3 blockId = launch.getBlockIds();
   gpu::KernelDim3 threadId = launch.getThreadIds();
-  Value id = affine::makeComposedAffineApply(
-      rewriter, loc, s0 * threads + s1, {blockId.x, threadId.x});
-  Value inRange = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
-                                        id, value(points));
+  Value id = affine::makeComposedAffineApply(rewriter, loc, s0 * threads + s1,
+                                             {blockId.x, threadId.x});
+  Value inRange = arith::CmpIOp::create(
+      rewriter, loc, arith::CmpIPredicate::ult, id, value(points));
   auto guard = scf::IfOp::create(rewriter, loc, inRange);
   gpu::TerminatorOp::create(rewriter, loc);
 
@@ -113,11 +112,11 @@ static LogicalResult mapToSimtKernel(RewriterBase &rewriter,
   // The reduction loops, outermost first, around the scalar body.
   for (unsigned dim : reduction) {
     Range r = domain[dim];
-    auto loop = scf::ForOp::create(rewriter, loc, value(r.offset),
-                                   affine::makeComposedAffineApply(
-                                       rewriter, loc, s0 + s1,
-                                       {value(r.offset), value(r.size)}),
-                                   value(r.stride));
+    auto loop = scf::ForOp::create(
+        rewriter, loc, value(r.offset),
+        affine::makeComposedAffineApply(rewriter, loc, s0 + s1,
+                                        {value(r.offset), value(r.size)}),
+        value(r.stride));
     ivs[dim] = loop.getInductionVar();
     rewriter.setInsertionPointToStart(loop.getBody());
   }

@@ -26,22 +26,22 @@ llvm::Expected<TargetModel> seq::lookupGpuTarget(StringRef chip) {
   }
   if (!model) {
     llvm::consumeError(model.takeError());
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "unknown GPU target '" + chip +
-                                       "'; known GPU targets: " +
-                                       llvm::join(gpus, ", "));
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "unknown GPU target '" + chip +
+            "'; known GPU targets: " + llvm::join(gpus, ", "));
   }
   if (!model->isGpu())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "'" + chip +
-                                       "' is a CPU model; known GPU targets: " +
-                                       llvm::join(gpus, ", "));
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "'" + chip +
+            "' is a CPU model; known GPU targets: " + llvm::join(gpus, ", "));
   return model;
 }
 
 FailureOr<TargetModel> seq::getGpuTarget(Operation *op) {
-  auto module = isa<ModuleOp>(op) ? cast<ModuleOp>(op)
-                                  : op->getParentOfType<ModuleOp>();
+  auto module =
+      isa<ModuleOp>(op) ? cast<ModuleOp>(op) : op->getParentOfType<ModuleOp>();
   auto name = module ? module->getAttrOfType<StringAttr>(kTargetAttrName)
                      : StringAttr();
   if (!name)

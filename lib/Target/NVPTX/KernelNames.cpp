@@ -9,11 +9,11 @@ using namespace mlir;
 using namespace mlir::seq;
 
 KernelNamer::KernelNamer(func::FuncOp func) : func(func) {
-  Operation *scope = func->getParentOp() ? func->getParentOp()
-                                         : func.getOperation();
+  Operation *scope =
+      func->getParentOp() ? func->getParentOp() : func.getOperation();
   scope->walk([&](Operation *op) {
-    if (auto symbol = op->getAttrOfType<StringAttr>(
-            SymbolTable::getSymbolAttrName()))
+    if (auto symbol =
+            op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName()))
       used.insert(symbol.getValue());
     if (auto launch = dyn_cast<gpu::LaunchOp>(op)) {
       if (auto name = launch.getFunctionAttr())
@@ -33,8 +33,8 @@ std::pair<FlatSymbolRefAttr, FlatSymbolRefAttr>
 KernelNamer::next(StringRef stem) {
   std::string name;
   do {
-    name = (func.getSymName() + "_" + stem + "_" + llvm::Twine(counter++))
-               .str();
+    name =
+        (func.getSymName() + "_" + stem + "_" + llvm::Twine(counter++)).str();
   } while (used.contains(name));
   used.insert(name);
   auto ref = FlatSymbolRefAttr::get(func.getContext(), name);

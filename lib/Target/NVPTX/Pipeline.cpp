@@ -17,23 +17,23 @@
 #include <cstdlib>
 
 using namespace mlir;
+using namespace mlir::seq;
 
-std::string seq::defaultCudaToolkit() {
+std::string mlir::seq::defaultCudaToolkit() {
   if (const char *home = std::getenv("CUDA_HOME"); home && *home)
     return home;
   return "/usr/local/cuda";
 }
 
-void seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
-                                  const SeqToNVPTXOptions &options,
-                                  SeqToNVPTXStage upTo) {
+static void addTiledStage(OpPassManager &pm,
+                          const seq::SeqToNVPTXOptions &options) {
   // The model every later pass reads (and an error for an unknown chip).
-  SeqGpuTargetOptions target;
+  seq::SeqGpuTargetOptions target;
   target.chip = options.chip;
-  pm.addPass(createSeqGpuTarget(target));
-  if (upTo == SeqToNVPTXStage::Tiled)
-    return;
+  pm.addPass(seq::createSeqGpuTarget(target));
+}
 
+static void addBuffersStage(OpPassManager &pm) {
   // Tensors -> device buffers. Arguments are the caller's device arrays and
   // are never written; results become out-parameters.
   pm.addPass(createSeqReadOnlyArguments());
@@ -48,21 +48,19 @@ void seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (upTo == SeqToNVPTXStage::Buffers)
-    return;
+}
 
+static void addMappedStage(OpPassManager &pm) {
   // Whatever the schedules left on the host runs as SIMT kernels; the host
   // keeps device allocations and launches only.
   pm.addNestedPass<func::FuncOp>(createSeqGpuMapSimt());
   pm.addNestedPass<func::FuncOp>(createSeqGpuLegalizeHost());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (upTo == SeqToNVPTXStage::Mapped)
-    return;
+}
 
-  pm.addPass(createGpuKernelOutliningPass());
-  if (upTo == SeqToNVPTXStage::Kernels)
-    return;
+static void addNVVMStage(OpPassManager &pm,
+                         const seq::SeqToNVPTXOptions &options) {
 
   // Host: the synchronous GPU ops become asynchronous ones on one stream,
   // the form gpu-to-llvm turns into mgpu* runtime calls.
@@ -96,8 +94,10 @@ void seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
-  if (upTo == SeqToNVPTXStage::NVVM)
-    return;
+}
+
+static void addBinaryStage(OpPassManager &pm,
+                           const seq::SeqToNVPTXOptions &options) {
 
   pm.addPass(createGpuToLLVMConversionPass());
   GpuModuleToBinaryPassOptions binary;
@@ -111,7 +111,32 @@ void seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void seq::registerSeqToNVPTXPipeline() {
+void mlir::seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
+                                  const SeqToNVPTXOptions &options,
+                                  SeqToNVPTXStage upTo, SeqToNVPTXStage from) {
+  // Stage s is added when from < s <= upTo.
+  auto wanted = [&](SeqToNVPTXStage stage) {
+    return from < stage && stage <= upTo;
+  };
+  if (wanted(SeqToNVPTXStage::Tiled))
+    addTiledStage(pm, options);
+  if (wanted(SeqToNVPTXStage::Buffers))
+    addBuffersStage(pm);
+  if (wanted(SeqToNVPTXStage::Mapped))
+    addMappedStage(pm);
+  if (wanted(SeqToNVPTXStage::Kernels)) {
+    // Constants and index arithmetic move into the kernels instead of
+    // becoming parameters, so the kernel code sees static shapes.
+    pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
+    pm.addPass(createGpuKernelOutliningPass());
+  }
+  if (wanted(SeqToNVPTXStage::NVVM))
+    addNVVMStage(pm, options);
+  if (wanted(SeqToNVPTXStage::Binary))
+    addBinaryStage(pm, options);
+}
+
+void mlir::seq::registerSeqToNVPTXPipeline() {
   PassPipelineRegistration<SeqToNVPTXOptions>(
       "seq-to-nvptx",
       "Lower seq and tensor-level IR to GPU kernels (PTX or cubin) and host "

@@ -23,6 +23,7 @@ namespace mlir::seq {
 
 /// Points seq-to-nvptx can stop after (for inspecting and testing stages).
 enum class SeqToNVPTXStage {
+  Seq,     ///< nothing run
   Tiled,   ///< the target's tensor-level schedules applied
   Buffers, ///< bufferized; results are out-parameters
   Mapped,  ///< every computation in a gpu.launch; host code is alloc/launch
@@ -57,10 +58,12 @@ struct SeqToNVPTXOptions : public PassPipelineOptions<SeqToNVPTXOptions> {
       llvm::cl::init(true)};
 };
 
-/// Adds the seq-to-nvptx passes up to and including `upTo`.
+/// Adds the seq-to-nvptx passes of the stages after `from` up to and
+/// including `upTo` (so a program can be inspected between two runs).
 void buildSeqToNVPTXPipeline(OpPassManager &pm,
                              const SeqToNVPTXOptions &options,
-                             SeqToNVPTXStage upTo = SeqToNVPTXStage::Binary);
+                             SeqToNVPTXStage upTo = SeqToNVPTXStage::Binary,
+                             SeqToNVPTXStage from = SeqToNVPTXStage::Seq);
 
 /// The CUDA toolkit root the pipeline uses when `toolkit` is empty.
 std::string defaultCudaToolkit();
