@@ -19,7 +19,9 @@ using namespace seq::runtime::cuda;
 
 namespace {
 
-std::string errorText(llvm::Error err) { return llvm::toString(std::move(err)); }
+std::string errorText(llvm::Error err) {
+  return llvm::toString(std::move(err));
+}
 
 TEST(CudaDriver, ErrorNames) {
   EXPECT_EQ(errorName(100), "CUDA_ERROR_NO_DEVICE");
@@ -31,8 +33,9 @@ TEST(CudaDriver, MissingLibrary) {
   auto driver = Driver::open("/nonexistent/libcuda.so.1");
   ASSERT_FALSE(driver);
   std::string message = errorText(driver.takeError());
-  EXPECT_NE(message.find("cannot load the CUDA driver '/nonexistent/libcuda.so.1'"),
-            std::string::npos)
+  EXPECT_NE(
+      message.find("cannot load the CUDA driver '/nonexistent/libcuda.so.1'"),
+      std::string::npos)
       << message;
   EXPECT_NE(message.find("NVIDIA GPU driver"), std::string::npos) << message;
 }
@@ -53,13 +56,14 @@ TEST(CudaDriver, StubLibraryFailsEveryCall) {
   auto driver = Driver::open(SEQ_CUDA_STUB_DRIVER);
   ASSERT_TRUE(static_cast<bool>(driver)) << errorText(driver.takeError());
   std::string init = errorText((*driver)->initialize());
-  EXPECT_EQ(init.rfind("cuInit failed: CUDA_ERROR_STUB_LIBRARY", 0), 0u) << init;
+  EXPECT_EQ(init.rfind("cuInit failed: CUDA_ERROR_STUB_LIBRARY", 0), 0u)
+      << init;
 
   auto device = Device::open(**driver);
   ASSERT_FALSE(device);
   std::string message = errorText(device.takeError());
-  EXPECT_EQ(message.rfind("cuDeviceGetCount failed: CUDA_ERROR_STUB_LIBRARY", 0),
-            0u)
+  EXPECT_EQ(
+      message.rfind("cuDeviceGetCount failed: CUDA_ERROR_STUB_LIBRARY", 0), 0u)
       << message;
 }
 #endif

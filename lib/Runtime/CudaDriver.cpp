@@ -33,8 +33,9 @@ constexpr ErrorInfo kErrors[] = {
      "CUDA driver is a stub library, not a real driver"},
     {35, "CUDA_ERROR_INSUFFICIENT_DRIVER",
      "CUDA driver version is insufficient"},
-    {46, "CUDA_ERROR_DEVICE_UNAVAILABLE", "CUDA-capable device is busy or "
-                                          "unavailable"},
+    {46, "CUDA_ERROR_DEVICE_UNAVAILABLE",
+     "CUDA-capable device is busy or "
+     "unavailable"},
     {100, "CUDA_ERROR_NO_DEVICE", "no CUDA-capable device is detected"},
     {101, "CUDA_ERROR_INVALID_DEVICE", "invalid device ordinal"},
     {200, "CUDA_ERROR_INVALID_IMAGE", "device kernel image is invalid"},
@@ -236,9 +237,9 @@ llvm::Expected<KernelAttributes> Kernel::attributes() const {
       {&result.localBytes, CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES},
       {&result.maxThreadsPerBlock, CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK}};
   for (auto [value, attribute] : queries)
-    if (llvm::Error err =
-            driver->check(driver->cuFuncGetAttribute(value, attribute, function),
-                          "cuFuncGetAttribute of " + kernelName))
+    if (llvm::Error err = driver->check(
+            driver->cuFuncGetAttribute(value, attribute, function),
+            "cuFuncGetAttribute of " + kernelName))
       return std::move(err);
   return result;
 }
@@ -266,10 +267,10 @@ llvm::Expected<Kernel> Module::function(StringRef name) const {
   Kernel kernel;
   kernel.driver = driver;
   kernel.kernelName = name.str();
-  if (llvm::Error err = driver->check(
-          driver->cuModuleGetFunction(&kernel.function, module,
-                                      kernel.kernelName.c_str()),
-          "cuModuleGetFunction(" + name + ")"))
+  if (llvm::Error err =
+          driver->check(driver->cuModuleGetFunction(&kernel.function, module,
+                                                    kernel.kernelName.c_str()),
+                        "cuModuleGetFunction(" + name + ")"))
     return std::move(err);
   return kernel;
 }
@@ -299,14 +300,13 @@ llvm::Expected<std::unique_ptr<Device>> Device::open(Driver &driver,
                      llvm::Twine(count) + " device(s)");
   std::unique_ptr<Device> device(new Device());
   device->drv = &driver;
-  if (llvm::Error err = driver.check(driver.cuDeviceGet(&device->device, ordinal),
-                                     "cuDeviceGet"))
+  if (llvm::Error err = driver.check(
+          driver.cuDeviceGet(&device->device, ordinal), "cuDeviceGet"))
     return std::move(err);
   char name[256] = {0};
-  if (llvm::Error err =
-          driver.check(driver.cuDeviceGetName(name, sizeof(name) - 1,
-                                              device->device),
-                       "cuDeviceGetName"))
+  if (llvm::Error err = driver.check(
+          driver.cuDeviceGetName(name, sizeof(name) - 1, device->device),
+          "cuDeviceGetName"))
     return std::move(err);
   device->deviceName = name;
   int major = 0, minor = 0;
@@ -346,9 +346,9 @@ llvm::Expected<DeviceBuffer> Device::allocate(size_t bytes) const {
   if (bytes == 0)
     return std::move(buffer);
   CUdeviceptr address = 0;
-  if (llvm::Error err = drv->check(drv->cuMemAlloc(&address, bytes),
-                                   "cuMemAlloc(" + std::to_string(bytes) +
-                                       " bytes)"))
+  if (llvm::Error err =
+          drv->check(drv->cuMemAlloc(&address, bytes),
+                     "cuMemAlloc(" + std::to_string(bytes) + " bytes)"))
     return std::move(err);
   buffer.driver = drv;
   buffer.address = address;
@@ -380,15 +380,14 @@ llvm::Error Device::copyToHost(void *to, const DeviceBuffer &from,
                     "cuMemcpyDtoH");
 }
 
-llvm::Expected<std::unique_ptr<Module>>
-Device::loadModule(StringRef image, int optLevel) const {
+llvm::Expected<std::unique_ptr<Module>> Device::loadModule(StringRef image,
+                                                           int optLevel) const {
   // PTX is text and must end in a NUL; a cubin is an ELF image.
   std::string copy = image.str();
   std::string errorLog(16384, '\0');
   int options[] = {CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
                    CU_JIT_OPTIMIZATION_LEVEL};
-  void *values[] = {errorLog.data(),
-                    reinterpret_cast<void *>(errorLog.size()),
+  void *values[] = {errorLog.data(), reinterpret_cast<void *>(errorLog.size()),
                     reinterpret_cast<void *>(static_cast<intptr_t>(optLevel))};
   std::unique_ptr<Module> module(new Module());
   module->driver = drv;

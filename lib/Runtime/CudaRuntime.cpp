@@ -117,11 +117,11 @@ static void *seqMgpuModuleGetFunction(void *module, const char *name) {
   return kernel->handle();
 }
 
-static void seqMgpuLaunchKernel(void *function, intptr_t gridX,
-                                intptr_t gridY, intptr_t gridZ,
-                                intptr_t blockX, intptr_t blockY,
-                                intptr_t blockZ, int32_t sharedBytes,
-                                void *stream, void **params, void **extra,
+static void seqMgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
+                                intptr_t gridZ, intptr_t blockX,
+                                intptr_t blockY, intptr_t blockZ,
+                                int32_t sharedBytes, void *stream,
+                                void **params, void **extra,
                                 size_t /*paramsCount*/) {
   RuntimeScope *scope = active();
   if (!scope || !function)
@@ -130,16 +130,16 @@ static void seqMgpuLaunchKernel(void *function, intptr_t gridX,
   auto fn = static_cast<CUfunction>(function);
   // Above 48 KiB a kernel must opt in to its dynamic shared memory.
   if (sharedBytes > 48 * 1024 &&
-      !checked(scope,
-               driver.cuFuncSetAttribute(
-                   fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                   sharedBytes),
-               "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)"))
+      !checked(
+          scope,
+          driver.cuFuncSetAttribute(
+              fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, sharedBytes),
+          "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)"))
     return;
   checked(scope,
-          driver.cuLaunchKernel(fn, gridX, gridY, gridZ, blockX, blockY,
-                                blockZ, sharedBytes,
-                                static_cast<CUstream>(stream), params, extra),
+          driver.cuLaunchKernel(fn, gridX, gridY, gridZ, blockX, blockY, blockZ,
+                                sharedBytes, static_cast<CUstream>(stream),
+                                params, extra),
           "cuLaunchKernel");
 }
 

@@ -50,12 +50,12 @@ static cl::opt<bool> cubin("cubin",
                                     "and resource report)"),
                            cl::init(false), cl::cat(category));
 static cl::opt<bool>
-    simtOnly("simt-only",
-             cl::desc("No tensor-core mapping: SIMT kernels only"),
+    simtOnly("simt-only", cl::desc("No tensor-core mapping: SIMT kernels only"),
              cl::init(false), cl::cat(category));
 static cl::opt<std::string>
-    toolkit("toolkit", cl::desc("CUDA toolkit root (default: $CUDA_HOME or "
-                                "/usr/local/cuda)"),
+    toolkit("toolkit",
+            cl::desc("CUDA toolkit root (default: $CUDA_HOME or "
+                     "/usr/local/cuda)"),
             cl::init(""), cl::cat(category));
 
 static int fail(const llvm::Twine &message) {
@@ -148,7 +148,8 @@ int main(int argc, char **argv) {
                  << ", wgmma " << kernel.wgmmaCount;
     if (kernel.ptxas)
       llvm::outs() << ", " << kernel.ptxas->registers << " registers, "
-                   << kernel.ptxas->spillStoreBytes + kernel.ptxas->spillLoadBytes
+                   << kernel.ptxas->spillStoreBytes +
+                          kernel.ptxas->spillLoadBytes
                    << " spill bytes, " << kernel.ptxas->sharedBytes
                    << " shared bytes";
     llvm::outs() << "\n";
