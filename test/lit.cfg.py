@@ -33,7 +33,7 @@ llvm_config.with_environment(
 llvm_config.with_environment("SEQ_TOOLS_DIR", config.seq_tools_dir)
 
 tool_dirs = [config.seq_tools_dir, config.llvm_tools_dir]
-tools = ["seq-opt", "mlir-opt"]
+tools = ["seq-opt", "seq-compile", "mlir-opt"]
 for optional in ["seq-run", "seq-host-attention"]:
     if os.path.exists(os.path.join(config.seq_tools_dir, optional)):
         tools.append(optional)

@@ -126,16 +126,37 @@ TEST_F(FakeGpu, RunsTheHostCode) {
   TensorView ov(DType::f16, out.data(), {64, 256});
   ASSERT_FALSE(static_cast<bool>((*fn)->call({xv, wv}, {ov})));
 
-  // Three kernels in program order, one thread per output element.
+  // The matmul (with its zero fill) on tensor cores in 32 x 32 tiles of C,
+  // so that the 16 blocks come closer to filling the chip, then tanh and
+  // the f16 rounding, one thread per element.
   std::string log = takeLog();
-  EXPECT_EQ(log, "mlp_fill_0 grid 64x1x1 block 256x1x1 shared 0\n"
-                 "mlp_matmul_1 grid 64x1x1 block 256x1x1 shared 0\n"
-                 "mlp_generic_2 grid 64x1x1 block 256x1x1 shared 0\n");
+  EXPECT_EQ(log, "mlp_matmul_0 grid 8x2x1 block 128x1x1 shared 0\n"
+                 "mlp_generic_0 grid 64x1x1 block 256x1x1 shared 0\n");
   // The output was copied back from device memory (the fake fills fresh
   // allocations with 0x5a bytes and runs no kernel).
   EXPECT_EQ(out.front(), 0x5a5a);
   EXPECT_EQ(out.back(), 0x5a5a);
   // Arguments and the temporary are freed.
+  EXPECT_EQ(liveAllocations(), 0u);
+}
+
+TEST_F(FakeGpu, SimtOnly) {
+  CudaEngine::Options options;
+  options.driver = SEQ_FAKE_CUDA_DRIVER;
+  options.tensorCores = false;
+  auto simt = CudaEngine::create(options);
+  ASSERT_TRUE(static_cast<bool>(simt)) << errorText(simt.takeError());
+  auto fn = (*simt)->compile(kProgram, "mlp");
+  ASSERT_TRUE(static_cast<bool>(fn)) << errorText(fn.takeError());
+  std::vector<uint16_t> x(64 * 128), w(128 * 256), out(64 * 256);
+  TensorView xv(DType::f16, x.data(), {64, 128});
+  TensorView wv(DType::f16, w.data(), {128, 256});
+  TensorView ov(DType::f16, out.data(), {64, 256});
+  ASSERT_FALSE(static_cast<bool>((*fn)->call({xv, wv}, {ov})));
+  EXPECT_EQ(std::string(takeLog()),
+            "mlp_fill_0 grid 64x1x1 block 256x1x1 shared 0\n"
+            "mlp_matmul_1 grid 64x1x1 block 256x1x1 shared 0\n"
+            "mlp_generic_2 grid 64x1x1 block 256x1x1 shared 0\n");
   EXPECT_EQ(liveAllocations(), 0u);
 }
 

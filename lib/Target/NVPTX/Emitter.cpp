@@ -161,13 +161,13 @@ static int64_t staticBytes(MemRefType type) {
 static int64_t workgroupBytes(gpu::GPUModuleOp module) {
   int64_t total = 0;
   auto isWorkgroup = [](MemRefType type) {
-    auto space =
-        dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());
+    auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());
     return space && space.getValue() == gpu::AddressSpace::Workgroup;
   };
   module.walk([&](gpu::GPUFuncOp func) {
     for (BlockArgument arg : func.getWorkgroupAttributions())
-      total += std::max<int64_t>(0, staticBytes(cast<MemRefType>(arg.getType())));
+      total +=
+          std::max<int64_t>(0, staticBytes(cast<MemRefType>(arg.getType())));
   });
   module.walk([&](memref::GlobalOp global) {
     if (isWorkgroup(global.getType()))
@@ -377,8 +377,8 @@ llvm::Expected<NVPTXProgram> mlir::seq::emitNVPTX(ModuleOp module,
       }
       kernel.parameters.push_back(parameter);
     }
-    if (auto kernelModule = module.lookupSymbol<gpu::GPUModuleOp>(
-            launch.getKernelModuleName()))
+    if (auto kernelModule =
+            module.lookupSymbol<gpu::GPUModuleOp>(launch.getKernelModuleName()))
       kernel.staticSharedBytes = workgroupBytes(kernelModule);
     launchIndex[launch.getKernelModuleName().getValue()] =
         program.kernels.size();

@@ -137,7 +137,7 @@ struct SeqGpuMapSimtPass
     if (blockSize <= 0 || blockSize % 32 != 0 || blockSize > 1024) {
       func.emitError("seq-gpu-map-simt: block-size must be a multiple of 32 "
                      "in [32, 1024], got ")
-          << blockSize;
+          << static_cast<int64_t>(blockSize);
       return signalPassFailure();
     }
     IRRewriter rewriter(&getContext());

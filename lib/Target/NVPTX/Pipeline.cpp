@@ -31,6 +31,10 @@ static void addTiledStage(OpPassManager &pm,
   seq::SeqGpuTargetOptions target;
   target.chip = options.chip;
   pm.addPass(seq::createSeqGpuTarget(target));
+  if (options.tensorCores)
+    pm.addNestedPass<func::FuncOp>(seq::createSeqGpuTileContractions());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
 static void addBuffersStage(OpPassManager &pm) {
@@ -50,9 +54,14 @@ static void addBuffersStage(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
-static void addMappedStage(OpPassManager &pm) {
-  // Whatever the schedules left on the host runs as SIMT kernels; the host
-  // keeps device allocations and launches only.
+static void addMappedStage(OpPassManager &pm,
+                           const seq::SeqToNVPTXOptions &options) {
+  // Tile loops become thread blocks (warps run the MMA contractions), what
+  // the schedules left on the host runs as SIMT kernels; the host keeps
+  // device allocations and launches only.
+  SeqGpuMapBlocksOptions blocks;
+  blocks.tensorCores = options.tensorCores;
+  pm.addNestedPass<func::FuncOp>(createSeqGpuMapBlocks(blocks));
   pm.addNestedPass<func::FuncOp>(createSeqGpuMapSimt());
   pm.addNestedPass<func::FuncOp>(createSeqGpuLegalizeHost());
   pm.addPass(createCanonicalizerPass());
@@ -112,8 +121,9 @@ static void addBinaryStage(OpPassManager &pm,
 }
 
 void mlir::seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
-                                  const SeqToNVPTXOptions &options,
-                                  SeqToNVPTXStage upTo, SeqToNVPTXStage from) {
+                                        const SeqToNVPTXOptions &options,
+                                        SeqToNVPTXStage upTo,
+                                        SeqToNVPTXStage from) {
   // Stage s is added when from < s <= upTo.
   auto wanted = [&](SeqToNVPTXStage stage) {
     return from < stage && stage <= upTo;
@@ -123,7 +133,7 @@ void mlir::seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
   if (wanted(SeqToNVPTXStage::Buffers))
     addBuffersStage(pm);
   if (wanted(SeqToNVPTXStage::Mapped))
-    addMappedStage(pm);
+    addMappedStage(pm, options);
   if (wanted(SeqToNVPTXStage::Kernels)) {
     // Constants and index arithmetic move into the kernels instead of
     // becoming parameters, so the kernel code sees static shapes.

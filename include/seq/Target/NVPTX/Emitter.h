@@ -102,8 +102,7 @@ llvm::Expected<NVPTXProgram> emitNVPTX(ModuleOp module, StringRef entry,
 /// Runs `ptxas -v -arch=chip` on `ptx`; returns the cubin and fills
 /// `report`. The error carries ptxas's own message.
 llvm::Expected<std::string> assemblePtx(StringRef ptx, StringRef chip,
-                                        StringRef toolkit,
-                                        PtxasReport &report);
+                                        StringRef toolkit, PtxasReport &report);
 
 } // namespace mlir::seq
 

@@ -30,6 +30,77 @@ def SeqGpuTarget : Pass<"seq-gpu-target", "::mlir::ModuleOp"> {
   ];
 }
 
+def SeqGpuTileContractions
+    : Pass<"seq-gpu-tile-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Tile tensor-core contractions into thread-block tiles";
+  let description = [{
+    The GPU schedule of a contraction (`linalg.matmul`, `batch_matmul`, a
+    contraction `linalg.generic` such as the DSL's `@`) with f16 or bf16
+    operands, an f32 accumulator and static sizes the target's `mma.sync`
+    shape divides: `scf.forall` over tiles of BM x BN of C, one per thread
+    block (batch and unit-wide dimensions one at a time), with the zero
+    `linalg.fill` of C fused into the tile and the whole K range left to
+    the tile (seq-gpu-map-blocks stages it through shared memory and runs it
+    on the warps' tensor cores).
+
+    Tile sizes, from the target model: BM = 64 and BN = 64 (the largest of
+    64, 32, 16 resp. 64, 32, 16, 8 dividing M and N), halved down to 32
+    while the grid has fewer blocks than the chip has multiprocessors; 128
+    threads (four warps, a 16 x 64 accumulator tile each: 32 registers).
+    The loop gets `seq.gpu.threads` and `seq.gpu.kernel = "matmul"`. Other
+    contractions are left alone (they run SIMT).
+  }];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def SeqGpuMapBlocks : Pass<"seq-gpu-map-blocks", "::mlir::func::FuncOp"> {
+  let summary = "Run host-level tile loops as thread blocks";
+  let description = [{
+    Every `scf.forall` at the top level of a function (on buffers, after
+    bufferization) is a grid of thread blocks: it becomes a `gpu.launch`
+    with one block per iteration (up to three loops map to the grid's z, y,
+    x; more are linearized), and the ops of its body are shared out among
+    the block's threads:
+
+    - an f16/bf16 contraction with an f32 accumulator whose sizes the
+      target's `mma.sync` shape divides runs on the warps' tensor cores: A
+      and B are staged through shared memory in chunks of K (copied by all
+      threads), each warp keeps its tile of C in registers as MMA
+      accumulators across K (`vector.contract` on 16x8x16 fragments, which
+      convert-vector-to-gpu turns into `nvgpu.mma.sync` and `ldmatrix`);
+    - every other op with `TilingInterface` runs SIMT: thread t computes the
+      points t, t + threads, ... of the op's parallel loops through its
+      scalar implementation;
+    - buffers the body allocates (in the workgroup memory space) become the
+      kernel's shared memory; a `gpu.barrier` follows every distributed op.
+
+    A schedule sets the block size with `seq.gpu.threads` on the loop and
+    the kernel's name with `seq.gpu.kernel`.
+
+    Example: `scf.forall (%i, %j) in (2, 4) {...}` becomes `gpu.launch
+    blocks(...) in (4, 2, 1) threads(...) in (128, 1, 1)`.
+  }];
+  let options = [
+    Option<"defaultThreads", "threads", "int64_t", /*default=*/"128",
+           "Threads per block when the loop does not say">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Run eligible contractions on tensor cores">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def SeqGpuMapSimt : Pass<"seq-gpu-map-simt", "::mlir::func::FuncOp"> {
   let summary = "Run each host-level structured op on buffers as a SIMT kernel";
   let description = [{

@@ -1,0 +1,452 @@
+//===- BlockMapping.cpp - the work of one thread block --------------------===//
+
+#include "BlockMapping.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::seq;
+
+static Value indexConst(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+//===----------------------------------------------------------------------===//
+// Threads
+//===----------------------------------------------------------------------===//
+
+LogicalResult mlir::seq::distributeOverThreads(RewriterBase &rewriter,
+                                               TilingInterface op,
+                                               const BlockContext &block) {
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  SmallVector<Range> domain = op.getIterationDomain(rewriter);
+  SmallVector<utils::IteratorType> iterators = op.getLoopIteratorTypes();
+  auto value = [&](OpFoldResult ofr) {
+    return getValueOrCreateConstantIndexOp(rewriter, loc, ofr);
+  };
+  SmallVector<unsigned> parallel, reduction;
+  SmallVector<OpFoldResult> parallelSizes;
+  for (auto [dim, type] : llvm::enumerate(iterators)) {
+    if (!isConstantIntValue(domain[dim].stride, 1))
+      return op.emitError("seq-gpu-map-blocks: loop ")
+             << dim << " has a non-unit step";
+    if (type == utils::IteratorType::parallel) {
+      parallel.push_back(dim);
+      parallelSizes.push_back(domain[dim].size);
+    } else {
+      reduction.push_back(dim);
+    }
+  }
+  AffineExpr s0, s1;
+  bindSymbols(rewriter.getContext(), s0, s1);
+  OpFoldResult points = rewriter.getIndexAttr(1);
+  for (OpFoldResult size : parallelSizes)
+    points = affine::makeComposedFoldedAffineApply(rewriter, loc, s0 * s1,
+                                                   {points, size});
+  // Thread t takes points t, t + threads, ...: neighbouring threads take
+  // neighbouring points of the innermost parallel loop.
+  auto loop = scf::ForOp::create(rewriter, loc, block.threadId, value(points),
+                                 indexConst(rewriter, loc, block.threads));
+  rewriter.setInsertionPointToStart(loop.getBody());
+  SmallVector<Value> ivs(domain.size());
+  if (!parallel.empty()) {
+    auto delinearize = affine::AffineDelinearizeIndexOp::create(
+        rewriter, loc, loop.getInductionVar(), parallelSizes,
+        /*hasOuterBound=*/true);
+    for (auto [dim, iv] : llvm::zip(parallel, delinearize.getResults()))
+      ivs[dim] = affine::makeComposedAffineApply(
+          rewriter, loc, s0 + s1, {value(domain[dim].offset), iv});
+  }
+  for (unsigned dim : reduction) {
+    Range r = domain[dim];
+    Value lb = value(r.offset);
+    Value ub = affine::makeComposedAffineApply(rewriter, loc, s0 + s1,
+                                               {lb, value(r.size)});
+    auto inner = scf::ForOp::create(rewriter, loc, lb, ub, value(r.stride));
+    ivs[dim] = inner.getInductionVar();
+    rewriter.setInsertionPointToStart(inner.getBody());
+  }
+  if (failed(op.generateScalarImplementation(rewriter, loc, ivs)))
+    return op.emitError("seq-gpu-map-blocks: the op has no scalar "
+                        "implementation to run per thread");
+  rewriter.eraseOp(op);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Warps: matching
+//===----------------------------------------------------------------------===//
+
+static bool fail(std::string *reason, StringRef message) {
+  if (reason)
+    *reason = message.str();
+  return false;
+}
+
+/// Position of loop dimension `dim` among the results of `map`, if any.
+static std::optional<unsigned> resultPosition(AffineMap map, unsigned dim) {
+  for (auto [i, expr] : llvm::enumerate(map.getResults()))
+    if (auto d = dyn_cast<AffineDimExpr>(expr); d && d.getPosition() == dim)
+      return i;
+  return std::nullopt;
+}
+
+FailureOr<MmaContraction>
+mlir::seq::matchMmaContraction(linalg::LinalgOp op, const TargetModel &model,
+                               std::string *reason) {
+  auto miss = [&](StringRef message) -> FailureOr<MmaContraction> {
+    fail(reason, message);
+    return failure();
+  };
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1)
+    return miss("not a two-input contraction on buffers");
+  if (!linalg::isaContractionOpInterface(op))
+    return miss("not a contraction (multiply-add) body");
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.empty() || dims->n.empty() || dims->k.size() != 1)
+    return miss("needs m, n and exactly one k dimension");
+  for (AffineMap map : op.getIndexingMapsArray())
+    if (!map.isProjectedPermutation())
+      return miss("an operand is not indexed by a permutation of the loops");
+
+  MmaContraction c;
+  c.op = op;
+  c.kDim = dims->k.front();
+  c.loopSizes = op.getStaticLoopRanges();
+  if (llvm::any_of(c.loopSizes, ShapedType::isDynamic))
+    return miss("dynamic sizes");
+  c.batchDims.assign(dims->batch.begin(), dims->batch.end());
+  // Several m (or n) dimensions are fine when all but one are 1 wide (a
+  // tile of a batched product): those run like batch dimensions.
+  auto pick = [&](ArrayRef<unsigned> candidates, unsigned &chosen) -> bool {
+    std::optional<unsigned> wide;
+    for (unsigned d : candidates) {
+      if (c.loopSizes[d] == 1)
+        continue;
+      if (wide)
+        return false;
+      wide = d;
+    }
+    chosen = wide ? *wide : candidates.back();
+    for (unsigned d : candidates)
+      if (d != chosen)
+        c.batchDims.push_back(d);
+    return true;
+  };
+  if (!pick(dims->m, c.mDim) || !pick(dims->n, c.nDim))
+    return miss("more than one m or n dimension wider than 1");
+  AffineMap map0 = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+  c.aOperand = resultPosition(map0, c.mDim) ? 0 : 1;
+  c.bOperand = 1 - c.aOperand;
+
+  Type aType = getElementTypeOrSelf(op.getDpsInputs()[c.aOperand].getType());
+  Type bType = getElementTypeOrSelf(op.getDpsInputs()[c.bOperand].getType());
+  Type cType = getElementTypeOrSelf(op.getDpsInits()[0].getType());
+  if (aType != bType || !(aType.isF16() || aType.isBF16()))
+    return miss("operands are not both f16 or both bf16");
+  if (!cType.isF32())
+    return miss("the accumulator is not f32");
+  StringRef operandName = aType.isF16() ? "f16" : "bf16";
+  const MmaShape *shape = nullptr;
+  for (const MmaShape &s : model.mmaShapes)
+    if (s.instruction == "mma.sync" && s.operandType == operandName)
+      shape = &s;
+  if (!shape)
+    return miss("the target has no mma.sync for " + operandName.str());
+  c.mmaM = shape->m;
+  c.mmaN = shape->n;
+  c.mmaK = shape->k;
+
+  if (c.loopSizes[c.mDim] % c.mmaM || c.loopSizes[c.nDim] % c.mmaN ||
+      c.loopSizes[c.kDim] % c.mmaK)
+    return miss("sizes are not multiples of the MMA shape");
+  // The accumulator is read and written as (m, n) row-major fragments.
+  AffineMap cMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  unsigned rank = cMap.getNumResults();
+  if (resultPosition(cMap, c.mDim) != rank - 2 ||
+      resultPosition(cMap, c.nDim) != rank - 1)
+    return miss("the accumulator is not stored (..., m, n)");
+  return c;
+}
+
+//===----------------------------------------------------------------------===//
+// Warps: emission
+//===----------------------------------------------------------------------===//
+
+void StagedCopy::emit(RewriterBase &rewriter, const BlockContext &block) {
+  Location loc = before->getLoc();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(before);
+  // The chunk offset is the induction variable of the loop over chunks.
+  Value base = before->getParentOfType<scf::ForOp>().getInductionVar();
+  auto cst = [&](int64_t v) { return indexConst(rewriter, loc, v); };
+  // Neighbouring threads read neighbouring addresses: walk the chunk along
+  // whichever of its two dimensions is innermost in memory.
+  bool colsInnermost = resultPosition(map, colDim).value_or(0) >
+                       resultPosition(map, rowDim).value_or(0);
+  int64_t inner = colsInnermost ? cols : rows;
+  auto loop = scf::ForOp::create(rewriter, loc, block.threadId,
+                                 cst(rows * cols), cst(block.threads));
+  rewriter.setInsertionPointToStart(loop.getBody());
+  // Affine index arithmetic only (see distributeOverWarps).
+  Value p = loop.getInductionVar();
+  AffineExpr s0, s1;
+  bindSymbols(rewriter.getContext(), s0, s1);
+  auto apply = [&](AffineExpr e, ValueRange v) -> Value {
+    return affine::AffineApplyOp::create(rewriter, loc,
+                                         AffineMap::get(0, v.size(), e), v);
+  };
+  Value outer = apply(s0.floorDiv(inner), p);
+  Value in = apply(s0 % inner, p);
+  Value row = colsInnermost ? outer : in;
+  Value col = colsInnermost ? in : outer;
+  SmallVector<Value> l = loops;
+  l[rowDim] = rowIsK ? apply(s0 + s1, {base, row}) : row;
+  l[colDim] = rowIsK ? col : apply(s0 + s1, {base, col});
+  SmallVector<Value> indices;
+  for (AffineExpr e : map.getResults())
+    indices.push_back(l[cast<AffineDimExpr>(e).getPosition()]);
+  Value v = memref::LoadOp::create(rewriter, loc, source, indices);
+  memref::StoreOp::create(rewriter, loc, v, shared, ValueRange{row, col});
+}
+
+namespace {
+/// Emits the warp-level MMA code of one contraction.
+struct WarpMmaEmitter {
+  RewriterBase &rewriter;
+  MmaContraction c;
+  const BlockContext &block;
+  Location loc;
+  int64_t M, N, K;
+  Type abType;
+
+  WarpMmaEmitter(RewriterBase &rewriter, const MmaContraction &c,
+                 const BlockContext &block)
+      : rewriter(rewriter), c(c), block(block), loc(this->c.op.getLoc()) {
+    M = this->c.loopSizes[this->c.mDim];
+    N = this->c.loopSizes[this->c.nDim];
+    K = this->c.loopSizes[this->c.kDim];
+    abType = getElementTypeOrSelf(this->c.op.getDpsInputs()[0].getType());
+  }
+
+  Value cst(int64_t v) { return indexConst(rewriter, loc, v); }
+
+  /// Indices of operand `operand` for the loop values `loops` (one per loop
+  /// dimension; unused ones may be null).
+  SmallVector<Value> indices(OpOperand *operand, ArrayRef<Value> loops) {
+    AffineMap map = c.op.getMatchingIndexingMap(operand);
+    SmallVector<Value> result;
+    for (AffineExpr e : map.getResults())
+      result.push_back(loops[cast<AffineDimExpr>(e).getPosition()]);
+    return result;
+  }
+
+  /// A block-shared staging buffer at the start of the block body.
+  Value sharedBuffer(ArrayRef<int64_t> shape) {
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(block.body);
+    auto space = gpu::AddressSpaceAttr::get(rewriter.getContext(),
+                                            gpu::AddressSpace::Workgroup);
+    auto type =
+        MemRefType::get(shape, abType, MemRefLayoutAttrInterface(), space);
+    return memref::AllocOp::create(rewriter, loc, type);
+  }
+
+  LogicalResult emit() {
+    linalg::LinalgOp op = c.op;
+    MLIRContext *ctx = rewriter.getContext();
+    rewriter.setInsertionPoint(op);
+    int64_t warps = block.threads / block.model->warpSize;
+    // The warp grid: split m first, so each warp owns whole rows.
+    int64_t wm = 0, wn = 0;
+    for (int64_t total = warps; total >= 1 && !wm; total /= 2)
+      for (int64_t a = total; a >= 1; a /= 2) {
+        int64_t b = total / a;
+        if (M % (c.mmaM * a) == 0 && N % (c.mmaN * b) == 0) {
+          wm = a;
+          wn = b;
+          break;
+        }
+      }
+    if (!wm)
+      return op.emitError("seq-gpu-map-blocks: no warp tiling");
+    int64_t used = wm * wn;
+    int64_t mw = M / wm, nw = N / wn;
+    int64_t fragsM = mw / c.mmaM, fragsN = nw / c.mmaN;
+
+    // K is staged through shared memory in chunks that fit the budget.
+    // Rows are padded by 16 bytes so that ldmatrix's eight row addresses
+    // fall in different banks.
+    constexpr int64_t kPad = 8, kStagingBytes = 24 * 1024;
+    int64_t elemBytes = abType.getIntOrFloatBitWidth() / 8;
+    int64_t chunk = c.mmaK;
+    for (int64_t candidate : {K, int64_t(64), int64_t(32)})
+      if (candidate <= K && K % candidate == 0 && candidate % c.mmaK == 0 &&
+          (M * (candidate + kPad) + candidate * (N + kPad)) * elemBytes <=
+              kStagingBytes) {
+        chunk = candidate;
+        break;
+      }
+    Value aShared = sharedBuffer({M, chunk + kPad});
+    Value bShared = sharedBuffer({chunk, N + kPad});
+
+    // The batch loops run in every thread, one batch point at a time.
+    SmallVector<Value> loops(c.loopSizes.size());
+    for (unsigned dim : c.batchDims) {
+      auto batch = scf::ForOp::create(rewriter, loc, cst(0),
+                                      cst(c.loopSizes[dim]), cst(1));
+      loops[dim] = batch.getInductionVar();
+      rewriter.setInsertionPointToStart(batch.getBody());
+    }
+
+    AffineExpr s0, s1;
+    bindSymbols(ctx, s0, s1);
+    auto apply = [&](AffineExpr e, ValueRange v) -> Value {
+      return affine::AffineApplyOp::create(rewriter, loc,
+                                           AffineMap::get(0, v.size(), e), v);
+    };
+    // This warp's tile; idle warps recompute the last tile without storing.
+    int64_t warpSize = block.model->warpSize;
+    Value warp = apply(s0.floorDiv(warpSize), block.threadId);
+    Value lane = apply(s0 % warpSize, block.threadId);
+    Value active = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::ult, warp, cst(used));
+    Value tile = affine::AffineMinOp::create(
+        rewriter, loc,
+        AffineMap::get(0, 1, {s0, getAffineConstantExpr(used - 1, ctx)}, ctx),
+        ValueRange{warp});
+    Value mBase = apply(s0.floorDiv(wn) * mw, tile);
+    Value nBase = apply((s0 % wn) * nw, tile);
+
+    OpOperand *aOperand = op.getDpsInputOperand(c.aOperand);
+    OpOperand *bOperand = op.getDpsInputOperand(c.bOperand);
+    OpOperand *cOperand = op.getDpsInitOperand(0);
+    Value cBuffer = cOperand->get();
+    auto f32 = rewriter.getF32Type();
+    // The m16n8k16 register fragments (PTX ISA, "Matrix Fragments for
+    // mma.m16n8k16"): with g = lane / 4 and t = lane % 4, the accumulator
+    // holds C[g][2t, 2t+1] and C[g+8][2t, 2t+1] as two rows of a 2x2
+    // vector; A and B come from shared memory through ldmatrix.
+    auto accType = VectorType::get({2, 2}, f32);
+    auto rowType = VectorType::get({2}, f32);
+    auto aType = VectorType::get({4, 2}, abType);
+    auto bType = VectorType::get({2, 2}, abType);
+    Value groupRow = apply(s0.floorDiv(4), lane);
+    Value pairCol = apply((s0 % 4) * 2, lane);
+    auto accIndices = [&](int64_t i, int64_t j, int64_t half) {
+      SmallVector<Value> l = loops;
+      l[c.mDim] = apply(s0 + s1 + (i * c.mmaM + half * 8), {mBase, groupRow});
+      l[c.nDim] = apply(s0 + s1 + j * c.mmaN, {nBase, pairCol});
+      return indices(cOperand, l);
+    };
+    Value zeroAcc = arith::ConstantOp::create(
+        rewriter, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+    SmallVector<Value> accs;
+    for (int64_t i = 0; i < fragsM; ++i)
+      for (int64_t j = 0; j < fragsN; ++j) {
+        Value acc = zeroAcc;
+        for (int64_t half = 0; half < 2; ++half) {
+          Value row = vector::LoadOp::create(rewriter, loc, rowType, cBuffer,
+                                             accIndices(i, j, half));
+          acc = vector::InsertOp::create(rewriter, loc, row, acc,
+                                         ArrayRef<int64_t>{half});
+        }
+        accs.push_back(acc);
+      }
+
+    auto chunks =
+        scf::ForOp::create(rewriter, loc, cst(0), cst(K), cst(chunk), accs);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(chunks.getBody());
+      // All threads stage the chunk once the previous one is consumed.
+      gpu::BarrierOp::create(rewriter, loc);
+      auto staged = gpu::BarrierOp::create(rewriter, loc);
+      StagedCopy{staged,  aOperand->get(), op.getMatchingIndexingMap(aOperand),
+                 aShared, c.mDim,          c.kDim,
+                 M,       chunk,           /*rowIsK=*/false,
+                 loops}
+          .emit(rewriter, block);
+      StagedCopy{staged,
+                 bOperand->get(),
+                 op.getMatchingIndexingMap(bOperand),
+                 bShared,
+                 c.kDim,
+                 c.nDim,
+                 chunk,
+                 N,
+                 /*rowIsK=*/true,
+                 loops}
+          .emit(rewriter, block);
+
+      auto steps = scf::ForOp::create(rewriter, loc, cst(0), cst(chunk),
+                                      cst(c.mmaK), chunks.getRegionIterArgs());
+      rewriter.setInsertionPointToStart(steps.getBody());
+      Value kk = steps.getInductionVar();
+      // ldmatrix.x4: lanes 0-15 address rows 0-15 of the A fragment at
+      // column kk, lanes 16-31 the same rows at kk + 8.
+      SmallVector<Value> aFrags, bFrags;
+      for (int64_t i = 0; i < fragsM; ++i) {
+        Value row = apply(s0 + s1 % 16 + i * c.mmaM, {mBase, lane});
+        Value col = apply(s0 + s1.floorDiv(16) * 8, {kk, lane});
+        aFrags.push_back(nvgpu::LdMatrixOp::create(
+            rewriter, loc, aType, aShared, ValueRange{row, col},
+            /*transpose=*/false, /*numTiles=*/4));
+      }
+      // ldmatrix.x2.trans: lanes 0-15 address rows kk..kk+15 of B ([k][n])
+      // at the fragment's first column.
+      for (int64_t j = 0; j < fragsN; ++j) {
+        Value row = apply(s0 + s1 % 16, {kk, lane});
+        Value col = apply(s0 + j * c.mmaN, nBase);
+        bFrags.push_back(nvgpu::LdMatrixOp::create(
+            rewriter, loc, bType, bShared, ValueRange{row, col},
+            /*transpose=*/true, /*numTiles=*/2));
+      }
+      SmallVector<Value> next;
+      for (int64_t i = 0; i < fragsM; ++i)
+        for (int64_t j = 0; j < fragsN; ++j)
+          next.push_back(nvgpu::MmaSyncOp::create(
+              rewriter, loc, aFrags[i], bFrags[j],
+              steps.getRegionIterArgs()[i * fragsN + j],
+              ArrayRef<int64_t>{c.mmaM, c.mmaN, c.mmaK}));
+      scf::YieldOp::create(rewriter, loc, next);
+      rewriter.setInsertionPointAfter(steps);
+      scf::YieldOp::create(rewriter, loc, steps.getResults());
+    }
+
+    auto store = scf::IfOp::create(rewriter, loc, active);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(store.thenBlock());
+      for (int64_t i = 0; i < fragsM; ++i)
+        for (int64_t j = 0; j < fragsN; ++j)
+          for (int64_t half = 0; half < 2; ++half) {
+            Value row = vector::ExtractOp::create(
+                rewriter, loc, chunks.getResult(i * fragsN + j),
+                ArrayRef<int64_t>{half});
+            vector::StoreOp::create(rewriter, loc, row, cBuffer,
+                                    accIndices(i, j, half));
+          }
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+} // namespace
+
+LogicalResult mlir::seq::distributeOverWarps(RewriterBase &rewriter,
+                                             const MmaContraction &contraction,
+                                             const BlockContext &block) {
+  return WarpMmaEmitter(rewriter, contraction, block).emit();
+}
