@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-debs=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
+debs=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 libomp-22-dev
       ninja-build ccache cmake libgtest-dev python3 python3-venv python3-dev)
 missing=()
 for pkg in "${debs[@]}"; do

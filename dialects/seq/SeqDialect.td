@@ -27,7 +27,17 @@ def Seq_Dialect : Dialect {
     each paper's official code.
   }];
   let useDefaultAttributePrinterParser = 1;
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  // The dialects seq ops are decomposed into and whose ops their reference
+  // computations and tiles are made of.
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::complex::ComplexDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
 }
 
 class Seq_Op<string mnemonic, list<Trait> traits = []>

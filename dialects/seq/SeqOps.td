@@ -1,8 +1,16 @@
 //===- SeqOps.td - seq operations --------------------------*- tablegen -*-===//
 //
-// Every op is destination-passing style on ranked tensors: `ins(...)` are read,
-// `outs(...)` are the destinations, result i has the type of outs[i], and an
-// optional result exists exactly when its destination is given.
+// Every op is destination-passing style: `ins(...)` are read, `outs(...)` are
+// the destinations the results are written into. On tensors (value
+// semantics) result i has the type of outs[i] and an optional result exists
+// exactly when its destination is given; on memrefs (buffer semantics, after
+// bufferization) the op writes its destinations in place and has no results.
+//
+// Every op implements TilingInterface: an iteration domain of parallel (and,
+// for seq.online_attention, reduction) loops that tiling cuts, the operand
+// slices a tile reads and writes, and `generateScalarImplementation` — the
+// reference computation of one iteration point, the oracle of every faster
+// lowering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,13 +19,32 @@
 
 include "SeqDialect.td"
 include "SeqAttrs.td"
+include "SeqInterfaces.td"
+include "mlir/Dialect/Linalg/IR/LinalgInterfaces.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/TilingInterface.td"
 include "mlir/IR/OpBase.td"
 
-class Seq_DpsOp<string mnemonic, list<Trait> traits = []>
-    : Seq_Op<mnemonic, !listconcat(traits, [DestinationStyleOpInterface])> {
+/// A seq operand: a ranked tensor (value semantics) or a memref (buffers).
+def Seq_Shaped : AnyTypeOf<[AnyRankedTensor, AnyMemRef], "ranked tensor or memref">;
+
+// `seqMethods`: SeqOpInterface methods the op overrides beyond the required.
+class Seq_DpsOp<string mnemonic, list<Trait> traits = [],
+                list<string> seqMethods = []>
+    : Seq_Op<mnemonic, !listconcat(traits, [
+        DestinationStyleOpInterface,
+        DeclareOpInterfaceMethods<Seq_OpInterface,
+            !listconcat(["getTilingLayout", "prepareReference"], seqMethods)>,
+        DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+        DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+            ["reifyResultShapes"]>,
+        DeclareOpInterfaceMethods<TilingInterface,
+            ["getLoopIteratorTypes", "getIterationDomain",
+             "getTiledImplementation", "getResultTilePosition",
+             "generateResultTileValue", "generateScalarImplementation"]>])> {
   code dpsDecls = [{
     ::mlir::MutableOperandRange getDpsInitsMutable() { return getOutsMutable(); }
     /// The destination at `index`, or null when the op has fewer.
@@ -26,6 +53,58 @@ class Seq_DpsOp<string mnemonic, list<Trait> traits = []>
     }
   }];
   let extraClassDeclaration = dpsDecls;
+  // TilingInterface, memory effects and shape reification are generic over
+  // the op's TilingLayout (lib/Dialect/SeqTiling.cpp).
+  code tilingDefs = [{
+    void $cppClass::getEffects(
+        ::llvm::SmallVectorImpl<::mlir::SideEffects::EffectInstance<
+            ::mlir::MemoryEffects::Effect>> &effects) {
+      ::mlir::seq::detail::getDpsEffects(*this, effects);
+    }
+    ::llvm::LogicalResult $cppClass::reifyResultShapes(::mlir::OpBuilder &b,
+        ::mlir::ReifiedRankedShapedTypeDims &shapes) {
+      return ::mlir::seq::detail::reifyDpsResultShapes(*this, b, shapes);
+    }
+    ::llvm::SmallVector<::mlir::utils::IteratorType>
+    $cppClass::getLoopIteratorTypes() {
+      return getTilingLayout().iterators;
+    }
+    ::llvm::SmallVector<::mlir::Range>
+    $cppClass::getIterationDomain(::mlir::OpBuilder &b) {
+      return ::mlir::seq::detail::getIterationDomain(*this, b);
+    }
+    ::llvm::LogicalResult $cppClass::getResultTilePosition(
+        ::mlir::OpBuilder &b, unsigned resultNumber,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> offsets,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> sizes,
+        ::llvm::SmallVector<::mlir::OpFoldResult> &resultOffsets,
+        ::llvm::SmallVector<::mlir::OpFoldResult> &resultSizes) {
+      return ::mlir::seq::detail::getResultTilePosition(
+          *this, b, resultNumber, offsets, sizes, resultOffsets, resultSizes);
+    }
+    ::llvm::FailureOr<::mlir::TilingResult>
+    $cppClass::generateResultTileValue(::mlir::OpBuilder &b,
+        unsigned resultNumber, ::llvm::ArrayRef<::mlir::OpFoldResult> offsets,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> sizes) {
+      return ::mlir::seq::detail::generateResultTileValue(
+          *this, b, resultNumber, offsets, sizes);
+    }
+    ::llvm::LogicalResult $cppClass::generateScalarImplementation(
+        ::mlir::OpBuilder &b, ::mlir::Location loc, ::mlir::ValueRange ivs) {
+      return ::mlir::seq::detail::generateScalarImplementation(*this, b, loc,
+                                                                ivs);
+    }
+  }];
+  code genericTiledImplementation = [{
+    ::llvm::FailureOr<::mlir::TilingResult>
+    $cppClass::getTiledImplementation(::mlir::OpBuilder &b,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> offsets,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> sizes) {
+      return ::mlir::seq::detail::getTiledImplementation(*this, b, offsets,
+                                                          sizes);
+    }
+  }];
+  let extraClassDefinition = tilingDefs # genericTiledImplementation;
   let hasVerifier = 1;
 }
 
@@ -33,7 +112,40 @@ class Seq_DpsOp<string mnemonic, list<Trait> traits = []>
 // seq.attention
 //===----------------------------------------------------------------------===//
 
-def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
+// The operands, attributes and regions seq.attention and seq.online_attention
+// share, and what the two do with them.
+defvar attentionMaskDoc = [{
+    Query row i sits at position p(i) = query_position + i and key j at
+    position k(j) = key_position + j. Without `positions(...)`,
+    query_position = Lk - Lq and key_position = 0: bottom-right alignment, as
+    FlashAttention 2.1+. Explicit positions place a block of a longer
+    sequence (a query chunk, a KV shard of ring attention, decoding after a
+    cache of length c with query_position = c). The `mask` kind decides
+    allowed(i, j) from the positions:
+
+    | mask | allowed(i, j) with p = p(i), k = k(j) | attribute |
+    |---|---|---|
+    | none | always | |
+    | causal | k <= p | |
+    | sliding_window | p - left <= k <= p + right | `window = array<i64: left, right>` |
+    | chunk_causal | k <= p and k / c == p / c | `chunk_size = c` |
+    | prefix | k < M or k <= p | `prefix_length = M` |
+
+    With a `mask_mod` region, `(b, h, i, j: index) -> i1`, allowed(i, j) is
+    also ANDed with its yield. With a `score_mod` region,
+    `(score, b, h, i, j) -> score` in the accumulation type, each scaled
+    score is replaced by its yield. The region arguments are the op's own
+    indices: batch b, query head h, query row i, key j (tiling adds the
+    tile's offsets, so a tiled op sees the indices of the whole problem).
+    Regions may use values defined above the op, e.g. tensors indexed with
+    (b, h, i, j).
+
+    `scale` defaults to 1/sqrt(E). Hq must be a multiple of Hkv: query head h
+    reads key/value head h / (Hq / Hkv) (grouped-query attention).
+}];
+
+def Seq_AttentionOp : Seq_DpsOp<"attention", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>]> {
   let summary = "softmax attention with GQA, mask kinds, score/mask modifiers";
   let description = [{
     Scaled dot-product softmax attention (FlashAttention semantics, OPS.md §2).
@@ -41,36 +153,23 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
     Shapes: `query` (B, Hq, Lq, E), `key` (B, Hkv, Lk, E), `value`
     (B, Hkv, Lk, Ev); destinations `output` (B, Hq, Lq, Ev) and, optionally,
     `logsumexp` (B, Hq, Lq) in the accumulation type (f32; f64 for f64
-    inputs). Hq must be a multiple of Hkv: query head h reads key/value head
-    h / (Hq / Hkv) (grouped-query attention).
-
-    Query row i sits at position p(i) = i + Lk - Lq (bottom-right alignment,
-    as FlashAttention 2.1+). The `mask` kind decides allowed(i, j):
-
-    | mask | allowed(i, j) | attribute |
-    |---|---|---|
-    | none | always | |
-    | causal | j <= p(i) | |
-    | sliding_window | p(i) - left <= j <= p(i) + right | `window = array<i64: left, right>` |
-    | chunk_causal | j <= p(i) and j / c == p(i) / c | `chunk_size = c` |
-    | prefix | j < M or j <= p(i) | `prefix_length = M` |
-
-    With a `mask_mod` region, `(b, h, i, j: index) -> i1`, allowed(i, j) is
-    also ANDed with its yield. With a `score_mod` region,
-    `(score, b, h, i, j) -> score` in the accumulation type (i is the query
-    row index, j the key index, h the query head), each scaled score
-    is replaced by its yield.
-
+    inputs).
+  }] # attentionMaskDoc # [{
     ```
     s[i,j]  = scale * sum_e q[i,e] k[j,e]          (then score_mod)
     m_i     = max_{allowed j} s[i,j]
     out[i]  = sum_{allowed j} exp(s[i,j] - m_i) v[j] / sum_{allowed j} exp(s[i,j] - m_i)
     lse[i]  = m_i + log sum_{allowed j} exp(s[i,j] - m_i)
     ```
-    `scale` defaults to 1/sqrt(E). A row with no allowed key (or whose allowed scores are all -inf after
-    `score_mod`) yields
-    `out = 0` and `lse = +inf`. The logsumexp lets partial results over key
-    blocks be merged exactly (split-KV, ring attention).
+    A row with no allowed key (or whose allowed scores are all -inf after
+    `score_mod`) yields `out = 0` and `lse = +inf`. The logsumexp lets
+    partial results over key blocks be merged exactly (split-KV, ring
+    attention).
+
+    The iteration domain is (B, Hq, Lq), all parallel: tiling with sizes
+    [0, 1, 64] gives tiles of one head and 64 query rows. Its decomposition
+    (`transform.structured.decompose_interface`) is `seq.online_attention`
+    over all keys from the empty state, then the normalization in linalg.
 
     Example (causal GQA with logsumexp):
     ```mlir
@@ -79,7 +178,13 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
         outs(%o0, %l0 : tensor<2x8x128x64xf32>, tensor<2x8x128xf32>)
         {mask = #seq.mask<causal>} -> tensor<2x8x128x64xf32>, tensor<2x8x128xf32>
     ```
-    A soft-capped score and a document mask:
+    Decoding 16 queries after a cache of 4080 keys (query_position 4080):
+    ```mlir
+    %o = seq.attention ins(%q, %k, %v : tensor<1x8x16x64xf32>, tensor<1x8x4096x64xf32>, tensor<1x8x4096x64xf32>)
+        positions(%c4080, %c0 : index, index)
+        outs(%o0 : tensor<1x8x16x64xf32>) {mask = #seq.mask<causal>} -> tensor<1x8x16x64xf32>
+    ```
+    A soft-capped score:
     ```mlir
     %o = seq.attention ins(%q, %k, %v : ...) outs(%o0 : ...)
         score_mod {
@@ -92,9 +197,10 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
         } -> tensor<...>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$query, AnyRankedTensor:$key,
-                       AnyRankedTensor:$value,
-                       Variadic<AnyRankedTensor>:$outs,
+  let arguments = (ins Seq_Shaped:$query, Seq_Shaped:$key,
+                       Seq_Shaped:$value,
+                       Variadic<Index>:$positions,
+                       Variadic<Seq_Shaped>:$outs,
                        OptionalAttr<F64Attr>:$scale,
                        DefaultValuedAttr<Seq_MaskKindAttr,
                                          "::mlir::seq::MaskKind::none">:$mask,
@@ -105,11 +211,12 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
   let regions = (region AnyRegion:$score_mod, AnyRegion:$mask_mod);
   let assemblyFormat = [{
     `ins` `(` $query `,` $key `,` $value `:` type($query) `,` type($key) `,` type($value) `)`
+    (`positions` `(` $positions^ `:` type($positions) `)`)?
     `outs` `(` $outs `:` type($outs) `)`
     attr-dict
     (`score_mod` $score_mod^)?
     (`mask_mod` $mask_mod^)?
-    `->` type($results)
+    (`->` type($results)^)?
   }];
   let hasRegionVerifier = 1;
   let extraClassDeclaration = dpsDecls # [{
@@ -119,6 +226,97 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
     /// depends on a dynamic E (lowerings compute it at run time then).
     std::optional<double> getStaticScale();
   }];
+  let extraClassDefinition = tilingDefs # [{
+    ::llvm::FailureOr<::mlir::TilingResult>
+    $cppClass::getTiledImplementation(::mlir::OpBuilder &b,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> offsets,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> sizes) {
+      return ::mlir::seq::detail::tileAttentionLike(*this, b, offsets, sizes);
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// seq.online_attention
+//===----------------------------------------------------------------------===//
+
+def Seq_OnlineAttentionOp : Seq_DpsOp<"online_attention", [
+    AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>],
+    ["readsDestinations"]> {
+  let summary = "one online-softmax step of attention over a block of keys";
+  let description = [{
+    Folds the keys of `key`/`value` into a running softmax state, as one
+    step of FlashAttention's inner loop (OPS.md §2.1). The destinations are
+    the state, in the accumulation type (f32; f64 for f64 inputs):
+    `accumulator` (B, Hq, Lq, Ev) — the unnormalized output — and `max`,
+    `sum` (B, Hq, Lq). Per query row, over the allowed keys j of this op:
+
+    ```
+    s_j  = scale * q . k_j                       (then score_mod)
+    m'   = max(m, max_j s_j)
+    u    = (m' == -inf) ? 0 : m'                 (FlashAttention's Check_inf)
+    acc' = exp(m - u) * acc + sum_j exp(s_j - u) v_j
+    sum' = exp(m - u) * sum + sum_j exp(s_j - u)
+    ```
+    The empty state is acc = 0, max = -inf, sum = 0; after every key block
+    the attention output is acc / sum (0 where sum = 0) and the logsumexp
+    max + log(sum) (+inf where sum = 0). Shapes, masks and modifiers are
+    those of `seq.attention`:
+  }] # attentionMaskDoc # [{
+    The iteration domain is (B, Hq, Lq, Lk): tiling the key dimension (a
+    reduction) threads the state through an scf.for, which is exactly the
+    online softmax, so `transform.structured.tile_using_for` with sizes
+    [0, 1, 64, 64] is FlashAttention's loop nest. Its decomposition is linalg
+    on the tile: the score matmul, the mask and score_mod, the row max, the
+    exponentials, the rescale and the P·V matmul.
+
+    Example:
+    ```mlir
+    %acc, %max, %sum = seq.online_attention
+        ins(%q, %k, %v : tensor<1x4x64x64xf32>, tensor<1x4x64x64xf32>, tensor<1x4x64x64xf32>)
+        positions(%p, %kp : index, index)
+        outs(%a0, %m0, %s0 : tensor<1x4x64x64xf32>, tensor<1x4x64xf32>, tensor<1x4x64xf32>)
+        {mask = #seq.mask<causal>}
+        -> tensor<1x4x64x64xf32>, tensor<1x4x64xf32>, tensor<1x4x64xf32>
+    ```
+  }];
+  let arguments = (ins Seq_Shaped:$query, Seq_Shaped:$key,
+                       Seq_Shaped:$value,
+                       Variadic<Index>:$positions,
+                       Variadic<Seq_Shaped>:$outs,
+                       OptionalAttr<F64Attr>:$scale,
+                       DefaultValuedAttr<Seq_MaskKindAttr,
+                                         "::mlir::seq::MaskKind::none">:$mask,
+                       OptionalAttr<DenseI64ArrayAttr>:$window,
+                       OptionalAttr<I64Attr>:$chunk_size,
+                       OptionalAttr<I64Attr>:$prefix_length);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let regions = (region AnyRegion:$score_mod, AnyRegion:$mask_mod);
+  let assemblyFormat = [{
+    `ins` `(` $query `,` $key `,` $value `:` type($query) `,` type($key) `,` type($value) `)`
+    (`positions` `(` $positions^ `:` type($positions) `)`)?
+    `outs` `(` $outs `:` type($outs) `)`
+    attr-dict
+    (`score_mod` $score_mod^)?
+    (`mask_mod` $mask_mod^)?
+    (`->` type($results)^)?
+  }];
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = dpsDecls # [{
+    ::mlir::Value getAccumulator() { return getOuts()[0]; }
+    ::mlir::Value getMax() { return getOutOrNull(1); }
+    ::mlir::Value getSum() { return getOutOrNull(2); }
+    std::optional<double> getStaticScale();
+  }];
+  let extraClassDefinition = tilingDefs # [{
+    ::llvm::FailureOr<::mlir::TilingResult>
+    $cppClass::getTiledImplementation(::mlir::OpBuilder &b,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> offsets,
+        ::llvm::ArrayRef<::mlir::OpFoldResult> sizes) {
+      return ::mlir::seq::detail::tileAttentionLike(*this, b, offsets, sizes);
+    }
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -126,7 +324,7 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [RecursiveMemoryEffects]> {
 //===----------------------------------------------------------------------===//
 
 def Seq_ComposeHeadsOp : Seq_DpsOp<"compose_heads",
-    [Pure, AttrSizedOperandSegments]> {
+    [AttrSizedOperandSegments]> {
   let summary = "DCFormer dynamically composed multi-head attention (DCMHA)";
   let description = [{
     Mixes the heads of an attention score or probability tensor `A`
@@ -155,15 +353,15 @@ def Seq_ComposeHeadsOp : Seq_DpsOp<"compose_heads",
         outs(%init : tensor<1x4x16x16xf32>) -> tensor<1x4x16x16xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$scores,
-                       Optional<AnyRankedTensor>:$static_weight,
-                       Optional<AnyRankedTensor>:$query_w1,
-                       Optional<AnyRankedTensor>:$query_w2,
-                       Optional<AnyRankedTensor>:$key_w1,
-                       Optional<AnyRankedTensor>:$key_w2,
-                       Optional<AnyRankedTensor>:$query_gate,
-                       Optional<AnyRankedTensor>:$key_gate,
-                       Variadic<AnyRankedTensor>:$outs);
+  let arguments = (ins Seq_Shaped:$scores,
+                       Optional<Seq_Shaped>:$static_weight,
+                       Optional<Seq_Shaped>:$query_w1,
+                       Optional<Seq_Shaped>:$query_w2,
+                       Optional<Seq_Shaped>:$key_w1,
+                       Optional<Seq_Shaped>:$key_w2,
+                       Optional<Seq_Shaped>:$query_gate,
+                       Optional<Seq_Shaped>:$key_gate,
+                       Variadic<Seq_Shaped>:$outs);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let assemblyFormat = [{
     `ins` `(` $scores `:` type($scores) `)`
@@ -173,7 +371,7 @@ def Seq_ComposeHeadsOp : Seq_DpsOp<"compose_heads",
     (`query_gate` `(` $query_gate^ `:` type($query_gate) `)`)?
     (`key_gate` `(` $key_gate^ `:` type($key_gate) `)`)?
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
 }
 
@@ -181,7 +379,7 @@ def Seq_ComposeHeadsOp : Seq_DpsOp<"compose_heads",
 // seq.scan
 //===----------------------------------------------------------------------===//
 
-def Seq_ScanOp : Seq_DpsOp<"scan", [Pure, AttrSizedOperandSegments]> {
+def Seq_ScanOp : Seq_DpsOp<"scan", [AttrSizedOperandSegments]> {
   let summary = "first-order linear recurrence h_t = a_t * h_{t-1} + b_t";
   let description = [{
     The diagonal linear recurrence behind Mamba-1's selective scan, S4/S5 and
@@ -209,16 +407,16 @@ def Seq_ScanOp : Seq_DpsOp<"scan", [Pure, AttrSizedOperandSegments]> {
         -> tensor<2x64x16xf32>, tensor<2x16xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$a, AnyRankedTensor:$b,
-                       Optional<AnyRankedTensor>:$initial,
-                       Variadic<AnyRankedTensor>:$outs,
+  let arguments = (ins Seq_Shaped:$a, Seq_Shaped:$b,
+                       Optional<Seq_Shaped>:$initial,
+                       Variadic<Seq_Shaped>:$outs,
                        UnitAttr:$reverse);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let assemblyFormat = [{
     `ins` `(` $a `,` $b `:` type($a) `,` type($b) `)`
     (`initial` `(` $initial^ `:` type($initial) `)`)?
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
   let extraClassDeclaration = dpsDecls # [{
     ::mlir::Value getFinal() { return getOutOrNull(1); }
@@ -229,7 +427,7 @@ def Seq_ScanOp : Seq_DpsOp<"scan", [Pure, AttrSizedOperandSegments]> {
 // seq.ema
 //===----------------------------------------------------------------------===//
 
-def Seq_EmaOp : Seq_DpsOp<"ema", [Pure, AttrSizedOperandSegments]> {
+def Seq_EmaOp : Seq_DpsOp<"ema", [AttrSizedOperandSegments]> {
   let summary = "multi-dimensional damped EMA (MEGA) and complex EMA (MEGALODON)";
   let description = [{
     The exponential moving average of MEGA (`kind = damped`, OPS.md §1.1) and
@@ -266,15 +464,15 @@ def Seq_EmaOp : Seq_DpsOp<"ema", [Pure, AttrSizedOperandSegments]> {
     ```
   }];
   let arguments = (ins Seq_EmaKindAttr:$kind,
-                       AnyRankedTensor:$input,
-                       AnyRankedTensor:$weight_logit,
-                       AnyRankedTensor:$damping_logit,
-                       AnyRankedTensor:$gamma,
-                       AnyRankedTensor:$omega,
-                       Optional<AnyRankedTensor>:$beta,
-                       Optional<AnyRankedTensor>:$theta,
-                       Optional<AnyRankedTensor>:$initial,
-                       Variadic<AnyRankedTensor>:$outs);
+                       Seq_Shaped:$input,
+                       Seq_Shaped:$weight_logit,
+                       Seq_Shaped:$damping_logit,
+                       Seq_Shaped:$gamma,
+                       Seq_Shaped:$omega,
+                       Optional<Seq_Shaped>:$beta,
+                       Optional<Seq_Shaped>:$theta,
+                       Optional<Seq_Shaped>:$initial,
+                       Variadic<Seq_Shaped>:$outs);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let assemblyFormat = [{
     $kind
@@ -285,7 +483,7 @@ def Seq_EmaOp : Seq_DpsOp<"ema", [Pure, AttrSizedOperandSegments]> {
     (`theta` `(` $theta^ `:` type($theta) `)`)?
     (`initial` `(` $initial^ `:` type($initial) `)`)?
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
   let extraClassDeclaration = dpsDecls # [{
     ::mlir::Value getFinal() { return getOutOrNull(1); }
@@ -297,7 +495,7 @@ def Seq_EmaOp : Seq_DpsOp<"ema", [Pure, AttrSizedOperandSegments]> {
 // seq.long_conv
 //===----------------------------------------------------------------------===//
 
-def Seq_LongConvOp : Seq_DpsOp<"long_conv", [Pure, AttrSizedOperandSegments]> {
+def Seq_LongConvOp : Seq_DpsOp<"long_conv", [AttrSizedOperandSegments]> {
   let summary = "causal per-channel long convolution (S4, H3, Hyena, FlashFFTConv)";
   let description = [{
     A causal depthwise convolution with a filter as long as the sequence (or
@@ -322,11 +520,11 @@ def Seq_LongConvOp : Seq_DpsOp<"long_conv", [Pure, AttrSizedOperandSegments]> {
         -> tensor<2x1024x64xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$filter,
-                       Optional<AnyRankedTensor>:$skip,
-                       Optional<AnyRankedTensor>:$pregate,
-                       Optional<AnyRankedTensor>:$postgate,
-                       Variadic<AnyRankedTensor>:$outs,
+  let arguments = (ins Seq_Shaped:$input, Seq_Shaped:$filter,
+                       Optional<Seq_Shaped>:$skip,
+                       Optional<Seq_Shaped>:$pregate,
+                       Optional<Seq_Shaped>:$postgate,
+                       Variadic<Seq_Shaped>:$outs,
                        DefaultValuedAttr<Seq_ConvMethodAttr,
                                          "::mlir::seq::ConvMethod::auto_">:$method);
   let results = (outs Variadic<AnyRankedTensor>:$results);
@@ -336,7 +534,7 @@ def Seq_LongConvOp : Seq_DpsOp<"long_conv", [Pure, AttrSizedOperandSegments]> {
     (`pregate` `(` $pregate^ `:` type($pregate) `)`)?
     (`postgate` `(` $postgate^ `:` type($postgate) `)`)?
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
 }
 
@@ -345,7 +543,7 @@ def Seq_LongConvOp : Seq_DpsOp<"long_conv", [Pure, AttrSizedOperandSegments]> {
 //===----------------------------------------------------------------------===//
 
 class Seq_FftLikeOp<string mnemonic, string formula, string example>
-    : Seq_DpsOp<mnemonic, [Pure]> {
+    : Seq_DpsOp<mnemonic> {
   let description = [{
     A discrete Fourier transform along the last dimension, for any length
     N >= 1 (powers of two are not required). }] # formula # [{
@@ -362,14 +560,14 @@ class Seq_FftLikeOp<string mnemonic, string formula, string example>
     }] # example # [{
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, Variadic<AnyRankedTensor>:$outs,
+  let arguments = (ins Seq_Shaped:$input, Variadic<Seq_Shaped>:$outs,
                        DefaultValuedAttr<Seq_FftNormAttr,
                                          "::mlir::seq::FftNorm::backward">:$norm);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let assemblyFormat = [{
     `ins` `(` $input `:` type($input) `)`
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
 }
 
@@ -409,7 +607,7 @@ def Seq_IrfftOp : Seq_FftLikeOp<"irfft", [{
 //===----------------------------------------------------------------------===//
 
 def Seq_LinearAttentionOp : Seq_DpsOp<"linear_attention",
-    [Pure, AttrSizedOperandSegments]> {
+    [AttrSizedOperandSegments]> {
   let summary = "causal linear attention with decay, normalizer, prefix and state";
   let description = [{
     Linear attention as a matrix-valued recurrence: Based and JRT-RNN
@@ -446,14 +644,14 @@ def Seq_LinearAttentionOp : Seq_DpsOp<"linear_attention",
         -> tensor<1x4x128x64xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$query, AnyRankedTensor:$key,
-                       AnyRankedTensor:$value,
-                       Optional<AnyRankedTensor>:$log_decay,
-                       Optional<AnyRankedTensor>:$prefix_key,
-                       Optional<AnyRankedTensor>:$prefix_value,
-                       Optional<AnyRankedTensor>:$initial_state,
-                       Optional<AnyRankedTensor>:$initial_normalizer,
-                       Variadic<AnyRankedTensor>:$outs,
+  let arguments = (ins Seq_Shaped:$query, Seq_Shaped:$key,
+                       Seq_Shaped:$value,
+                       Optional<Seq_Shaped>:$log_decay,
+                       Optional<Seq_Shaped>:$prefix_key,
+                       Optional<Seq_Shaped>:$prefix_value,
+                       Optional<Seq_Shaped>:$initial_state,
+                       Optional<Seq_Shaped>:$initial_normalizer,
+                       Variadic<Seq_Shaped>:$outs,
                        DefaultValuedAttr<F64Attr, "1.0">:$scale,
                        UnitAttr:$normalize,
                        DefaultValuedAttr<F64Attr, "1e-12">:$eps);
@@ -466,7 +664,7 @@ def Seq_LinearAttentionOp : Seq_DpsOp<"linear_attention",
     (`initial_state` `(` $initial_state^ `:` type($initial_state) `)`)?
     (`initial_normalizer` `(` $initial_normalizer^ `:` type($initial_normalizer) `)`)?
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
   let extraClassDeclaration = dpsDecls # [{
     ::mlir::Value getFinalState() { return getOutOrNull(1); }
@@ -478,7 +676,7 @@ def Seq_LinearAttentionOp : Seq_DpsOp<"linear_attention",
 // seq.feature_map
 //===----------------------------------------------------------------------===//
 
-def Seq_FeatureMapOp : Seq_DpsOp<"feature_map", [Pure]> {
+def Seq_FeatureMapOp : Seq_DpsOp<"feature_map"> {
   let summary = "linear-attention feature map phi along the last dimension";
   let description = [{
     Maps the last dimension d of `input` to F features (OPS.md §5.1):
@@ -501,13 +699,13 @@ def Seq_FeatureMapOp : Seq_DpsOp<"feature_map", [Pure]> {
         outs(%f0 : tensor<1x4x128x273xf32>) -> tensor<1x4x128x273xf32>
     ```
   }];
-  let arguments = (ins Seq_FeatureMapKindAttr:$kind, AnyRankedTensor:$input,
-                       Variadic<AnyRankedTensor>:$outs);
+  let arguments = (ins Seq_FeatureMapKindAttr:$kind, Seq_Shaped:$input,
+                       Variadic<Seq_Shaped>:$outs);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let assemblyFormat = [{
     $kind `ins` `(` $input `:` type($input) `)`
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
 }
 
@@ -516,7 +714,7 @@ def Seq_FeatureMapOp : Seq_DpsOp<"feature_map", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def Seq_TimestepNormOp : Seq_DpsOp<"timestep_norm",
-    [Pure, AttrSizedOperandSegments]> {
+    [AttrSizedOperandSegments]> {
   let summary = "MEGALODON timestep normalization with carried Welford state";
   let description = [{
     Group normalization with statistics accumulated causally over time
@@ -548,13 +746,13 @@ def Seq_TimestepNormOp : Seq_DpsOp<"timestep_norm",
         -> tensor<2x64x32xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
-                       AnyRankedTensor:$bias,
-                       Optional<AnyRankedTensor>:$padding_mask,
-                       Optional<AnyRankedTensor>:$prev_count,
-                       Optional<AnyRankedTensor>:$prev_mean,
-                       Optional<AnyRankedTensor>:$prev_var,
-                       Variadic<AnyRankedTensor>:$outs,
+  let arguments = (ins Seq_Shaped:$input, Seq_Shaped:$weight,
+                       Seq_Shaped:$bias,
+                       Optional<Seq_Shaped>:$padding_mask,
+                       Optional<Seq_Shaped>:$prev_count,
+                       Optional<Seq_Shaped>:$prev_mean,
+                       Optional<Seq_Shaped>:$prev_var,
+                       Variadic<Seq_Shaped>:$outs,
                        I64Attr:$num_groups,
                        DefaultValuedAttr<F64Attr, "1e-5">:$eps);
   let results = (outs Variadic<AnyRankedTensor>:$results);
@@ -564,7 +762,7 @@ def Seq_TimestepNormOp : Seq_DpsOp<"timestep_norm",
     (`prev` `(` $prev_count^ `,` $prev_mean `,` $prev_var `:`
         type($prev_count) `,` type($prev_mean) `,` type($prev_var) `)`)?
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
 }
 
@@ -572,7 +770,7 @@ def Seq_TimestepNormOp : Seq_DpsOp<"timestep_norm",
 // seq.rotary
 //===----------------------------------------------------------------------===//
 
-def Seq_RotaryOp : Seq_DpsOp<"rotary", [Pure]> {
+def Seq_RotaryOp : Seq_DpsOp<"rotary"> {
   let summary = "rotary position embedding (RoPE), optionally restarting per chunk";
   let description = [{
     Rotates pairs of features by position-dependent angles (RoPE, OPS.md
@@ -596,7 +794,7 @@ def Seq_RotaryOp : Seq_DpsOp<"rotary", [Pure]> {
         {chunk_size = 128 : i64} -> tensor<1x4x256x64xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, Variadic<AnyRankedTensor>:$outs,
+  let arguments = (ins Seq_Shaped:$input, Variadic<Seq_Shaped>:$outs,
                        DefaultValuedAttr<F64Attr, "10000.0">:$base,
                        DefaultValuedAttr<I64Attr, "0">:$position_offset,
                        OptionalAttr<I64Attr>:$chunk_size,
@@ -606,7 +804,7 @@ def Seq_RotaryOp : Seq_DpsOp<"rotary", [Pure]> {
   let assemblyFormat = [{
     `ins` `(` $input `:` type($input) `)`
     `outs` `(` $outs `:` type($outs) `)`
-    attr-dict `->` type($results)
+    attr-dict (`->` type($results)^)?
   }];
 }
 
@@ -615,7 +813,7 @@ def Seq_RotaryOp : Seq_DpsOp<"rotary", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def Seq_YieldOp : Seq_Op<"yield", [Pure, Terminator, ReturnLike,
-                                   ParentOneOf<["AttentionOp"]>]> {
+                                   ParentOneOf<["AttentionOp", "OnlineAttentionOp"]>]> {
   let summary = "terminator of seq op regions";
   let description = [{
     Yields the value computed by a `score_mod` (the modified score) or a

@@ -48,7 +48,8 @@ OwningOpRef<ModuleOp> buildAttention(MLIRContext &ctx) {
       tensor::EmptyOp::create(b, loc, qType.getShape(), b.getF32Type());
   auto attention = mlir::seq::AttentionOp::create(
       b, loc, TypeRange{qType}, body->getArgument(0), body->getArgument(1),
-      body->getArgument(2), ValueRange{init}, /*scale=*/FloatAttr(),
+      body->getArgument(2), /*positions=*/ValueRange(), ValueRange{init},
+      /*scale=*/FloatAttr(),
       mlir::seq::MaskKind::causal, /*window=*/nullptr, /*chunk_size=*/nullptr,
       /*prefix_length=*/nullptr);
   func::ReturnOp::create(b, loc, attention.getResults());

@@ -1,5 +1,4 @@
-//===- SeqDialect.cpp - seq dialect registration
-//---------------------------===//
+//===- SeqDialect.cpp - seq dialect registration --------------------------===//
 
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Dialect/SeqOps.h"
@@ -25,4 +24,5 @@ void SeqDialect::initialize() {
 #define GET_OP_LIST
 #include "seq/SeqOps.cpp.inc"
       >();
+  detail::attachBufferizableOpInterfaces(getContext());
 }

@@ -1,5 +1,4 @@
-//===- SeqOps.cpp - seq op verifiers and helpers
-//---------------------------===//
+//===- SeqOps.cpp - seq op verifiers and helpers --------------------------===//
 //
 // Every shape, type and attribute rule of the seq ops, each with a diagnostic
 // that names the operand and the expected versus the actual type.
@@ -145,24 +144,37 @@ static bool isFiniteDouble(double value) { return std::isfinite(value); }
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
-std::optional<double> AttentionOp::getStaticScale() {
-  if (std::optional<APFloat> scale = getScale())
+/// The scale attribute, or 1/sqrt(E) when E is static.
+template <typename OpTy>
+static std::optional<double> staticScaleOf(OpTy op) {
+  if (std::optional<APFloat> scale = op.getScale())
     return scale->convertToDouble();
-  int64_t e = cast<ShapedType>(getQuery().getType()).getDimSize(3);
+  int64_t e = cast<ShapedType>(op.getQuery().getType()).getDimSize(3);
   if (ShapedType::isDynamic(e))
     return std::nullopt;
   return 1.0 / std::sqrt(static_cast<double>(e));
 }
 
-LogicalResult AttentionOp::verify() {
-  OperandChecker check(*this);
-  Value q = getQuery(), k = getKey(), v = getValue();
+std::optional<double> AttentionOp::getStaticScale() {
+  return staticScaleOf(*this);
+}
+std::optional<double> OnlineAttentionOp::getStaticScale() {
+  return staticScaleOf(*this);
+}
+
+/// The rules seq.attention and seq.online_attention share: operand shapes,
+/// positions, scale and mask attributes. Sets (b, hq, lq, ev) and `element`.
+template <typename OpTy>
+static LogicalResult verifyAttentionOperands(OpTy op, OperandChecker &check,
+                                             SmallVector<int64_t> &dims,
+                                             Type &element) {
+  Value q = op.getQuery(), k = op.getKey(), v = op.getValue();
   if (failed(check.rank(q, "query", 4, "(B, Hq, Lq, E)")) ||
       failed(check.rank(k, "key", 4, "(B, Hkv, Lk, E)")) ||
       failed(check.rank(v, "value", 4, "(B, Hkv, Lk, Ev)")) ||
       failed(check.floatElements(q, "query")))
     return failure();
-  Type element = getElementTypeOrSelf(q.getType());
+  element = getElementTypeOrSelf(q.getType());
   if (failed(check.elementType(k, "key", element, "same as 'query'")) ||
       failed(check.elementType(v, "value", element, "same as 'query'")))
     return failure();
@@ -177,13 +189,65 @@ LogicalResult AttentionOp::verify() {
   int64_t ev = d(v, 3);
   if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
       (hkv == 0 || hq % hkv != 0))
-    return emitOpError() << "query heads (" << hq
-                         << ") must be a multiple of key/value heads (" << hkv
-                         << ") for grouped-query attention";
+    return op.emitOpError() << "query heads (" << hq
+                            << ") must be a multiple of key/value heads ("
+                            << hkv << ") for grouped-query attention";
+  if (op.getPositions().size() != 0 && op.getPositions().size() != 2)
+    return op.emitOpError()
+           << "'positions' takes the position of query row 0 and of key 0 "
+              "(2 values), but got "
+           << op.getPositions().size();
+  if (e == 0 && !op.getScale())
+    return op.emitOpError() << "head dimension E is 0, so the default scale "
+                               "1/sqrt(E) is undefined; give 'scale'";
+  if (std::optional<APFloat> scale = op.getScale())
+    if (!scale->isFinite())
+      return op.emitOpError() << "'scale' must be finite";
 
-  if (e == 0 && !getScale())
-    return emitOpError() << "head dimension E is 0, so the default scale "
-                            "1/sqrt(E) is undefined; give 'scale'";
+  MaskKind mask = op.getMask();
+  auto attrOnlyWith = [&](bool present, StringRef attr,
+                          MaskKind kind) -> LogicalResult {
+    if (present && mask != kind)
+      return op.emitOpError()
+             << "'" << attr << "' is only meaningful with mask "
+             << stringifyMaskKind(kind) << ", but mask is "
+             << stringifyMaskKind(mask);
+    if (!present && mask == kind)
+      return op.emitOpError() << "mask " << stringifyMaskKind(kind)
+                              << " requires the '" << attr << "' attribute";
+    return success();
+  };
+  if (failed(attrOnlyWith(op.getWindow().has_value(), "window",
+                          MaskKind::sliding_window)) ||
+      failed(attrOnlyWith(op.getChunkSize().has_value(), "chunk_size",
+                          MaskKind::chunk_causal)) ||
+      failed(attrOnlyWith(op.getPrefixLength().has_value(), "prefix_length",
+                          MaskKind::prefix)))
+    return failure();
+  if (std::optional<ArrayRef<int64_t>> window = op.getWindow()) {
+    if (window->size() != 2 || (*window)[0] < 0 || (*window)[1] < 0)
+      return op.emitOpError()
+             << "'window' must be [left, right] with both >= 0";
+  }
+  if (std::optional<uint64_t> chunk = op.getChunkSize())
+    if (static_cast<int64_t>(*chunk) <= 0)
+      return op.emitOpError() << "'chunk_size' must be positive, but is "
+                              << static_cast<int64_t>(*chunk);
+  if (std::optional<uint64_t> prefix = op.getPrefixLength())
+    if (static_cast<int64_t>(*prefix) < 0)
+      return op.emitOpError() << "'prefix_length' must be >= 0, but is "
+                              << static_cast<int64_t>(*prefix);
+  dims = {b, hq, lq, ev};
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  OperandChecker check(*this);
+  SmallVector<int64_t> dims;
+  Type element;
+  if (failed(verifyAttentionOperands(*this, check, dims, element)))
+    return failure();
+  int64_t b = dims[0], hq = dims[1], lq = dims[2], ev = dims[3];
   if (failed(check.outsCount(getOuts(), {1, 2}, "(output[, logsumexp])")))
     return failure();
   if (failed(check.shape(getOutput(), "output", {b, hq, lq, ev},
@@ -197,42 +261,27 @@ LogicalResult AttentionOp::verify() {
                                  "the accumulation type")))
       return failure();
   }
+  return success();
+}
 
-  if (std::optional<APFloat> scale = getScale())
-    if (!scale->isFinite())
-      return emitOpError() << "'scale' must be finite";
-
-  MaskKind mask = getMask();
-  auto attrOnlyWith = [&](bool present, StringRef attr,
-                          MaskKind kind) -> LogicalResult {
-    if (present && mask != kind)
-      return emitOpError() << "'" << attr << "' is only meaningful with mask "
-                           << stringifyMaskKind(kind) << ", but mask is "
-                           << stringifyMaskKind(mask);
-    if (!present && mask == kind)
-      return emitOpError() << "mask " << stringifyMaskKind(kind)
-                           << " requires the '" << attr << "' attribute";
-    return success();
-  };
-  if (failed(attrOnlyWith(getWindow().has_value(), "window",
-                          MaskKind::sliding_window)) ||
-      failed(attrOnlyWith(getChunkSize().has_value(), "chunk_size",
-                          MaskKind::chunk_causal)) ||
-      failed(attrOnlyWith(getPrefixLength().has_value(), "prefix_length",
-                          MaskKind::prefix)))
+LogicalResult OnlineAttentionOp::verify() {
+  OperandChecker check(*this);
+  SmallVector<int64_t> dims;
+  Type element;
+  if (failed(verifyAttentionOperands(*this, check, dims, element)))
     return failure();
-  if (std::optional<ArrayRef<int64_t>> window = getWindow()) {
-    if (window->size() != 2 || (*window)[0] < 0 || (*window)[1] < 0)
-      return emitOpError() << "'window' must be [left, right] with both >= 0";
-  }
-  if (std::optional<uint64_t> chunk = getChunkSize())
-    if (static_cast<int64_t>(*chunk) <= 0)
-      return emitOpError() << "'chunk_size' must be positive, but is "
-                           << static_cast<int64_t>(*chunk);
-  if (std::optional<uint64_t> prefix = getPrefixLength())
-    if (static_cast<int64_t>(*prefix) < 0)
-      return emitOpError() << "'prefix_length' must be >= 0, but is "
-                           << static_cast<int64_t>(*prefix);
+  int64_t b = dims[0], hq = dims[1], lq = dims[2], ev = dims[3];
+  Type acc = accumulationType(element);
+  if (failed(check.outsCount(getOuts(), {3}, "(accumulator, max, sum)")) ||
+      failed(check.shape(getAccumulator(), "accumulator", {b, hq, lq, ev},
+                         "(B, Hq, Lq, Ev)")) ||
+      failed(check.elementType(getAccumulator(), "accumulator", acc,
+                               "the accumulation type")) ||
+      failed(check.shape(getMax(), "max", {b, hq, lq}, "(B, Hq, Lq)")) ||
+      failed(check.elementType(getMax(), "max", acc, "the accumulation type")) ||
+      failed(check.shape(getSum(), "sum", {b, hq, lq}, "(B, Hq, Lq)")) ||
+      failed(check.elementType(getSum(), "sum", acc, "the accumulation type")))
+    return failure();
   return success();
 }
 
@@ -260,20 +309,28 @@ static LogicalResult verifyModifierRegion(Operation *op, Region &region,
   return success();
 }
 
-LogicalResult AttentionOp::verifyRegions() {
-  MLIRContext *ctx = getContext();
-  Type acc = accumulationType(getElementTypeOrSelf(getQuery().getType()));
+template <typename OpTy>
+static LogicalResult verifyModifierRegions(OpTy op) {
+  MLIRContext *ctx = op.getContext();
+  Type acc = accumulationType(getElementTypeOrSelf(op.getQuery().getType()));
   Type index = IndexType::get(ctx);
   std::string scoreSig;
   llvm::raw_string_ostream(scoreSig)
       << "(score: " << acc << ", b: index, h: index, i: index, j: index)";
-  if (failed(verifyModifierRegion(*this, getScoreMod(), "score_mod",
+  if (failed(verifyModifierRegion(op, op.getScoreMod(), "score_mod",
                                   {acc, index, index, index, index}, acc,
                                   scoreSig)))
     return failure();
   return verifyModifierRegion(
-      *this, getMaskMod(), "mask_mod", {index, index, index, index},
+      op, op.getMaskMod(), "mask_mod", {index, index, index, index},
       IntegerType::get(ctx, 1), "(b: index, h: index, i: index, j: index)");
+}
+
+LogicalResult AttentionOp::verifyRegions() {
+  return verifyModifierRegions(*this);
+}
+LogicalResult OnlineAttentionOp::verifyRegions() {
+  return verifyModifierRegions(*this);
 }
 
 //===----------------------------------------------------------------------===//

@@ -4,6 +4,7 @@
 
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Target/Pipelines.h"
+#include "seq/TransformOps/SeqTransformOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -19,11 +20,13 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
 #include <mutex>
 
 using namespace seq::runtime;
@@ -38,6 +41,36 @@ std::string TensorSpec::str() const {
   for (int64_t d : shape)
     dims += (d < 0 ? std::string("?") : std::to_string(d)) + "x";
   return "tensor<" + dims + dtypeName(dtype).str() + ">";
+}
+
+//===----------------------------------------------------------------------===//
+// Threads
+//===----------------------------------------------------------------------===//
+
+/// The thread count to run with: `requested`, else SEQ_NUM_THREADS, else 0
+/// (the OpenMP runtime's default: every core).
+static unsigned threadCount(unsigned requested) {
+  if (requested)
+    return requested;
+  if (const char *env = std::getenv("SEQ_NUM_THREADS")) {
+    unsigned value = 0;
+    if (!llvm::StringRef(env).trim().getAsInteger(10, value))
+      return value;
+  }
+  return 0;
+}
+
+/// Sets the OpenMP team size of this thread's next parallel regions. The
+/// runtime is the libomp the JIT loaded; without it there is nothing to set.
+static void setOpenMPThreads(unsigned threads) {
+  if (!threads)
+    return;
+  using SetNumThreads = void (*)(int);
+  static SetNumThreads setter = reinterpret_cast<SetNumThreads>(
+      llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(
+          "omp_set_num_threads"));
+  if (setter)
+    setter(static_cast<int>(threads));
 }
 
 //===----------------------------------------------------------------------===//
@@ -154,6 +187,7 @@ llvm::Error CompiledFunction::call(llvm::ArrayRef<TensorView> inputs,
     for (int64_t &stride : d.strides)
       args.push_back(&stride);
   }
+  setOpenMPThreads(numThreads);
   if (llvm::Error err = engine->invokePacked(entry, args))
     return makeError("@" + entry +
                      ": invocation failed: " + llvm::toString(std::move(err)));
@@ -184,6 +218,7 @@ Engine::Engine(Options options) : options(options) {
   mlir::registerAllExtensions(registry);
   mlir::registerAllToLLVMIRTranslations(registry);
   registry.insert<mlir::seq::SeqDialect>();
+  mlir::seq::registerTransformDialectExtension(registry);
   ctx = std::make_unique<mlir::MLIRContext>(registry);
   // Compile one function at a time; the JIT itself is single-threaded here.
   ctx->disableMultithreading();
@@ -350,7 +385,9 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
   mlir::ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   // memref.copy of strided buffers lowers to a call of memrefCopy.
-  static const llvm::StringRef runtimeLibs[] = {SEQ_MLIR_C_RUNNER_UTILS};
+  // The tiled path's parallel tiles call the OpenMP runtime (__kmpc_*).
+  static const llvm::StringRef runtimeLibs[] = {SEQ_MLIR_C_RUNNER_UTILS,
+                                                SEQ_LIBOMP};
   engineOptions.sharedLibPaths = runtimeLibs;
   engineOptions.enableObjectDump = true;
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
@@ -358,6 +395,7 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
     return makeError("JIT compilation of @" + entry +
                      " failed: " + llvm::toString(engine.takeError()));
   compiled->engine = std::move(*engine);
+  compiled->numThreads = threadCount(options.numThreads);
   ++compilations;
   const CompiledFunction *result = compiled.get();
   cache[key] = std::move(compiled);

@@ -1,18 +1,32 @@
 //===- Pipelines.cpp - seq's named pass pipelines -------------------------===//
+//
+// seq-to-cpu has two paths to the same LLVM dialect:
+//
+//  tiled (default)  decompositions -> schedules (tiles, vectors, scf.forall)
+//                   -> bufferize -> remaining seq ops to loops -> OpenMP,
+//                   vector and math lowerings -> LLVM
+//  reference        every seq op to scalar loops -> bufferize -> LLVM; one
+//                   thread, the oracle the tiled path is checked against
+//
+//===----------------------------------------------------------------------===//
 
 #include "seq/Target/Pipelines.h"
+
+#include "seq/Conversion/Passes.h"
+#include "seq/Target/Passes.h"
 #include "seq/Target/TargetModel.h"
+#include "seq/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
-#include "seq/Conversion/Passes.h"
-#include "seq/Transforms/Passes.h"
 
 using namespace mlir;
 
@@ -26,6 +40,63 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   (void)target;
 }
 
+/// Tensors -> buffers. Function boundaries use plain row-major memrefs so a
+/// host passes its arrays by pointer; inputs are the caller's and are never
+/// written.
+static void addBufferization(OpPassManager &pm) {
+  pm.addPass(seq::createSeqReadOnlyArguments());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+}
+
+/// Results become out-parameters, then every allocation gets its free.
+static void addOutParamsAndDeallocation(OpPassManager &pm) {
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  outParams.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+}
+
+/// Loops, vectors, OpenMP and math -> the LLVM dialect.
+static void addLLVMLowering(OpPassManager &pm, bool tiled) {
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (tiled) {
+    // Parallel tiles -> OpenMP worksharing loops over the cores.
+    pm.addPass(createForallToParallelLoopPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createConvertVectorToSCFPass(
+        VectorTransferToSCFOptions().enableFullUnroll()));
+    pm.addPass(seq::createSeqApproximateMath());
+  }
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  // memref.alloca_scope must reach the LLVM conversion as one block.
+  if (tiled)
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertComplexToStandardPass());
+  if (tiled)
+    pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertComplexToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  if (!tiled)
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  if (tiled)
+    pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 void seq::buildSeqToCpuPipeline(OpPassManager &pm) {
   SeqToCpuOptions options;
   buildSeqToCpuPipeline(pm, options);
@@ -36,54 +107,49 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm,
                                 SeqToCpuStage upTo) {
   if (upTo == SeqToCpuStage::Seq)
     return;
-  if (!options.reference) {
-    // An unknown target name is reported by the schedule stage; the
-    // decompositions fall back to the host model meanwhile.
-    llvm::Expected<TargetModel> target = lookupTarget(options.target);
-    addAlgorithmicDecompositions(pm, target ? *target : hostTarget());
-    if (!target)
-      llvm::consumeError(target.takeError());
+
+  if (options.reference) {
+    if (upTo == SeqToCpuStage::Tiled)
+      return;
+    // seq -> loops over buffers, still wrapped in tensors.
+    pm.addPass(seq::createConvertSeqToLoops());
+    pm.addPass(createCanonicalizerPass());
+    if (upTo == SeqToCpuStage::Loops)
+      return;
+    addBufferization(pm);
+    addOutParamsAndDeallocation(pm);
+    if (upTo == SeqToCpuStage::Buffers)
+      return;
+    addLLVMLowering(pm, /*tiled=*/false);
+    return;
   }
+
+  // An unknown target name is reported by seq-apply-schedules; the
+  // decompositions fall back to the host model meanwhile.
+  llvm::Expected<TargetModel> target = lookupTarget(options.target);
+  addAlgorithmicDecompositions(pm, target ? *target : hostTarget());
+  if (!target)
+    llvm::consumeError(target.takeError());
+  SeqApplySchedulesOptions schedules;
+  schedules.target = options.target;
+  schedules.schedule = options.schedule;
+  pm.addPass(seq::createSeqApplySchedules(schedules));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   if (upTo == SeqToCpuStage::Tiled)
     return;
-  // seq -> loops over buffers, still wrapped in tensors.
+
+  // The seq ops no schedule took become loops over their buffers, inside
+  // the tiles where a schedule tiled them.
+  addBufferization(pm);
   pm.addPass(seq::createConvertSeqToLoops());
   pm.addPass(createCanonicalizerPass());
   if (upTo == SeqToCpuStage::Loops)
     return;
-
-  // Tensors -> buffers. Function boundaries use plain row-major memrefs and
-  // results become out-parameters, so a host passes its arrays by pointer;
-  // inputs are the caller's and are never written.
-  pm.addPass(seq::createSeqReadOnlyArguments());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.modifyPublicFunctions = true;
-  outParams.hoistStaticAllocs = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  bufferization::buildBufferDeallocationPipeline(pm);
+  addOutParamsAndDeallocation(pm);
   if (upTo == SeqToCpuStage::Buffers)
     return;
-
-  // Loops -> LLVM.
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createConvertComplexToStandardPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertComplexToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addLLVMLowering(pm, /*tiled=*/true);
 }
 
 void seq::registerPipelines() {

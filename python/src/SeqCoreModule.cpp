@@ -21,6 +21,7 @@
 #include "seq/Runtime/Engine.h"
 #include "seq/Runtime/Tensor.h"
 #include "seq/Target/Pipelines.h"
+#include "seq/TransformOps/SeqTransformOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -419,6 +420,7 @@ mlir::MLIRContext &toolContext() {
     mlir::registerAllExtensions(registry);
     mlir::registerAllToLLVMIRTranslations(registry);
     registry.insert<mlir::seq::SeqDialect>();
+  mlir::seq::registerTransformDialectExtension(registry);
     auto *context = new mlir::MLIRContext(registry);
     context->disableMultithreading();
     // Like the engine's: diagnostics name the op and its source line, without

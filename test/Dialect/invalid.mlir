@@ -114,7 +114,7 @@ func.func @attention_gqa_zero_kv_heads(%q: tensor<1x2x4x8xf32>, %k: tensor<1x0x4
 
 func.func @attention_no_destination(%q: tensor<1x2x4x8xf32>) {
   // expected-error @+1 {{expects 1 or 2 destinations (output[, logsumexp]), but got 0}}
-  "seq.attention"(%q, %q, %q) ({}, {}) : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> ()
+  "seq.attention"(%q, %q, %q) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>}> ({}, {}) : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> ()
   return
 }
 
@@ -509,7 +509,7 @@ func.func @mask_mod_after_valid_score_mod(%q: tensor<1x2x4x8xf32>) {
 // -----
 
 func.func @yield_outside_attention() {
-  // expected-error @+1 {{'seq.yield' op expects parent op 'seq.attention'}}
+  // expected-error @+1 {{'seq.yield' op expects parent op to be one of 'seq.attention, seq.online_attention'}}
   seq.yield
 }
 
@@ -517,7 +517,7 @@ func.func @yield_outside_attention() {
 
 func.func @yield_in_scf(%c: index) {
   scf.execute_region {
-    // expected-error @+1 {{'seq.yield' op expects parent op 'seq.attention'}}
+    // expected-error @+1 {{'seq.yield' op expects parent op to be one of 'seq.attention, seq.online_attention'}}
     seq.yield
   }
   return
@@ -2402,16 +2402,16 @@ func.func @operand_segments_mismatch(%a: tensor<2x8xf32>) {
 
 // -----
 
-func.func @memref_operand_custom(%m: memref<4x8xf32>) {
-  // expected-error @+1 {{invalid kind of type specified: expected builtin.tensor, but found 'memref<4x8xf32>'}}
+func.func @memref_with_results(%m: memref<4x8xf32>) {
+  // expected-error @+1 {{result #0 must be variadic of ranked tensor of any type values, but got 'memref<4x8xf32>'}}
   %r = seq.rotary ins(%m : memref<4x8xf32>) outs(%m : memref<4x8xf32>) -> memref<4x8xf32>
   return
 }
 
 // -----
 
-func.func @memref_operand_generic(%m: memref<4x8xf32>, %x: tensor<4x8xf32>) {
-  // expected-error @+1 {{operand #0 must be ranked tensor of any type values, but got 'memref<4x8xf32>'}}
+func.func @mixed_tensor_and_memref(%m: memref<4x8xf32>, %x: tensor<4x8xf32>) {
+  // expected-error @+1 {{mixes tensor and memref operands; its operands must be all tensors (value semantics) or all memrefs (buffer semantics)}}
   %r = "seq.rotary"(%m, %x) : (memref<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
   return
 }
@@ -2419,7 +2419,7 @@ func.func @memref_operand_generic(%m: memref<4x8xf32>, %x: tensor<4x8xf32>) {
 // -----
 
 func.func @unranked_operand(%x: tensor<*xf32>) {
-  // expected-error @+1 {{invalid kind of type specified: expected builtin.tensor, but found 'tensor<*xf32>'}}
+  // expected-error @+1 {{operand #0 must be ranked tensor or memref, but got 'tensor<*xf32>'}}
   %r = seq.feature_map <relu> ins(%x : tensor<*xf32>) outs(%x : tensor<*xf32>) -> tensor<*xf32>
   return
 }
@@ -2427,7 +2427,7 @@ func.func @unranked_operand(%x: tensor<*xf32>) {
 // -----
 
 func.func @unranked_destination_generic(%x: tensor<4x8xf32>, %u: tensor<*xf32>) {
-  // expected-error @+1 {{operand #1 must be variadic of ranked tensor of any type values, but got 'tensor<*xf32>'}}
+  // expected-error @+1 {{operand #1 must be variadic of ranked tensor or memref, but got 'tensor<*xf32>'}}
   %r = "seq.rotary"(%x, %u) : (tensor<4x8xf32>, tensor<*xf32>) -> tensor<*xf32>
   return
 }
@@ -2435,7 +2435,7 @@ func.func @unranked_destination_generic(%x: tensor<4x8xf32>, %u: tensor<*xf32>) 
 // -----
 
 func.func @vector_operand_generic(%v: vector<4x8xf32>, %x: tensor<4x8xf32>) {
-  // expected-error @+1 {{operand #0 must be ranked tensor of any type values, but got 'vector<4x8xf32>'}}
+  // expected-error @+1 {{operand #0 must be ranked tensor or memref, but got 'vector<4x8xf32>'}}
   %r = "seq.fft"(%v, %x) : (vector<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
   return
 }
@@ -2452,18 +2452,18 @@ func.func @memref_result_generic(%x: tensor<4x8xf32>) {
 
 func.func @attention_one_region(%q: tensor<1x2x4x8xf32>) {
   // expected-error @+1 {{'seq.attention' op expected 2 regions}}
-  %r = "seq.attention"(%q, %q, %q, %q) ({}) : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  %r = "seq.attention"(%q, %q, %q, %q) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 1>}> ({}) : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
   return
 }
 
 // -----
 
 //===----------------------------------------------------------------------===//
-// DestinationStyleOpInterface: result i has the type of outs[i]
+// Destination-passing style: result i has the type of outs[i]
 //===----------------------------------------------------------------------===//
 
 func.func @dps_result_type(%q: tensor<1x2x4x8xf32>) {
-  // expected-error @+1 {{expected type of operand #3 ('tensor<1x2x4x8xf32>') to match type of corresponding result ('tensor<1x2x4x8xf16>')}}
+  // expected-error @+1 {{result #0 must have the type of its destination 'tensor<1x2x4x8xf32>', but has type 'tensor<1x2x4x8xf16>'}}
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf16>
   return
 }
@@ -2471,7 +2471,7 @@ func.func @dps_result_type(%q: tensor<1x2x4x8xf32>) {
 // -----
 
 func.func @dps_result_shape(%q: tensor<1x2x4x8xf32>, %l: tensor<1x2x4xf32>) {
-  // expected-error @+1 {{expected type of operand #4 ('tensor<1x2x4xf32>') to match type of corresponding result ('tensor<1x2x?xf32>')}}
+  // expected-error @+1 {{result #1 must have the type of its destination 'tensor<1x2x4xf32>', but has type 'tensor<1x2x?xf32>'}}
   %r:2 = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q, %l : tensor<1x2x4x8xf32>, tensor<1x2x4xf32>) -> tensor<1x2x4x8xf32>, tensor<1x2x?xf32>
   return
 }
@@ -2479,7 +2479,7 @@ func.func @dps_result_shape(%q: tensor<1x2x4x8xf32>, %l: tensor<1x2x4xf32>) {
 // -----
 
 func.func @dps_result_type_scan(%a: tensor<2x8xf32>, %h: tensor<2xf32>) {
-  // expected-error @+1 {{expected type of operand #3 ('tensor<2xf32>') to match type of corresponding result ('tensor<2x8xf32>')}}
+  // expected-error @+1 {{result #1 must have the type of its destination 'tensor<2xf32>', but has type 'tensor<2x8xf32>'}}
   %r:2 = seq.scan ins(%a, %a : tensor<2x8xf32>, tensor<2x8xf32>) outs(%a, %h : tensor<2x8xf32>, tensor<2xf32>) -> tensor<2x8xf32>, tensor<2x8xf32>
   return
 }
@@ -2487,7 +2487,7 @@ func.func @dps_result_type_scan(%a: tensor<2x8xf32>, %h: tensor<2xf32>) {
 // -----
 
 func.func @dps_result_type_rfft(%x: tensor<16xf32>, %y: tensor<9xcomplex<f32>>) {
-  // expected-error @+1 {{expected type of operand #1 ('tensor<9xcomplex<f32>>') to match type of corresponding result ('tensor<16xf32>')}}
+  // expected-error @+1 {{result #0 must have the type of its destination 'tensor<9xcomplex<f32>>', but has type 'tensor<16xf32>'}}
   %r = seq.rfft ins(%x : tensor<16xf32>) outs(%y : tensor<9xcomplex<f32>>) -> tensor<16xf32>
   return
 }
@@ -2495,15 +2495,15 @@ func.func @dps_result_type_rfft(%x: tensor<16xf32>, %y: tensor<9xcomplex<f32>>) 
 // -----
 
 func.func @dps_fewer_results(%q: tensor<1x2x4x8xf32>, %l: tensor<1x2x4xf32>) {
-  // expected-error @+1 {{expected the number of tensor results (1) to be equal to the number of output tensors (2)}}
-  %r = "seq.attention"(%q, %q, %q, %q, %l) ({}, {}) : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4xf32>) -> tensor<1x2x4x8xf32>
+  // expected-error @+1 {{expects one result per destination (2), but has 1}}
+  %r = "seq.attention"(%q, %q, %q, %q, %l) <{operandSegmentSizes = array<i32: 1, 1, 1, 0, 2>}> ({}, {}) : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4xf32>) -> tensor<1x2x4x8xf32>
   return
 }
 
 // -----
 
 func.func @dps_more_results(%x: tensor<4x8xf32>) {
-  // expected-error @+1 {{expected the number of tensor results (2) to be equal to the number of output tensors (1)}}
+  // expected-error @+1 {{expects one result per destination (1), but has 2}}
   %r:2 = "seq.rotary"(%x, %x) : (tensor<4x8xf32>, tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>)
   return
 }
@@ -2511,7 +2511,7 @@ func.func @dps_more_results(%x: tensor<4x8xf32>) {
 // -----
 
 func.func @dps_no_results(%x: tensor<4x8xf32>) {
-  // expected-error @+1 {{expected the number of tensor results (0) to be equal to the number of output tensors (1)}}
+  // expected-error @+1 {{expects one result per destination (1), but has 0}}
   "seq.rotary"(%x, %x) : (tensor<4x8xf32>, tensor<4x8xf32>) -> ()
   return
 }
@@ -2522,4 +2522,71 @@ func.func @attention_zero_head_dim(%q: tensor<1x1x4x0xf32>, %o: tensor<1x1x4x4xf
   // expected-error @+1 {{head dimension E is 0, so the default scale 1/sqrt(E) is undefined}}
   %r = seq.attention ins(%q, %q, %v : tensor<1x1x4x0xf32>, tensor<1x1x4x0xf32>, tensor<1x1x4x4xf32>) outs(%o : tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
   return %r : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Buffer semantics
+//===----------------------------------------------------------------------===//
+
+func.func @memref_op_with_result(%m: memref<4x8xf32>) {
+  // expected-error @+1 {{writes its memref destinations in place and has no results, but has 1}}
+  %r = "seq.rotary"(%m, %m) : (memref<4x8xf32>, memref<4x8xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// seq.attention positions, seq.online_attention
+//===----------------------------------------------------------------------===//
+
+func.func @attention_one_position(%q: tensor<1x2x4x8xf32>, %p: index) {
+  // expected-error @+1 {{'positions' takes the position of query row 0 and of key 0 (2 values), but got 1}}
+  %r = "seq.attention"(%q, %q, %q, %p, %q) <{operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>}> ({}, {}) : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, index, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @online_attention_destinations(%q: tensor<1x2x4x8xf32>, %m: tensor<1x2x4xf32>) {
+  // expected-error @+1 {{expects 3 destinations (accumulator, max, sum), but got 2}}
+  %r:2 = seq.online_attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q, %m : tensor<1x2x4x8xf32>, tensor<1x2x4xf32>) -> tensor<1x2x4x8xf32>, tensor<1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @online_attention_state_type(%q: tensor<1x2x4x8xf16>, %a: tensor<1x2x4x8xf16>, %m: tensor<1x2x4xf32>) {
+  // expected-error @+1 {{'accumulator' must have element type 'f32' (the accumulation type), but has type 'tensor<1x2x4x8xf16>'}}
+  %r:3 = seq.online_attention ins(%q, %q, %q : tensor<1x2x4x8xf16>, tensor<1x2x4x8xf16>, tensor<1x2x4x8xf16>) outs(%a, %m, %m : tensor<1x2x4x8xf16>, tensor<1x2x4xf32>, tensor<1x2x4xf32>) -> tensor<1x2x4x8xf16>, tensor<1x2x4xf32>, tensor<1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @online_attention_max_shape(%q: tensor<1x2x4x8xf32>, %m: tensor<1x2x4xf32>, %bad: tensor<1x2x5xf32>) {
+  // expected-error @+1 {{'max' must have shape (B, Hq, Lq) = (1, 2, 4), but has type 'tensor<1x2x5xf32>'}}
+  %r:3 = seq.online_attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q, %bad, %m : tensor<1x2x4x8xf32>, tensor<1x2x5xf32>, tensor<1x2x4xf32>) -> tensor<1x2x4x8xf32>, tensor<1x2x5xf32>, tensor<1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @online_attention_mask_attribute(%q: tensor<1x2x4x8xf32>, %m: tensor<1x2x4xf32>) {
+  // expected-error @+1 {{mask chunk_causal requires the 'chunk_size' attribute}}
+  %r:3 = seq.online_attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q, %m, %m : tensor<1x2x4x8xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>) {mask = #seq.mask<chunk_causal>} -> tensor<1x2x4x8xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @online_attention_score_mod(%q: tensor<1x2x4x8xf32>, %m: tensor<1x2x4xf32>) {
+  // expected-error @+1 {{'score_mod' region must take (score: f32, b: index, h: index, i: index, j: index)}}
+  %r:3 = seq.online_attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q, %m, %m : tensor<1x2x4x8xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>) score_mod {
+  ^bb0(%s: f32):
+    seq.yield %s : f32
+  } -> tensor<1x2x4x8xf32>, tensor<1x2x4xf32>, tensor<1x2x4xf32>
+  return
 }

@@ -689,3 +689,49 @@ func.func @rotary_types(%h: tensor<16x2xf16>, %b: tensor<2x16x64xbf16>, %d: tens
   %2 = seq.rotary ins(%d : tensor<?x?x?xf64>) outs(%d : tensor<?x?x?xf64>) -> tensor<?x?x?xf64>
   return
 }
+
+//===----------------------------------------------------------------------===//
+// Positions, seq.online_attention, buffer semantics
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: func.func @attention_positions
+// CHECK: seq.attention ins(%arg0, %arg0, %arg0 : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) positions(%arg2, %arg3 : index, index) outs(%arg1 : tensor<1x2x4x8xf32>) {mask = #seq.mask<causal>} -> tensor<1x2x4x8xf32>
+func.func @attention_positions(%q: tensor<1x2x4x8xf32>, %o: tensor<1x2x4x8xf32>, %qp: index, %kp: index) -> tensor<1x2x4x8xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>)
+      positions(%qp, %kp : index, index)
+      outs(%o : tensor<1x2x4x8xf32>) {mask = #seq.mask<causal>} -> tensor<1x2x4x8xf32>
+  return %r : tensor<1x2x4x8xf32>
+}
+
+// CHECK-LABEL: func.func @online_attention
+// CHECK: %{{.*}}:3 = seq.online_attention ins(%arg0, %arg1, %arg1 : tensor<1x4x16x8xf16>, tensor<1x2x32x8xf16>, tensor<1x2x32x8xf16>) positions(%arg5, %arg5 : index, index) outs(%arg2, %arg3, %arg4 : tensor<1x4x16x8xf32>, tensor<1x4x16xf32>, tensor<1x4x16xf32>) {mask = #seq.mask<sliding_window>, scale = 1.250000e-01 : f64, window = array<i64: 4, 0>}
+// CHECK-SAME: score_mod {
+// CHECK: seq.yield
+// CHECK: } -> tensor<1x4x16x8xf32>, tensor<1x4x16xf32>, tensor<1x4x16xf32>
+func.func @online_attention(%q: tensor<1x4x16x8xf16>, %k: tensor<1x2x32x8xf16>,
+                            %acc: tensor<1x4x16x8xf32>, %m: tensor<1x4x16xf32>,
+                            %l: tensor<1x4x16xf32>, %p: index) -> tensor<1x4x16x8xf32> {
+  %r:3 = seq.online_attention ins(%q, %k, %k : tensor<1x4x16x8xf16>, tensor<1x2x32x8xf16>, tensor<1x2x32x8xf16>)
+      positions(%p, %p : index, index)
+      outs(%acc, %m, %l : tensor<1x4x16x8xf32>, tensor<1x4x16xf32>, tensor<1x4x16xf32>)
+      {mask = #seq.mask<sliding_window>, window = array<i64: 4, 0>, scale = 0.125 : f64}
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        seq.yield %s : f32
+      } -> tensor<1x4x16x8xf32>, tensor<1x4x16xf32>, tensor<1x4x16xf32>
+  return %r#0 : tensor<1x4x16x8xf32>
+}
+
+// On memrefs an op writes its destinations in place and has no results.
+// CHECK-LABEL: func.func @buffer_semantics
+// CHECK: seq.attention ins(%arg0, %arg0, %arg0 : memref<1x2x4x8xf32>, memref<1x2x4x8xf32>, memref<1x2x4x8xf32>) outs(%arg1, %arg2 : memref<1x2x4x8xf32>, memref<1x2x4xf32>){{$}}
+// CHECK: seq.scan ins(%arg3, %arg3 : memref<2x8x4xf32>, memref<2x8x4xf32>) outs(%arg3 : memref<2x8x4xf32>) {reverse}{{$}}
+// CHECK: seq.rotary ins(%arg4 : memref<4x8xf32, strided<[16, 1]>>) outs(%arg4 : memref<4x8xf32, strided<[16, 1]>>){{$}}
+func.func @buffer_semantics(%q: memref<1x2x4x8xf32>, %o: memref<1x2x4x8xf32>, %l: memref<1x2x4xf32>,
+                            %a: memref<2x8x4xf32>, %x: memref<4x8xf32, strided<[16, 1]>>) {
+  seq.attention ins(%q, %q, %q : memref<1x2x4x8xf32>, memref<1x2x4x8xf32>, memref<1x2x4x8xf32>)
+      outs(%o, %l : memref<1x2x4x8xf32>, memref<1x2x4xf32>)
+  seq.scan ins(%a, %a : memref<2x8x4xf32>, memref<2x8x4xf32>) outs(%a : memref<2x8x4xf32>) {reverse}
+  seq.rotary ins(%x : memref<4x8xf32, strided<[16, 1]>>) outs(%x : memref<4x8xf32, strided<[16, 1]>>)
+  return
+}

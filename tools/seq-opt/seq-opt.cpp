@@ -15,8 +15,10 @@
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Target/NVPTX/Passes.h"
 #include "seq/Target/NVPTX/Pipeline.h"
+#include "seq/Target/Passes.h"
 #include "seq/Target/Pipelines.h"
 #include "seq/Target/TargetModel.h"
+#include "seq/TransformOps/SeqTransformOps.h"
 #include "seq/Transforms/Passes.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -32,6 +34,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::seq::registerSeqConversionPasses();
   mlir::seq::registerSeqTransformsPasses();
+  mlir::seq::registerSeqTargetPasses();
   mlir::seq::registerSeqNVPTXPasses();
   mlir::seq::registerSeqToNVPTXPipeline();
   mlir::seq::registerPipelines();
@@ -42,6 +45,7 @@ int main(int argc, char **argv) {
   // seq-to-nvptx serializes kernels through LLVM IR (gpu-module-to-binary).
   mlir::registerAllToLLVMIRTranslations(registry);
   registry.insert<mlir::seq::SeqDialect>();
+  mlir::seq::registerTransformDialectExtension(registry);
 
   auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
       argc, argv, "seq optimizer driver\n", registry);

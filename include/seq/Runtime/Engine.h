@@ -70,6 +70,8 @@ private:
   std::string entry;
   std::vector<TensorSpec> inputSpecs, outputSpecs;
   std::unique_ptr<mlir::ExecutionEngine> engine;
+  /// Threads for parallel tiles (0: the OpenMP runtime's default).
+  unsigned numThreads = 0;
 };
 
 /// Compiles seq programs; caches compiled functions by module content and
@@ -85,6 +87,9 @@ public:
     /// A transform-dialect file whose named sequences replace the built-in
     /// schedules (empty: the target model's own).
     std::string scheduleFile;
+    /// Threads the compiled code runs its parallel tiles on; 0 takes
+    /// SEQ_NUM_THREADS from the environment, or else every core.
+    unsigned numThreads = 0;
   };
 
   Engine();

@@ -32,10 +32,12 @@
 // CHECK: scf.for %[[H:.*]] = %{{.*}} to %{{.*}} step
 // CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
 // CHECK: %[[KVH:.*]] = arith.divui %[[H]], %[[GROUP]] : index
-// Bottom-right alignment p = i + Lk - Lq; causal keys are [0, min(p + 1, Lk)).
-// CHECK: %[[P:.*]] = arith.addi %[[I]], %[[SHIFT]] : index
+// Bottom-right alignment p = (Lk - Lq) + i with keys at positions 0..Lk-1;
+// causal keys are [0, min(p + 1 - 0, Lk)).
+// CHECK: %[[P:.*]] = arith.addi %[[SHIFT]], %[[I]] : index
 // CHECK: %[[PNEXT:.*]] = arith.addi %[[P]], %{{.*}} : index
-// CHECK: %[[HI:.*]] = arith.minsi %[[PNEXT]], %{{.*}} : index
+// CHECK: %[[HIK:.*]] = arith.subi %[[PNEXT]], %{{.*}} : index
+// CHECK: %[[HI:.*]] = arith.minsi %[[HIK]], %{{.*}} : index
 // CHECK: memref.store %{{.*}}, %[[ROW]]
 // CHECK: %[[STATE:.*]]:2 = scf.for %[[J:.*]] = %{{.*}} to %[[HI]] step %{{.*}} iter_args(%[[M:.*]] = %[[NEGINF]], %[[L:.*]] = %{{.*}}) -> (f32, f32)
 // Raw q.k score; the scale is applied inside exp.
@@ -94,15 +96,18 @@ func.func @no_mask(%q: tensor<1x2x8x4xf32>, %o: tensor<1x2x8x4xf32>) -> tensor<1
   return %r : tensor<1x2x8x4xf32>
 }
 
-// Sliding window [3, 1]: keys [max(p - 3, 0), min(p + 2, Lk)).
+// Sliding window [3, 1]: positions [p - 3, p + 2), as key indices
+// (minus the key position 0) clamped to [0, Lk).
 // CHECK-LABEL: func.func @sliding_window
 // CHECK: %[[P:.*]] = arith.addi
 // CHECK: %[[PNEXT:.*]] = arith.addi %[[P]], %{{.*}} : index
 // CHECK: %[[C3:.*]] = arith.constant 3 : index
 // CHECK: %[[LO0:.*]] = arith.subi %[[P]], %[[C3]] : index
 // CHECK: %[[HI0:.*]] = arith.addi %[[PNEXT]], %{{.*}} : index
-// CHECK: %[[LO:.*]] = arith.maxsi %[[LO0]], %{{.*}} : index
-// CHECK: %[[HI:.*]] = arith.minsi %[[HI0]], %{{.*}} : index
+// CHECK: %[[LOK:.*]] = arith.subi %[[LO0]], %{{.*}} : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[LOK]], %{{.*}} : index
+// CHECK: %[[HIK:.*]] = arith.subi %[[HI0]], %{{.*}} : index
+// CHECK: %[[HI:.*]] = arith.minsi %[[HIK]], %{{.*}} : index
 // CHECK: scf.for %{{.*}} = %[[LO]] to %[[HI]] step %{{.*}} iter_args
 func.func @sliding_window(%q: tensor<1x2x8x4xf32>, %o: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>)
@@ -114,10 +119,12 @@ func.func @sliding_window(%q: tensor<1x2x8x4xf32>, %o: tensor<1x2x8x4xf32>) -> t
 // CHECK-LABEL: func.func @chunk_causal
 // CHECK: %[[P:.*]] = arith.addi
 // CHECK: %[[PNEXT:.*]] = arith.addi %[[P]], %{{.*}} : index
-// CHECK: %[[CHUNK:.*]] = arith.floordivsi %[[P]], %[[C:.*]] : index
-// CHECK: %[[START:.*]] = arith.muli %[[CHUNK]], %[[C]] : index
-// CHECK: %[[LO:.*]] = arith.maxsi %[[START]], %{{.*}} : index
-// CHECK: %[[HI:.*]] = arith.minsi %[[PNEXT]], %{{.*}} : index
+// CHECK: %[[CHUNK:.*]] = arith.floordivsi %[[P]], %c3 : index
+// CHECK: %[[START:.*]] = arith.muli %[[CHUNK]], %c3{{.*}} : index
+// CHECK: %[[STARTK:.*]] = arith.subi %[[START]], %{{.*}} : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[STARTK]], %{{.*}} : index
+// CHECK: %[[HIK:.*]] = arith.subi %[[PNEXT]], %{{.*}} : index
+// CHECK: %[[HI:.*]] = arith.minsi %[[HIK]], %{{.*}} : index
 // CHECK: scf.for %{{.*}} = %[[LO]] to %[[HI]] step %{{.*}} iter_args
 func.func @chunk_causal(%q: tensor<1x1x8x4xf32>, %o: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
   %r = seq.attention ins(%q, %q, %q : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>)
@@ -131,7 +138,8 @@ func.func @chunk_causal(%q: tensor<1x1x8x4xf32>, %o: tensor<1x1x8x4xf32>) -> ten
 // CHECK: %[[PNEXT:.*]] = arith.addi %[[P]], %{{.*}} : index
 // CHECK: %[[M:.*]] = arith.constant 5 : index
 // CHECK: %[[END:.*]] = arith.maxsi %[[PNEXT]], %[[M]] : index
-// CHECK: %[[HI:.*]] = arith.minsi %[[END]], %{{.*}} : index
+// CHECK: %[[ENDK:.*]] = arith.subi %[[END]], %{{.*}} : index
+// CHECK: %[[HI:.*]] = arith.minsi %[[ENDK]], %{{.*}} : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[HI]] step %{{.*}} iter_args
 func.func @prefix(%q: tensor<1x1x8x4xf32>, %o: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
   %r = seq.attention ins(%q, %q, %q : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>)
@@ -292,8 +300,7 @@ func.func @compose_identity(%a: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32> {
 // CHECK-LABEL: func.func @compose_dynamic
 // CHECK-DAG: %[[A:.*]] = bufferization.to_buffer %arg0 read_only
 // CHECK-DAG: %[[KW1:.*]] = bufferization.to_buffer %arg1 read_only
-// CHECK: memref.dim %[[A]], %{{.*}} : memref<?x?x?x?xf32>
-// CHECK: %[[H:.*]] = memref.dim %[[A]], %{{.*}} : memref<?x?x?x?xf32>
+// CHECK: %[[H:.*]] = memref.dim %[[A]], %c1{{(_[0-9]+)?}} : memref<?x?x?x?xf32>
 // CHECK: memref.alloc(%[[H]]) : memref<?xf32>
 // CHECK: %[[R:.*]] = memref.dim %[[KW1]], %{{.*}} : memref<?x?x?x?xf32>
 // CHECK: %[[KP:.*]] = memref.alloc(%[[R]]) : memref<?xf32>

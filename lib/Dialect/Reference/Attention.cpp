@@ -1,6 +1,6 @@
-//===- LowerAttention.cpp - seq.attention, seq.compose_heads to loops -----===//
+//===- Attention.cpp - reference of seq.attention, online_attention, compose_heads -===//
 //
-// seq.attention becomes one online-softmax pass over the allowed keys of each
+// seq.attention is one online-softmax pass over the allowed keys of each
 // (b, h, i) query row, with the FlashAttention numerics of OPS.md section
 // 2.1: the running max m is kept in raw q.k units when possible, the output
 // row is rescaled only when m grows, and a row whose max is still -inf
@@ -8,6 +8,9 @@
 // ends with l = 0, which gives out = 0 and lse = +inf. Every mask kind allows
 // a contiguous key range per row; the loop runs over that range only and the
 // mask_mod and score_mod regions are inlined into its body.
+//
+// seq.online_attention folds one key (b, h, i, j) into the running state
+// kept in its destinations, with the same numerics in scaled-score units.
 //
 // seq.compose_heads uses the efficient DCMHA form: per (b, t, s) the low-rank
 // terms project the H heads down to R values and back up, so no per-pair
@@ -18,8 +21,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
-#include "Patterns.h"
+#include "ReferenceUtils.h"
+#include "seq/Dialect/AttentionMask.h"
 #include "seq/Dialect/SeqOps.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -30,7 +33,7 @@
 
 using namespace mlir;
 using namespace mlir::seq;
-using namespace mlir::seq::lowering;
+using namespace mlir::seq::reference;
 
 /// Inlines the single block of a score_mod / mask_mod region at the insertion
 /// point with its arguments replaced by `args`; returns the yielded value.
@@ -73,27 +76,123 @@ buildIf(OpBuilder &b, Location loc, Value cond, ValueRange elseValues,
 namespace {
 
 //===----------------------------------------------------------------------===//
+// What seq.attention and seq.online_attention share
+//===----------------------------------------------------------------------===//
+
+/// The operands, mask and modifiers of an attention-like op, and the
+/// per-element pieces both reference computations are made of.
+struct AttentionCommon {
+  AttentionMask mask;
+  FloatType acc;
+  Region *scoreMod = nullptr, *maskMod = nullptr;
+  Value q, k, v;
+  Value e, ev, lk, group;
+  /// Positions of query row 0 and key 0.
+  Value queryPosition, keyPosition;
+  Value scale;
+  /// Whether the scale is positive and there is no score_mod: scores may
+  /// then be compared in raw q.k units, applying the scale inside exp.
+  bool rawUnitsAllowed = false;
+  Value zero, one, negInf, posInf;
+
+  template <typename OpTy> void init(OpBuilder &b, OpTy op) {
+    Location loc = op.getLoc();
+    mask = AttentionMask::of(op);
+    acc = accumulationType(getElementTypeOrSelf(op.getQuery().getType()));
+    if (!op.getScoreMod().empty())
+      scoreMod = &op.getScoreMod();
+    if (!op.getMaskMod().empty())
+      maskMod = &op.getMaskMod();
+    q = op.getQuery();
+    k = op.getKey();
+    v = op.getValue();
+    Value hq = dimSize(b, loc, q, 1);
+    Value lq = dimSize(b, loc, q, 2);
+    e = dimSize(b, loc, q, 3);
+    Value hkv = dimSize(b, loc, k, 1);
+    lk = dimSize(b, loc, k, 2);
+    ev = dimSize(b, loc, v, 3);
+    group = arith::DivUIOp::create(b, loc, hq, hkv);
+    if (op.getPositions().size() == 2) {
+      queryPosition = op.getPositions()[0];
+      keyPosition = op.getPositions()[1];
+    } else {
+      // Bottom-right alignment: row i sits at p(i) = i + (Lk - Lq).
+      queryPosition = arith::SubIOp::create(b, loc, lk, lq);
+      keyPosition = indexConst(b, loc, 0);
+    }
+    // The softmax scale, 1/sqrt(E) by default (at run time if E is dynamic).
+    bool positiveScale = true;
+    if (std::optional<double> value = op.getStaticScale()) {
+      positiveScale = *value > 0;
+      scale = floatConst(b, loc, acc, *value);
+    } else {
+      Value size = arith::IndexCastOp::create(b, loc, b.getI64Type(), e);
+      Value sizeF = arith::SIToFPOp::create(b, loc, acc, size);
+      scale = math::RsqrtOp::create(b, loc, sizeF);
+    }
+    rawUnitsAllowed = !scoreMod && positiveScale;
+    double inf = std::numeric_limits<double>::infinity();
+    zero = floatConst(b, loc, acc, 0.0);
+    one = floatConst(b, loc, acc, 1.0);
+    negInf = floatConst(b, loc, acc, -inf);
+    posInf = floatConst(b, loc, acc, inf);
+  }
+
+  /// The keys [lo, hi) the mask kind allows for query row i: every kind
+  /// allows a contiguous range of positions, mapped to key indices and
+  /// clamped to [0, Lk). An empty range has hi <= lo.
+  std::pair<Value, Value> keyRange(OpBuilder &b, Location loc, Value i) const {
+    Value p = arith::AddIOp::create(b, loc, queryPosition, i);
+    auto [lo, hi] = mask.emitUnion(b, loc, p, p);
+    Value first = indexConst(b, loc, 0), last = lk;
+    if (lo)
+      first = arith::MaxSIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, lo, keyPosition), first);
+    if (hi)
+      last = arith::MinSIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, hi, keyPosition), lk);
+    return {first, last};
+  }
+
+  /// q[bi, h, i, :] . k[bi, kvh, j, :] in the accumulation type.
+  Value dot(OpBuilder &b, Location loc, Value bi, Value h, Value i, Value kvh,
+            Value j) const {
+    return sumOver(b, loc, e, acc, [&](OpBuilder &b, Location loc, Value x) {
+      Value qx = loadAs(b, loc, q, {bi, h, i, x}, acc);
+      Value kx = loadAs(b, loc, k, {bi, kvh, j, x}, acc);
+      return arith::MulFOp::create(b, loc, qx, kx);
+    });
+  }
+
+  /// The score s[i, j] in scaled units, after score_mod.
+  Value score(OpBuilder &b, Location loc, Value bi, Value h, Value i,
+              Value kvh, Value j) const {
+    Value s = arith::MulFOp::create(b, loc, dot(b, loc, bi, h, i, kvh, j),
+                                    scale);
+    if (scoreMod)
+      s = inlineModifier(b, *scoreMod, {s, bi, h, i, j});
+    return s;
+  }
+
+  /// Check_inf: the value subtracted before exp, 0 while the max is -inf.
+  Value usableMax(OpBuilder &b, Location loc, Value m) const {
+    Value mIsNegInf =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
+    return arith::SelectOp::create(b, loc, mIsNegInf, zero, m);
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // seq.attention
 //===----------------------------------------------------------------------===//
 
-/// Window and offset attributes are clamped to this so index arithmetic on
-/// positions cannot overflow; no tensor dimension comes close.
-constexpr int64_t kMaxOffset = int64_t(1) << 60;
-
-/// Emits the loops of one seq.attention; holds what every row shares.
-struct AttentionEmitter {
-  MaskKind mask = MaskKind::none;
-  /// window = [left, right], chunk_size and prefix_length, clamped.
-  int64_t left = 0, right = 0, chunkSize = 1, prefixLength = 0;
-  FloatType acc;
-  Region *scoreMod = nullptr, *maskMod = nullptr;
-  Value q, k, v, out, lse;
-  Value e, ev, lk, group, shift;
-  Value scale;
+/// Emits the rows of one seq.attention.
+struct AttentionEmitter : AttentionCommon {
+  Value out, lse;
   /// Scores and the running max are raw q.k values (the scale is applied
   /// inside exp), as in FlashAttention.
   bool rawUnits = false;
-  Value zero, one, negInf, posInf;
   /// The unnormalized output row sum_j exp(s_j - m) v_j.
   Value accRow;
 
@@ -102,57 +201,13 @@ struct AttentionEmitter {
     return rawUnits ? arith::MulFOp::create(b, loc, x, scale) : x;
   }
 
-  /// The keys [lo, hi) that the mask kind allows for a row at position p:
-  /// every kind allows a contiguous range (prefix: j < max(M, p + 1)). An
-  /// empty range has hi <= lo.
-  std::pair<Value, Value> keyRange(OpBuilder &b, Location loc, Value p) const {
-    auto cst = [&](int64_t value) { return indexConst(b, loc, value); };
-    Value zeroIndex = cst(0);
-    Value pNext = arith::AddIOp::create(b, loc, p, cst(1));
-    Value lo = zeroIndex, hi = lk;
-    switch (mask) {
-    case MaskKind::none:
-      break;
-    case MaskKind::causal:
-      hi = pNext;
-      break;
-    case MaskKind::sliding_window:
-      lo = arith::SubIOp::create(b, loc, p, cst(left));
-      hi = arith::AddIOp::create(b, loc, pNext, cst(right));
-      break;
-    case MaskKind::chunk_causal: {
-      // The chunk of p starts at floor(p / c) * c; p < 0 leaves hi <= 0.
-      Value c = cst(chunkSize);
-      Value chunk = arith::FloorDivSIOp::create(b, loc, p, c);
-      lo = arith::MulIOp::create(b, loc, chunk, c);
-      hi = pNext;
-      break;
-    }
-    case MaskKind::prefix:
-      hi = arith::MaxSIOp::create(b, loc, pNext, cst(prefixLength));
-      break;
-    }
-    if (lo != zeroIndex)
-      lo = arith::MaxSIOp::create(b, loc, lo, zeroIndex);
-    if (hi != lk)
-      hi = arith::MinSIOp::create(b, loc, hi, lk);
-    return {lo, hi};
-  }
-
   /// Folds allowed key j of row (bi, h, i) into the running max m, the
   /// running sum and accRow; returns the new (m, sum).
   SmallVector<Value> addKey(OpBuilder &b, Location loc, ValueRange row,
                             Value kvh, Value j, Value m, Value sum) const {
     Value bi = row[0], h = row[1], i = row[2];
-    Value s = sumOver(b, loc, e, acc, [&](OpBuilder &b, Location loc, Value x) {
-      Value qx = loadAs(b, loc, q, {bi, h, i, x}, acc);
-      Value kx = loadAs(b, loc, k, {bi, kvh, j, x}, acc);
-      return arith::MulFOp::create(b, loc, qx, kx);
-    });
-    if (!rawUnits)
-      s = arith::MulFOp::create(b, loc, s, scale);
-    if (scoreMod)
-      s = inlineModifier(b, *scoreMod, {s, bi, h, i, j});
+    Value s = rawUnits ? dot(b, loc, bi, h, i, kvh, j)
+                       : score(b, loc, bi, h, i, kvh, j);
 
     // Rescale the state only when the max grows (false for a NaN score).
     Value grows =
@@ -171,12 +226,7 @@ struct AttentionEmitter {
     m = state[0];
     sum = state[1];
 
-    // Check_inf: while every score is -inf, subtract 0 instead of m so that
-    // exp(-inf - 0) = 0 rather than NaN.
-    Value mIsNegInf =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, m, negInf);
-    Value mUse = arith::SelectOp::create(b, loc, mIsNegInf, zero, m);
-    Value diff = arith::SubFOp::create(b, loc, s, mUse);
+    Value diff = arith::SubFOp::create(b, loc, s, usableMax(b, loc, m));
     Value weight = math::ExpOp::create(b, loc, toSoftmaxUnits(b, loc, diff));
     sum = arith::AddFOp::create(b, loc, sum, weight);
     forEach(b, loc, ev, [&](OpBuilder &b, Location loc, ValueRange y) {
@@ -194,8 +244,7 @@ struct AttentionEmitter {
     Value bi = row[0], h = row[1], i = row[2];
     // GQA: query head h reads key/value head h / (Hq / Hkv).
     Value kvh = arith::DivUIOp::create(b, loc, h, group);
-    Value p = arith::AddIOp::create(b, loc, i, shift);
-    std::pair<Value, Value> range = keyRange(b, loc, p);
+    std::pair<Value, Value> range = keyRange(b, loc, i);
     fill(b, loc, accRow, zero);
 
     auto keyStep = [&](OpBuilder &b, Location loc, Value j,
@@ -233,88 +282,105 @@ struct AttentionEmitter {
   }
 };
 
-struct AttentionLowering : OpRewritePattern<AttentionOp> {
-  using OpRewritePattern::OpRewritePattern;
+//===----------------------------------------------------------------------===//
+// seq.online_attention
+//===----------------------------------------------------------------------===//
 
-  LogicalResult matchAndRewrite(AttentionOp op,
-                                PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    AttentionEmitter em;
-    // Attributes beyond kMaxOffset act like kMaxOffset on any real length.
-    auto clamp = [](int64_t value) { return std::min(value, kMaxOffset); };
-    em.mask = op.getMask();
-    if (std::optional<ArrayRef<int64_t>> window = op.getWindow()) {
-      em.left = clamp((*window)[0]);
-      em.right = clamp((*window)[1]);
-    }
-    if (std::optional<uint64_t> chunk = op.getChunkSize())
-      em.chunkSize = clamp(static_cast<int64_t>(*chunk));
-    if (std::optional<uint64_t> prefix = op.getPrefixLength())
-      em.prefixLength = clamp(static_cast<int64_t>(*prefix));
-    em.acc = accumulationType(getElementTypeOrSelf(op.getQuery().getType()));
-    if (!op.getScoreMod().empty())
-      em.scoreMod = &op.getScoreMod();
-    if (!op.getMaskMod().empty())
-      em.maskMod = &op.getMaskMod();
+/// Folds key (b, h, i, j) into the state (acc, max, sum) kept in the
+/// destinations, in scaled-score units.
+struct OnlineAttentionEmitter : AttentionCommon {
+  Value accumulator, max, sum;
 
-    em.q = toBuffer(rewriter, loc, op.getQuery());
-    em.k = toBuffer(rewriter, loc, op.getKey());
-    em.v = toBuffer(rewriter, loc, op.getValue());
-    em.out = allocLike(rewriter, loc, op.getOutput());
-    if (Value lse = op.getLogsumexp())
-      em.lse = allocLike(rewriter, loc, lse);
-
-    Value batch = dimSize(rewriter, loc, em.q, 0);
-    Value hq = dimSize(rewriter, loc, em.q, 1);
-    Value lq = dimSize(rewriter, loc, em.q, 2);
-    em.e = dimSize(rewriter, loc, em.q, 3);
-    Value hkv = dimSize(rewriter, loc, em.k, 1);
-    em.lk = dimSize(rewriter, loc, em.k, 2);
-    em.ev = dimSize(rewriter, loc, em.v, 3);
-    em.group = arith::DivUIOp::create(rewriter, loc, hq, hkv);
-    // Bottom-right alignment: row i sits at p(i) = i + (Lk - Lq).
-    em.shift = arith::SubIOp::create(rewriter, loc, em.lk, lq);
-
-    // The softmax scale, 1/sqrt(E) by default (at run time if E is dynamic).
-    bool positiveScale = true;
-    if (std::optional<double> value = op.getStaticScale()) {
-      positiveScale = *value > 0;
-      em.scale = floatConst(rewriter, loc, em.acc, *value);
-    } else {
-      Value size = arith::IndexCastOp::create(rewriter, loc,
-                                              rewriter.getI64Type(), em.e);
-      Value sizeF = arith::SIToFPOp::create(rewriter, loc, em.acc, size);
-      em.scale = math::RsqrtOp::create(rewriter, loc, sizeF);
-    }
-    // A score_mod needs the scaled score, and a non-positive scale would
-    // turn the max of raw scores into a min.
-    em.rawUnits = !em.scoreMod && positiveScale;
-
-    double inf = std::numeric_limits<double>::infinity();
-    em.zero = floatConst(rewriter, loc, em.acc, 0.0);
-    em.one = floatConst(rewriter, loc, em.acc, 1.0);
-    em.negInf = floatConst(rewriter, loc, em.acc, -inf);
-    em.posInf = floatConst(rewriter, loc, em.acc, inf);
-    em.accRow = allocScratch(rewriter, loc, {em.ev}, em.acc);
-
-    forEach(rewriter, loc, {batch, hq, lq},
-            [&](OpBuilder &b, Location loc, ValueRange row) {
-              em.emitRow(b, loc, row);
-            });
-
-    SmallVector<Value> buffers{em.out};
-    if (em.lse)
-      buffers.push_back(em.lse);
-    replaceWithBuffers(rewriter, op, buffers);
-    return success();
+  void emitKey(OpBuilder &b, Location loc, ValueRange ivs) const {
+    Value bi = ivs[0], h = ivs[1], i = ivs[2], j = ivs[3];
+    Value kvh = arith::DivUIOp::create(b, loc, h, group);
+    std::pair<Value, Value> range = keyRange(b, loc, i);
+    Value inRange = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, j,
+                              range.first),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, j,
+                              range.second));
+    auto add = [&](OpBuilder &b, Location loc) {
+      SmallVector<Value> row = {bi, h, i};
+      Value s = score(b, loc, bi, h, i, kvh, j);
+      Value m = memref::LoadOp::create(b, loc, max, row);
+      Value l = memref::LoadOp::create(b, loc, sum, row);
+      Value grows =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, s, m);
+      auto rescale = [&](OpBuilder &b, Location loc) -> SmallVector<Value> {
+        Value alpha =
+            math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, m, s));
+        forEach(b, loc, ev, [&](OpBuilder &b, Location loc, ValueRange y) {
+          SmallVector<Value> index = {bi, h, i, y[0]};
+          Value o = memref::LoadOp::create(b, loc, accumulator, index);
+          memref::StoreOp::create(b, loc, arith::MulFOp::create(b, loc, o, alpha),
+                                  accumulator, index);
+        });
+        return {s, arith::MulFOp::create(b, loc, l, alpha)};
+      };
+      SmallVector<Value> state = buildIf(b, loc, grows, {m, l}, rescale);
+      m = state[0];
+      l = state[1];
+      Value weight = math::ExpOp::create(
+          b, loc, arith::SubFOp::create(b, loc, s, usableMax(b, loc, m)));
+      l = arith::AddFOp::create(b, loc, l, weight);
+      forEach(b, loc, ev, [&](OpBuilder &b, Location loc, ValueRange y) {
+        SmallVector<Value> index = {bi, h, i, y[0]};
+        Value vy = loadAs(b, loc, v, {bi, kvh, j, y[0]}, acc);
+        Value o = memref::LoadOp::create(b, loc, accumulator, index);
+        Value term = arith::MulFOp::create(b, loc, weight, vy);
+        memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, o, term),
+                                accumulator, index);
+      });
+      memref::StoreOp::create(b, loc, m, max, row);
+      memref::StoreOp::create(b, loc, l, sum, row);
+      return SmallVector<Value>();
+    };
+    auto allowed = [&](OpBuilder &b, Location loc) -> SmallVector<Value> {
+      if (!maskMod)
+        return add(b, loc);
+      Value keep = inlineModifier(b, *maskMod, {bi, h, i, j});
+      return buildIf(b, loc, keep, {}, add);
+    };
+    buildIf(b, loc, inRange, {}, allowed);
   }
 };
+
+} // namespace
+
+std::unique_ptr<ReferenceImplementation>
+AttentionOp::prepareReference(OpBuilder &b) {
+  AttentionEmitter em;
+  em.init(b, *this);
+  em.rawUnits = em.rawUnitsAllowed;
+  em.out = getOutput();
+  em.lse = getLogsumexp();
+  em.accRow = allocScratch(b, getLoc(), {em.ev}, em.acc);
+  return pointwise([em](OpBuilder &b, Location loc, ValueRange ivs) {
+    em.emitRow(b, loc, ivs);
+  });
+}
+
+std::unique_ptr<ReferenceImplementation>
+OnlineAttentionOp::prepareReference(OpBuilder &b) {
+  OnlineAttentionEmitter em;
+  em.init(b, *this);
+  em.accumulator = getAccumulator();
+  em.max = getMax();
+  em.sum = getSum();
+  return pointwise([em](OpBuilder &b, Location loc, ValueRange ivs) {
+    em.emitKey(b, loc, ivs);
+  });
+}
 
 //===----------------------------------------------------------------------===//
 // seq.compose_heads
 //===----------------------------------------------------------------------===//
 
-/// Emits the loops of one seq.compose_heads. Optional operands are null.
+namespace {
+
+/// Emits the points of one seq.compose_heads. Optional operands are null.
 struct ComposeHeadsEmitter {
   FloatType acc;
   Value scores, staticW, qw1, qw2, kw1, kw2, qdd, kdd, out;
@@ -393,49 +459,33 @@ struct ComposeHeadsEmitter {
   }
 };
 
-struct ComposeHeadsLowering : OpRewritePattern<ComposeHeadsOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(ComposeHeadsOp op,
-                                PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    ComposeHeadsEmitter em;
-    em.acc = accumulationType(getElementTypeOrSelf(op.getScores().getType()));
-    em.scores = toBufferOrNull(rewriter, loc, op.getScores());
-    em.staticW = toBufferOrNull(rewriter, loc, op.getStaticWeight());
-    em.qw1 = toBufferOrNull(rewriter, loc, op.getQueryW1());
-    em.qw2 = toBufferOrNull(rewriter, loc, op.getQueryW2());
-    em.kw1 = toBufferOrNull(rewriter, loc, op.getKeyW1());
-    em.kw2 = toBufferOrNull(rewriter, loc, op.getKeyW2());
-    em.qdd = toBufferOrNull(rewriter, loc, op.getQueryGate());
-    em.kdd = toBufferOrNull(rewriter, loc, op.getKeyGate());
-    em.out = allocLike(rewriter, loc, op.getOuts().front());
-
-    Value batch = dimSize(rewriter, loc, em.scores, 0);
-    em.heads = dimSize(rewriter, loc, em.scores, 1);
-    Value tLen = dimSize(rewriter, loc, em.scores, 2);
-    Value sLen = dimSize(rewriter, loc, em.scores, 3);
-    em.column = allocScratch(rewriter, loc, {em.heads}, em.acc);
-    if (em.qw1) {
-      em.rq = dimSize(rewriter, loc, em.qw1, 2);
-      em.qProj = allocScratch(rewriter, loc, {em.rq}, em.acc);
-    }
-    if (em.kw1) {
-      em.rk = dimSize(rewriter, loc, em.kw1, 2);
-      em.kProj = allocScratch(rewriter, loc, {em.rk}, em.acc);
-    }
-
-    forEach(rewriter, loc, {batch, tLen, sLen},
-            [&](OpBuilder &b, Location loc, ValueRange ivs) {
-              em.emitPair(b, loc, ivs);
-            });
-    replaceWithBuffers(rewriter, op, {em.out});
-    return success();
-  }
-};
-
 } // namespace
 
-void mlir::seq::populateAttentionLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<AttentionLowering, ComposeHeadsLowering>(patterns.getContext());
+std::unique_ptr<ReferenceImplementation>
+ComposeHeadsOp::prepareReference(OpBuilder &b) {
+  Location loc = getLoc();
+  ComposeHeadsEmitter em;
+  em.acc = accumulationType(getElementTypeOrSelf(getScores().getType()));
+  em.scores = getScores();
+  em.staticW = getStaticWeight();
+  em.qw1 = getQueryW1();
+  em.qw2 = getQueryW2();
+  em.kw1 = getKeyW1();
+  em.kw2 = getKeyW2();
+  em.qdd = getQueryGate();
+  em.kdd = getKeyGate();
+  em.out = getOuts().front();
+  em.heads = dimSize(b, loc, em.scores, 1);
+  em.column = allocScratch(b, loc, {em.heads}, em.acc);
+  if (em.qw1) {
+    em.rq = dimSize(b, loc, em.qw1, 2);
+    em.qProj = allocScratch(b, loc, {em.rq}, em.acc);
+  }
+  if (em.kw1) {
+    em.rk = dimSize(b, loc, em.kw1, 2);
+    em.kProj = allocScratch(b, loc, {em.rk}, em.acc);
+  }
+  return pointwise([em](OpBuilder &b, Location loc, ValueRange ivs) {
+    em.emitPair(b, loc, ivs);
+  });
 }

@@ -1,13 +1,14 @@
-//===- LoweringUtils.h - helpers of the reference lowering ------*- C++ -*-===//
+//===- ReferenceUtils.h - helpers of the reference computations -*- C++ -*-===//
 //
-// The reference lowering reads tensors through bufferization.to_buffer, writes
-// fresh buffers with scalar scf loops, and hands them back with
-// bufferization.to_tensor. These helpers keep the per-op code about the math.
+// The reference computation of every seq op (SeqOpInterface::
+// prepareReference) is scalar scf loops over the op's buffers: loads
+// converted to the accumulation type, arithmetic, stores converted back.
+// These helpers keep the per-op code about the math.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SEQ_LIB_CONVERSION_SEQTOLOOPS_LOWERINGUTILS_H
-#define SEQ_LIB_CONVERSION_SEQTOLOOPS_LOWERINGUTILS_H
+#ifndef SEQ_LIB_DIALECT_REFERENCE_REFERENCEUTILS_H
+#define SEQ_LIB_DIALECT_REFERENCE_REFERENCEUTILS_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -18,8 +19,19 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
+#include "seq/Dialect/SeqTiling.h"
 
-namespace mlir::seq::lowering {
+#include <functional>
+#include <memory>
+
+namespace mlir::seq::reference {
+
+/// The emitter of one iteration point, as a callable.
+using PointEmitter = std::function<void(OpBuilder &, Location, ValueRange)>;
+
+/// A ReferenceImplementation that runs `emit` for each point. The callable
+/// owns (copies of) the values the shared work produced.
+std::unique_ptr<ReferenceImplementation> pointwise(PointEmitter emit);
 
 /// f64 for f64 data, f32 for f16/bf16/f32: the type the reference computes in.
 FloatType accumulationType(Type element);
@@ -29,19 +41,6 @@ FloatType accumulationType(Type element);
 /// otherwise. Null values (absent optional operands) are skipped.
 FloatType widestAccumulationType(ArrayRef<Value> values);
 
-/// A read-only buffer view of `tensor` (identity layout).
-Value toBuffer(OpBuilder &b, Location loc, Value tensor);
-
-/// toBuffer, or null for an absent optional operand.
-Value toBufferOrNull(OpBuilder &b, Location loc, Value tensor);
-
-/// A fresh buffer shaped like the ranked tensor `like` (dynamic sizes taken
-/// from it with tensor.dim).
-Value allocLike(OpBuilder &b, Location loc, Value like);
-
-/// A fresh buffer of `type`'s shape and `element` type, with sizes from `like`.
-Value allocLike(OpBuilder &b, Location loc, Value like, Type element);
-
 /// A scratch buffer with static or dynamic `sizes` (index values). Do not
 /// free it: seq-to-cpu's ownership-based deallocation frees every
 /// non-escaping buffer and rejects hand-written memref.dealloc ops (and
@@ -49,9 +48,6 @@ Value allocLike(OpBuilder &b, Location loc, Value like, Type element);
 /// rebuilding an alloc whose sizes fold to constants).
 Value allocScratch(OpBuilder &b, Location loc, ArrayRef<Value> sizes,
                    Type element);
-
-/// The tensor value of a buffer the lowering filled.
-Value toTensor(OpBuilder &b, Location loc, Value buffer, Type tensorType);
 
 /// Size of dimension `dim` of a tensor or memref as an index value.
 Value dimSize(OpBuilder &b, Location loc, Value shaped, int64_t dim);
@@ -85,10 +81,6 @@ ValueRange forLoop(
     function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
         body);
 
-/// Replaces `op` with the tensors of `buffers` (one per result).
-void replaceWithBuffers(RewriterBase &rewriter, Operation *op,
-                        ArrayRef<Value> buffers);
+} // namespace mlir::seq::reference
 
-} // namespace mlir::seq::lowering
-
-#endif // SEQ_LIB_CONVERSION_SEQTOLOOPS_LOWERINGUTILS_H
+#endif // SEQ_LIB_DIALECT_REFERENCE_REFERENCEUTILS_H

@@ -1,7 +1,6 @@
-//===- LoweringUtils.cpp - helpers of the reference lowering
-//---------------===//
+//===- ReferenceUtils.cpp - helpers of the reference computations ---------===//
 
-#include "LoweringUtils.h"
+#include "ReferenceUtils.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -10,7 +9,23 @@
 using namespace mlir;
 using namespace mlir::seq;
 
-FloatType lowering::accumulationType(Type element) {
+namespace {
+struct PointwiseReference : ReferenceImplementation {
+  explicit PointwiseReference(reference::PointEmitter emit)
+      : emit(std::move(emit)) {}
+  void emitPoint(OpBuilder &b, Location loc, ValueRange ivs) override {
+    emit(b, loc, ivs);
+  }
+  reference::PointEmitter emit;
+};
+} // namespace
+
+std::unique_ptr<ReferenceImplementation>
+reference::pointwise(PointEmitter emit) {
+  return std::make_unique<PointwiseReference>(std::move(emit));
+}
+
+FloatType reference::accumulationType(Type element) {
   if (auto complex = dyn_cast<ComplexType>(element))
     element = complex.getElementType();
   if (element.isF64())
@@ -18,7 +33,7 @@ FloatType lowering::accumulationType(Type element) {
   return Float32Type::get(element.getContext());
 }
 
-FloatType lowering::widestAccumulationType(ArrayRef<Value> values) {
+FloatType reference::widestAccumulationType(ArrayRef<Value> values) {
   FloatType acc;
   for (Value value : values) {
     if (!value)
@@ -30,18 +45,7 @@ FloatType lowering::widestAccumulationType(ArrayRef<Value> values) {
   return acc;
 }
 
-Value lowering::toBufferOrNull(OpBuilder &b, Location loc, Value tensor) {
-  return tensor ? toBuffer(b, loc, tensor) : Value();
-}
-
-Value lowering::toBuffer(OpBuilder &b, Location loc, Value tensor) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
-  return bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
-                                           /*read_only=*/true);
-}
-
-Value lowering::dimSize(OpBuilder &b, Location loc, Value shaped, int64_t dim) {
+Value reference::dimSize(OpBuilder &b, Location loc, Value shaped, int64_t dim) {
   auto type = cast<ShapedType>(shaped.getType());
   if (!type.isDynamicDim(dim))
     return indexConst(b, loc, type.getDimSize(dim));
@@ -50,22 +54,7 @@ Value lowering::dimSize(OpBuilder &b, Location loc, Value shaped, int64_t dim) {
   return tensor::DimOp::create(b, loc, shaped, dim);
 }
 
-Value lowering::allocLike(OpBuilder &b, Location loc, Value like) {
-  return allocLike(b, loc, like, getElementTypeOrSelf(like.getType()));
-}
-
-Value lowering::allocLike(OpBuilder &b, Location loc, Value like,
-                          Type element) {
-  auto type = cast<ShapedType>(like.getType());
-  SmallVector<Value> dynamicSizes;
-  for (int64_t i = 0; i < type.getRank(); ++i)
-    if (type.isDynamicDim(i))
-      dynamicSizes.push_back(dimSize(b, loc, like, i));
-  auto memrefType = MemRefType::get(type.getShape(), element);
-  return memref::AllocOp::create(b, loc, memrefType, dynamicSizes);
-}
-
-Value lowering::allocScratch(OpBuilder &b, Location loc, ArrayRef<Value> sizes,
+Value reference::allocScratch(OpBuilder &b, Location loc, ArrayRef<Value> sizes,
                              Type element) {
   SmallVector<int64_t> shape;
   SmallVector<Value> dynamicSizes;
@@ -81,17 +70,11 @@ Value lowering::allocScratch(OpBuilder &b, Location loc, ArrayRef<Value> sizes,
                                  dynamicSizes);
 }
 
-Value lowering::toTensor(OpBuilder &b, Location loc, Value buffer,
-                         Type tensorType) {
-  return bufferization::ToTensorOp::create(b, loc, tensorType, buffer,
-                                           b.getUnitAttr(), b.getUnitAttr());
-}
-
-Value lowering::indexConst(OpBuilder &b, Location loc, int64_t value) {
+Value reference::indexConst(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
-Value lowering::floatConst(OpBuilder &b, Location loc, Type type,
+Value reference::floatConst(OpBuilder &b, Location loc, Type type,
                            double value) {
   if (auto complex = dyn_cast<ComplexType>(type)) {
     auto element = cast<FloatType>(complex.getElementType());
@@ -103,7 +86,7 @@ Value lowering::floatConst(OpBuilder &b, Location loc, Type type,
       b, loc, type, b.getFloatAttr(cast<FloatType>(type), value));
 }
 
-Value lowering::castFloat(OpBuilder &b, Location loc, Value value, Type to) {
+Value reference::castFloat(OpBuilder &b, Location loc, Value value, Type to) {
   Type from = value.getType();
   if (from == to)
     return value;
@@ -129,20 +112,20 @@ Value lowering::castFloat(OpBuilder &b, Location loc, Value value, Type to) {
   return arith::TruncFOp::create(b, loc, to, value);
 }
 
-Value lowering::loadAs(OpBuilder &b, Location loc, Value buffer,
+Value reference::loadAs(OpBuilder &b, Location loc, Value buffer,
                        ValueRange indices, Type to) {
   Value value = memref::LoadOp::create(b, loc, buffer, indices);
   return castFloat(b, loc, value, to);
 }
 
-void lowering::storeAs(OpBuilder &b, Location loc, Value value, Value buffer,
+void reference::storeAs(OpBuilder &b, Location loc, Value value, Value buffer,
                        ValueRange indices) {
   Type element = cast<MemRefType>(buffer.getType()).getElementType();
   memref::StoreOp::create(b, loc, castFloat(b, loc, value, element), buffer,
                           indices);
 }
 
-void lowering::fill(OpBuilder &b, Location loc, Value buffer, Value value) {
+void reference::fill(OpBuilder &b, Location loc, Value buffer, Value value) {
   auto type = cast<MemRefType>(buffer.getType());
   SmallVector<Value> ubs;
   for (int64_t i = 0; i < type.getRank(); ++i)
@@ -152,7 +135,7 @@ void lowering::fill(OpBuilder &b, Location loc, Value buffer, Value value) {
   });
 }
 
-void lowering::forEach(
+void reference::forEach(
     OpBuilder &b, Location loc, ArrayRef<Value> ubs,
     function_ref<void(OpBuilder &, Location, ValueRange)> body) {
   SmallVector<Value> lbs(ubs.size(), indexConst(b, loc, 0));
@@ -160,7 +143,7 @@ void lowering::forEach(
   scf::buildLoopNest(b, loc, lbs, ubs, steps, body);
 }
 
-ValueRange lowering::forLoop(
+ValueRange reference::forLoop(
     OpBuilder &b, Location loc, Value lb, Value ub, ValueRange inits,
     function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
         body) {
@@ -172,13 +155,4 @@ ValueRange lowering::forLoop(
         scf::YieldOp::create(nb, nloc, next);
       });
   return loop.getResults();
-}
-
-void lowering::replaceWithBuffers(RewriterBase &rewriter, Operation *op,
-                                  ArrayRef<Value> buffers) {
-  SmallVector<Value> results;
-  for (auto [result, buffer] : llvm::zip(op->getResults(), buffers))
-    results.push_back(
-        toTensor(rewriter, op->getLoc(), buffer, result.getType()));
-  rewriter.replaceOp(op, results);
 }

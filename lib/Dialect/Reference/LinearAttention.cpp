@@ -1,8 +1,8 @@
-//===- LowerLinearAttention.cpp - linear attention, feature maps, RoPE ---===//
+//===- LinearAttention.cpp - reference of linear attention, feature maps, RoPE -===//
 //
-// Reference lowering of seq.linear_attention (the recurrent form: one F x Ev
-// state per (b, h), updated once per step), seq.feature_map and seq.rotary to
-// scalar scf loops over buffers.
+// The reference computations of seq.linear_attention (the recurrent form: one
+// F x Ev state per (b, h), updated once per step), seq.feature_map and
+// seq.rotary as scalar scf loops over buffers.
 //
 // Scratch buffers are not freed here: seq-to-cpu runs the ownership-based
 // buffer deallocation, which frees every non-escaping alloc and rejects
@@ -13,8 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
-#include "Patterns.h"
+#include "ReferenceUtils.h"
 #include "seq/Dialect/SeqOps.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -24,7 +23,7 @@
 
 using namespace mlir;
 using namespace mlir::seq;
-using namespace mlir::seq::lowering;
+using namespace mlir::seq::reference;
 
 /// An index value as a float of `type` (index -> i64 -> float).
 static Value indexToFloat(OpBuilder &b, Location loc, Value index,
@@ -64,7 +63,7 @@ struct LinearAttentionEmitter {
   Value length, features, valueDim, zero, scale, eps;
 
   /// S_{-1}, z_{-1}, the causal loop over t, then the final state out.
-  void emitHead(OpBuilder &b, Location loc, Value bi, Value hi) {
+  void emitHead(OpBuilder &b, Location loc, Value bi, Value hi) const {
     // The initial state, or zero.
     forEach(b, loc, {features, valueDim},
             [&](OpBuilder &b, Location loc, ValueRange fe) {
@@ -116,7 +115,7 @@ struct LinearAttentionEmitter {
 
   /// S[f, :] += pk[j, f] * pv[j, :] and z[f] += pk[j, f].
   void addPrefixRow(OpBuilder &b, Location loc, Value bi, Value hi, Value j,
-                    Value f) {
+                    Value f) const {
     Value pk = loadAs(b, loc, prefixKey, {bi, hi, j, f}, acc);
     if (normalize) {
       Value z = memref::LoadOp::create(b, loc, normalizer, f);
@@ -134,7 +133,7 @@ struct LinearAttentionEmitter {
   /// One step t. Row f of S is decayed, gets k_t[f] * v_t, and is at once
   /// multiplied into the numerator (q_t[f] * S[f, :]), so S is read once per
   /// step: O(F Ev). q_t . z_t is carried through the loop over f.
-  void emitStep(OpBuilder &b, Location loc, Value bi, Value hi, Value t) {
+  void emitStep(OpBuilder &b, Location loc, Value bi, Value hi, Value t) const {
     fill(b, loc, numerator, zero);
     Value headDecay;
     if (logDecay && !perKeyDecay)
@@ -189,41 +188,35 @@ struct LinearAttentionEmitter {
   }
 };
 
-/// The recurrent form per (b, h): O(M F Ev) for the prefix plus O(L F Ev).
-struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
-  using OpRewritePattern::OpRewritePattern;
+} // namespace
 
-  LogicalResult matchAndRewrite(LinearAttentionOp op,
-                                PatternRewriter &rewriter) const override {
+/// The recurrent form per (b, h): O(M F Ev) for the prefix plus O(L F Ev).
+std::unique_ptr<ReferenceImplementation>
+LinearAttentionOp::prepareReference(OpBuilder &rewriter) {
+    LinearAttentionOp op = *this;
     Location loc = op.getLoc();
 
     LinearAttentionEmitter la;
     la.acc = widestAccumulationType(llvm::to_vector(op->getOperands()));
     la.normalize = op.getNormalize();
-    la.query = toBuffer(rewriter, loc, op.getQuery());
-    la.key = toBuffer(rewriter, loc, op.getKey());
-    la.value = toBuffer(rewriter, loc, op.getValue());
-    la.logDecay = toBufferOrNull(rewriter, loc, op.getLogDecay());
+    la.query = op.getQuery();
+    la.key = op.getKey();
+    la.value = op.getValue();
+    la.logDecay = op.getLogDecay();
     la.perKeyDecay =
         la.logDecay && cast<MemRefType>(la.logDecay.getType()).getRank() == 4;
-    la.prefixKey = toBufferOrNull(rewriter, loc, op.getPrefixKey());
-    la.prefixValue = toBufferOrNull(rewriter, loc, op.getPrefixValue());
-    la.initialState = toBufferOrNull(rewriter, loc, op.getInitialState());
-    la.initialNormalizer =
-        toBufferOrNull(rewriter, loc, op.getInitialNormalizer());
+    la.prefixKey = op.getPrefixKey();
+    la.prefixValue = op.getPrefixValue();
+    la.initialState = op.getInitialState();
+    la.initialNormalizer = op.getInitialNormalizer();
 
-    Value batch = dimSize(rewriter, loc, la.query, 0);
-    Value heads = dimSize(rewriter, loc, la.query, 1);
     la.length = dimSize(rewriter, loc, la.query, 2);
     la.features = dimSize(rewriter, loc, la.query, 3);
     la.valueDim = dimSize(rewriter, loc, la.value, 3);
 
-    SmallVector<Value> results;
-    for (Value dest : op.getOuts())
-      results.push_back(allocLike(rewriter, loc, dest));
-    la.output = results[0];
-    la.finalState = results.size() > 1 ? results[1] : Value();
-    la.finalNormalizer = results.size() > 2 ? results[2] : Value();
+    la.output = op.getOuts()[0];
+    la.finalState = op.getFinalState();
+    la.finalNormalizer = op.getFinalNormalizer();
 
     la.state = allocScratch(rewriter, loc, {la.features, la.valueDim}, la.acc);
     if (la.normalize)
@@ -236,34 +229,27 @@ struct LowerLinearAttention : OpRewritePattern<LinearAttentionOp> {
     if (la.normalize)
       la.eps = floatConst(rewriter, loc, la.acc, op.getEps().convertToDouble());
 
-    forEach(rewriter, loc, {batch, heads},
-            [&](OpBuilder &b, Location loc, ValueRange bh) {
-              la.emitHead(b, loc, bh[0], bh[1]);
-            });
-    replaceWithBuffers(rewriter, op, results);
-    return success();
-  }
-};
+    return pointwise([la](OpBuilder &b, Location loc, ValueRange bh) {
+      la.emitHead(b, loc, bh[0], bh[1]);
+    });
+}
 
 //===----------------------------------------------------------------------===//
 // seq.feature_map
 //===----------------------------------------------------------------------===//
 
-struct LowerFeatureMap : OpRewritePattern<FeatureMapOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(FeatureMapOp op,
-                                PatternRewriter &rewriter) const override {
+/// One row (all leading indices) per point: identity, relu and elu+1 map
+/// element by element, taylor2 writes [1, x, x x^T] with its divisors.
+std::unique_ptr<ReferenceImplementation>
+FeatureMapOp::prepareReference(OpBuilder &rewriter) {
+    FeatureMapOp op = *this;
     Location loc = op.getLoc();
-    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto inputType = cast<ShapedType>(op.getInput().getType());
     int64_t rank = inputType.getRank();
     FloatType acc = accumulationType(inputType.getElementType());
 
-    Value input = toBuffer(rewriter, loc, op.getInput());
-    Value output = allocLike(rewriter, loc, op.getOuts()[0]);
-    SmallVector<Value> rows;
-    for (int64_t i = 0; i + 1 < rank; ++i)
-      rows.push_back(dimSize(rewriter, loc, input, i));
+    Value input = op.getInput();
+    Value output = op.getOuts()[0];
     Value d = dimSize(rewriter, loc, input, rank - 1);
 
     auto withLast = [](ValueRange prefix, Value last) {
@@ -272,16 +258,16 @@ struct LowerFeatureMap : OpRewritePattern<FeatureMapOp> {
       return indices;
     };
 
-    if (op.getKind() != FeatureMapKind::taylor2) {
-      SmallVector<Value> ubs(rows);
-      ubs.push_back(d);
+    FeatureMapKind kind = op.getKind();
+    if (kind != FeatureMapKind::taylor2) {
       Value zero = floatConst(rewriter, loc, acc, 0.0);
       Value one = floatConst(rewriter, loc, acc, 1.0);
-      forEach(rewriter, loc, ubs,
-              [&](OpBuilder &b, Location loc, ValueRange ivs) {
+      return pointwise([=](OpBuilder &b, Location loc, ValueRange row) {
+        forEach(b, loc, d, [&](OpBuilder &b, Location loc, ValueRange last) {
+                SmallVector<Value> ivs = withLast(row, last[0]);
                 Value x = loadAs(b, loc, input, ivs, acc);
                 Value y = x;
-                switch (op.getKind()) {
+                switch (kind) {
                 case FeatureMapKind::identity:
                 case FeatureMapKind::taylor2:
                   break;
@@ -301,9 +287,8 @@ struct LowerFeatureMap : OpRewritePattern<FeatureMapOp> {
                 }
                 }
                 storeAs(b, loc, y, output, ivs);
-              });
-      replaceWithBuffers(rewriter, op, {output});
-      return success();
+        });
+      });
     }
 
     // taylor2: [1, x / d^(1/4), vec(x x^T) / (sqrt(2) sqrt(d))]. The divisors
@@ -329,8 +314,7 @@ struct LowerFeatureMap : OpRewritePattern<FeatureMapOp> {
     Value oneIdx = indexConst(rewriter, loc, 1);
     Value linearEnd = arith::AddIOp::create(rewriter, loc, oneIdx, d);
 
-    forEach(
-        rewriter, loc, rows, [&](OpBuilder &b, Location loc, ValueRange row) {
+    return pointwise([=](OpBuilder &b, Location loc, ValueRange row) {
           storeAs(b, loc, one, output, withLast(row, indexConst(b, loc, 0)));
           forEach(b, loc, {d}, [&](OpBuilder &b, Location loc, ValueRange i) {
             Value xi = loadAs(b, loc, input, withLast(row, i[0]), acc);
@@ -349,11 +333,8 @@ struct LowerFeatureMap : OpRewritePattern<FeatureMapOp> {
                       output, withLast(row, at));
             });
           });
-        });
-    replaceWithBuffers(rewriter, op, {output});
-    return success();
-  }
-};
+    });
+}
 
 //===----------------------------------------------------------------------===//
 // seq.rotary
@@ -362,21 +343,20 @@ struct LowerFeatureMap : OpRewritePattern<FeatureMapOp> {
 /// Tabulates cos and sin of theta[l, j] = pos(l) * base^(-2j/d) once (L x d/2,
 /// shared by all leading indices), then rotates every pair. The angles are
 /// computed and reduced in f64, so positions of 1e4 and more keep their
-/// accuracy for f32 data; only the finished cos/sin are rounded.
-struct LowerRotary : OpRewritePattern<RotaryOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(RotaryOp op,
-                                PatternRewriter &rewriter) const override {
+/// accuracy for f32 data; only the finished cos/sin are rounded. A point is
+/// one (..., L, d) slice.
+std::unique_ptr<ReferenceImplementation>
+RotaryOp::prepareReference(OpBuilder &rewriter) {
+    RotaryOp op = *this;
     Location loc = op.getLoc();
-    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    auto inputType = cast<ShapedType>(op.getInput().getType());
     int64_t rank = inputType.getRank();
     FloatType acc = accumulationType(inputType.getElementType());
     FloatType f64 = rewriter.getF64Type();
     bool interleaved = op.getPairing() == RotaryPairing::interleaved;
 
-    Value input = toBuffer(rewriter, loc, op.getInput());
-    Value output = allocLike(rewriter, loc, op.getOuts()[0]);
+    Value input = op.getInput();
+    Value output = op.getOuts()[0];
     SmallVector<Value> ubs;
     for (int64_t i = 0; i < rank; ++i)
       ubs.push_back(dimSize(rewriter, loc, input, i));
@@ -421,9 +401,12 @@ struct LowerRotary : OpRewritePattern<RotaryOp> {
             });
 
     Value one = indexConst(rewriter, loc, 1);
-    forEach(
-        rewriter, loc, ubs, [&](OpBuilder &b, Location loc, ValueRange ivs) {
-          Value l = ivs[rank - 2], j = ivs[rank - 1];
+    return pointwise([=](OpBuilder &b, Location loc, ValueRange leading) {
+      forEach(b, loc, {length, half},
+              [&](OpBuilder &b, Location loc, ValueRange lj) {
+          SmallVector<Value> ivs(leading);
+          ivs.append(lj.begin(), lj.end());
+          Value l = lj[0], j = lj[1];
           // interleaved: (2j, 2j + 1); halves: (j, j + d/2).
           Value ia = j, ib;
           if (interleaved) {
@@ -447,16 +430,5 @@ struct LowerRotary : OpRewritePattern<RotaryOp> {
           storeAs(b, loc, r0, output, at);
           storeAs(b, loc, r1, output, bt);
         });
-
-    replaceWithBuffers(rewriter, op, {output});
-    return success();
-  }
-};
-
-} // namespace
-
-void mlir::seq::populateLinearAttentionLoweringPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<LowerLinearAttention, LowerFeatureMap, LowerRotary>(
-      patterns.getContext());
+    });
 }

@@ -1,14 +1,13 @@
-//===- LowerRecurrences.cpp - seq.scan, seq.ema, seq.timestep_norm --------===//
+//===- Recurrences.cpp - reference of seq.scan, seq.ema, timestep_norm ----===//
 //
-// Reference lowerings of the sequential recurrences: the time loop is an
-// scf.for that carries the state, nested inside loops over the independent
-// (batch, channel, state) positions. All arithmetic is in the accumulation
-// type; values are converted on load and store.
+// The sequential recurrences: per point of the iteration domain (the
+// independent batch, channel and state positions) an scf.for over time
+// carries the state. All arithmetic is in the accumulation type; values are
+// converted on load and store.
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
-#include "Patterns.h"
+#include "ReferenceUtils.h"
 #include "seq/Dialect/SeqOps.h"
 
 #include "mlir/IR/TypeUtilities.h"
@@ -17,7 +16,7 @@
 
 using namespace mlir;
 using namespace mlir::seq;
-using namespace mlir::seq::lowering;
+using namespace mlir::seq::reference;
 
 //===----------------------------------------------------------------------===//
 // Helpers
@@ -73,80 +72,53 @@ static SmallVector<Value> insertTimeIndex(ValueRange stateIndex, Value t) {
 // seq.scan
 //===----------------------------------------------------------------------===//
 
-namespace {
 /// For every state position (b, s...), an scf.for over time carries h:
 ///
 ///   h = initial[b, s...] (or 0)
 ///   for i in 0..L:  t = reverse ? L-1-i : i
 ///                   h = a[b,t,s...] * h + b[b,t,s...];  states[b,t,s...] = h
 ///   final[b, s...] = h
-struct ScanLowering : OpRewritePattern<ScanOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(ScanOp op,
-                                PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getA().getType());
-    Type element = type.getElementType();
-    Type acc = accumulationType(element);
-    if (isa<ComplexType>(element))
-      acc = ComplexType::get(acc);
-
-    Value a = toBuffer(rewriter, loc, op.getA());
-    Value b = toBuffer(rewriter, loc, op.getB());
-    Value initial =
-        op.getInitial() ? toBuffer(rewriter, loc, op.getInitial()) : Value();
-    SmallVector<Value> results = {allocLike(rewriter, loc, op.getOuts()[0])};
-    if (Value final = op.getFinal())
-      results.push_back(allocLike(rewriter, loc, final));
-    Value states = results[0];
-
-    // Loops over (B, S...); the time loop is innermost.
-    SmallVector<Value> stateSizes = {dimSize(rewriter, loc, a, 0)};
-    for (int64_t i = 2; i < type.getRank(); ++i)
-      stateSizes.push_back(dimSize(rewriter, loc, a, i));
-    Value length = dimSize(rewriter, loc, a, 1);
-    Value zero = indexConst(rewriter, loc, 0);
-    bool reverse = op.getReverse();
-    Value lastIndex = reverse
-                          ? arith::SubIOp::create(rewriter, loc, length,
-                                                  indexConst(rewriter, loc, 1))
-                                .getResult()
-                          : Value();
-
-    forEach(rewriter, loc, stateSizes,
-            [&](OpBuilder &nb, Location nloc, ValueRange state) {
-              Value h0 = initial ? loadAs(nb, nloc, initial, state, acc)
-                                 : floatConst(nb, nloc, acc, 0.0);
-              ValueRange last = forLoop(
-                  nb, nloc, zero, length, h0,
-                  [&](OpBuilder &lb, Location lloc, Value i,
-                      ValueRange iterArgs) -> SmallVector<Value> {
-                    Value t =
-                        reverse ? arith::SubIOp::create(lb, lloc, lastIndex, i)
-                                : i;
-                    SmallVector<Value> index = insertTimeIndex(state, t);
-                    Value at = loadAs(lb, lloc, a, index, acc);
-                    Value bt = loadAs(lb, lloc, b, index, acc);
-                    Value h = add(lb, lloc, mul(lb, lloc, at, iterArgs[0]), bt);
-                    storeAs(lb, lloc, h, states, index);
-                    return {h};
-                  });
-              if (results.size() > 1)
-                storeAs(nb, nloc, last[0], results[1], state);
-            });
-
-    replaceWithBuffers(rewriter, op, results);
-    return success();
-  }
-};
-} // namespace
+std::unique_ptr<ReferenceImplementation>
+ScanOp::prepareReference(OpBuilder &builder) {
+  Location loc = getLoc();
+  Type element = getElementTypeOrSelf(getA().getType());
+  Type acc = accumulationType(element);
+  if (isa<ComplexType>(element))
+    acc = ComplexType::get(acc);
+  Value a = getA(), b = getB(), initial = getInitial();
+  Value states = getOuts()[0], final = getFinal();
+  Value length = dimSize(builder, loc, a, 1);
+  Value zero = indexConst(builder, loc, 0);
+  bool reverse = getReverse();
+  Value lastIndex =
+      reverse ? arith::SubIOp::create(builder, loc, length,
+                                      indexConst(builder, loc, 1))
+                    .getResult()
+              : Value();
+  return pointwise([=](OpBuilder &nb, Location nloc, ValueRange state) {
+    Value h0 = initial ? loadAs(nb, nloc, initial, state, acc)
+                       : floatConst(nb, nloc, acc, 0.0);
+    ValueRange last = forLoop(
+        nb, nloc, zero, length, h0,
+        [&](OpBuilder &lb, Location lloc, Value i,
+            ValueRange iterArgs) -> SmallVector<Value> {
+          Value t = reverse ? arith::SubIOp::create(lb, lloc, lastIndex, i) : i;
+          SmallVector<Value> index = insertTimeIndex(state, t);
+          Value at = loadAs(lb, lloc, a, index, acc);
+          Value bt = loadAs(lb, lloc, b, index, acc);
+          Value h = add(lb, lloc, mul(lb, lloc, at, iterArgs[0]), bt);
+          storeAs(lb, lloc, h, states, index);
+          return {h};
+        });
+    if (final)
+      storeAs(nb, nloc, last[0], final, state);
+  });
+}
 
 //===----------------------------------------------------------------------===//
 // seq.ema
 //===----------------------------------------------------------------------===//
 
-namespace {
 /// First the coefficients u, q, eta of every (d, n) go to scratch buffers,
 /// then for every (b, d) the N states live in a scratch vector while an
 /// scf.for over time updates them and reduces y:
@@ -160,33 +132,25 @@ namespace {
 ///
 /// The complex kind keeps q, eta and h as complex values of the accumulation
 /// type and updates h with complex dialect arithmetic.
-struct EmaLowering : OpRewritePattern<EmaOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(EmaOp op,
-                                PatternRewriter &rewriter) const override {
+std::unique_ptr<ReferenceImplementation>
+EmaOp::prepareReference(OpBuilder &rewriter) {
+    EmaOp op = *this;
     Location loc = op.getLoc();
     bool isComplex = op.isComplex();
     FloatType acc = widestAccumulationType(
         {op.getInput(), op.getWeightLogit(), op.getInitial(), op.getFinal()});
     Type stateType = isComplex ? Type(ComplexType::get(acc)) : Type(acc);
 
-    Value x = toBuffer(rewriter, loc, op.getInput());
-    Value weightLogit = toBuffer(rewriter, loc, op.getWeightLogit());
-    Value dampingLogit = toBuffer(rewriter, loc, op.getDampingLogit());
-    Value gamma = toBuffer(rewriter, loc, op.getGamma());
-    Value omega = toBuffer(rewriter, loc, op.getOmega());
-    Value beta = op.getBeta() ? toBuffer(rewriter, loc, op.getBeta()) : Value();
-    Value theta =
-        op.getTheta() ? toBuffer(rewriter, loc, op.getTheta()) : Value();
-    Value initial =
-        op.getInitial() ? toBuffer(rewriter, loc, op.getInitial()) : Value();
-    SmallVector<Value> results = {allocLike(rewriter, loc, op.getOuts()[0])};
-    if (Value final = op.getFinal())
-      results.push_back(allocLike(rewriter, loc, final));
-    Value output = results[0];
+    Value x = op.getInput();
+    Value weightLogit = op.getWeightLogit();
+    Value dampingLogit = op.getDampingLogit();
+    Value gamma = op.getGamma();
+    Value omega = op.getOmega();
+    Value beta = op.getBeta();
+    Value theta = op.getTheta();
+    Value initial = op.getInitial();
+    Value output = op.getOuts()[0], final = op.getFinal();
 
-    Value batch = dimSize(rewriter, loc, x, 0);
     Value length = dimSize(rewriter, loc, x, 1);
     Value channels = dimSize(rewriter, loc, x, 2);
     Value stateSize = dimSize(rewriter, loc, weightLogit, 1);
@@ -247,9 +211,8 @@ struct EmaLowering : OpRewritePattern<EmaOp> {
 
     // The recurrence, per (b, d), with the N states in `hBuf`.
     Value hBuf = allocScratch(rewriter, loc, {stateSize}, stateType);
-    forEach(
-        rewriter, loc, {batch, channels},
-        [&](OpBuilder &nb, Location nloc, ValueRange bd) {
+    return pointwise(
+        [=](OpBuilder &nb, Location nloc, ValueRange bd) {
           Value b = bd[0], d = bd[1];
           forEach(nb, nloc, stateSize,
                   [&](OpBuilder &ib, Location iloc, ValueRange n) {
@@ -287,25 +250,19 @@ struct EmaLowering : OpRewritePattern<EmaOp> {
                 Value y = add(tb, tloc, sum[0], mul(tb, tloc, omegaD, xt));
                 storeAs(tb, tloc, y, output, xIndex);
               });
-          if (results.size() > 1)
+          if (final)
             forEach(nb, nloc, stateSize,
                     [&](OpBuilder &ib, Location iloc, ValueRange n) {
                       Value h = memref::LoadOp::create(ib, iloc, hBuf, n);
-                      storeAs(ib, iloc, h, results[1], {b, d, n[0]});
+                      storeAs(ib, iloc, h, final, {b, d, n[0]});
                     });
         });
-
-    replaceWithBuffers(rewriter, op, results);
-    return success();
-  }
-};
-} // namespace
+}
 
 //===----------------------------------------------------------------------===//
 // seq.timestep_norm
 //===----------------------------------------------------------------------===//
 
-namespace {
 /// Per batch b, an scf.for over time carries the count c; the per-group mean
 /// m and variance s live in scratch vectors. A step that is not padded does
 ///
@@ -320,11 +277,9 @@ namespace {
 /// O(c·ulp(m)), which rsqrt(s) magnifies when |m| is large against the
 /// spread. The first step (c = 0, so w1 = 0) overwrites the state exactly
 /// instead, since s + (v − s) would lose v when v ≪ s.
-struct TimestepNormLowering : OpRewritePattern<TimestepNormOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(TimestepNormOp op,
-                                PatternRewriter &rewriter) const override {
+std::unique_ptr<ReferenceImplementation>
+TimestepNormOp::prepareReference(OpBuilder &rewriter) {
+    TimestepNormOp op = *this;
     Location loc = op.getLoc();
     bool hasFinal = op.getOuts().size() == 4;
     SmallVector<Value> floats = {op.getInput(), op.getWeight(), op.getBias(),
@@ -333,25 +288,16 @@ struct TimestepNormLowering : OpRewritePattern<TimestepNormOp> {
       floats.append({op.getOuts()[2], op.getOuts()[3]});
     FloatType acc = widestAccumulationType(floats);
 
-    Value x = toBuffer(rewriter, loc, op.getInput());
-    Value weight = toBuffer(rewriter, loc, op.getWeight());
-    Value bias = toBuffer(rewriter, loc, op.getBias());
-    Value mask = op.getPaddingMask()
-                     ? toBuffer(rewriter, loc, op.getPaddingMask())
-                     : Value();
+    Value x = op.getInput();
+    Value weight = op.getWeight();
+    Value bias = op.getBias();
+    Value mask = op.getPaddingMask();
     bool hasPrev = static_cast<bool>(op.getPrevCount());
-    Value prevCount, prevMean, prevVar;
-    if (hasPrev) {
-      prevCount = toBuffer(rewriter, loc, op.getPrevCount());
-      prevMean = toBuffer(rewriter, loc, op.getPrevMean());
-      prevVar = toBuffer(rewriter, loc, op.getPrevVar());
-    }
-    SmallVector<Value> results;
-    for (Value out : op.getOuts())
-      results.push_back(allocLike(rewriter, loc, out));
+    Value prevCount = op.getPrevCount(), prevMean = op.getPrevMean(),
+          prevVar = op.getPrevVar();
+    SmallVector<Value> results(op.getOuts());
     Value output = results[0];
 
-    Value batch = dimSize(rewriter, loc, x, 0);
     Value length = dimSize(rewriter, loc, x, 1);
     Value features = dimSize(rewriter, loc, x, 2);
     Value groups = indexConst(rewriter, loc, op.getNumGroups());
@@ -367,7 +313,7 @@ struct TimestepNormLowering : OpRewritePattern<TimestepNormOp> {
     Value varErr = allocScratch(rewriter, loc, {groups}, acc);
 
     // Σ_{i<K} f(x[b, t, g·K + i]) in the accumulation type.
-    auto sumGroup = [&](OpBuilder &b, Location l, Value base,
+    auto sumGroup = [=](OpBuilder &b, Location l, Value base,
                         function_ref<Value(OpBuilder &, Location, Value)> f) {
       Value init = floatConst(b, l, acc, 0.0);
       return forLoop(b, l, zero, groupSize, init,
@@ -379,7 +325,7 @@ struct TimestepNormLowering : OpRewritePattern<TimestepNormOp> {
     };
 
     // One unpadded step at (b, t) with count c before it; returns c + 1.
-    auto step = [&](OpBuilder &b, Location l, Value bi, Value t,
+    auto step = [=](OpBuilder &b, Location l, Value bi, Value t,
                     Value count) -> Value {
       Value one = floatConst(b, l, acc, 1.0);
       Value next = arith::AddIOp::create(
@@ -443,9 +389,8 @@ struct TimestepNormLowering : OpRewritePattern<TimestepNormOp> {
       return next;
     };
 
-    forEach(
-        rewriter, loc, batch,
-        [&](OpBuilder &nb, Location nloc, ValueRange bRange) {
+    return pointwise(
+        [=](OpBuilder &nb, Location nloc, ValueRange bRange) {
           Value bi = bRange[0];
           Value count =
               hasPrev
@@ -505,14 +450,4 @@ struct TimestepNormLowering : OpRewritePattern<TimestepNormOp> {
           }
         });
 
-    replaceWithBuffers(rewriter, op, results);
-    return success();
-  }
-};
-} // namespace
-
-void mlir::seq::populateRecurrenceLoweringPatterns(
-    RewritePatternSet &patterns) {
-  patterns.add<ScanLowering, EmaLowering, TimestepNormLowering>(
-      patterns.getContext());
 }

@@ -1,0 +1,45 @@
+//===- Schedules.h - built-in schedules per target and op family -*- C++ -*-===//
+//
+// A schedule says how one op is tiled, vectorized and parallelized on one
+// target. Built-in schedules are transform-dialect named sequences generated
+// from the target model; the rules that pick their sizes are documented
+// next to each generator (lib/Target/Schedules/*.cpp) and in
+// docs/Schedules.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQ_TARGET_SCHEDULES_H
+#define SEQ_TARGET_SCHEDULES_H
+
+#include "seq/Target/TargetModel.h"
+
+#include "mlir/IR/Operation.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir::seq {
+
+/// A built-in schedule: the transform module's text and the named sequence
+/// to apply, `@seq_<family>(%func, %op)`.
+struct Schedule {
+  std::string family;
+  std::string text;
+};
+
+/// The op family of `op` ("attention", "matmul", "elementwise", "parallel"),
+/// or none when seq has no schedule for it.
+std::optional<std::string> scheduleFamily(Operation *op);
+
+/// The built-in schedule of `op` on `target`, or none when it is better left
+/// to the reference lowering (dynamic shapes, tiny problems).
+std::optional<Schedule> builtinSchedule(Operation *op,
+                                        const TargetModel &target);
+
+/// The CPU schedule of a seq.attention op.
+std::optional<Schedule> cpuAttentionSchedule(Operation *op,
+                                             const TargetModel &target);
+
+} // namespace mlir::seq
+
+#endif // SEQ_TARGET_SCHEDULES_H

@@ -1,0 +1,34 @@
+//===- Tiling.h - seq's own tiling strategies -------------------*- C++ -*-===//
+//
+// Tilings that generic TilingInterface tiling cannot express: FlashAttention's
+// loop nest, whose key-loop bounds depend on the query tile and the mask.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SEQ_TRANSFORMS_TILING_H
+#define SEQ_TRANSFORMS_TILING_H
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::seq {
+
+class AttentionOp;
+
+struct AttentionTilingOptions {
+  /// Query rows per tile, per query head (the resident tile holds the rows
+  /// of all Hq / Hkv query heads of a key/value head).
+  int64_t queryTile = 64;
+  /// Keys per tile of the inner loop.
+  int64_t keyTile = 64;
+};
+
+/// Rewrites `op` (tensor semantics, static shapes) into FlashAttention-2's
+/// loop nest of seq.online_attention tiles (see transform.seq.tile_attention)
+/// and returns the scf.forall over (batch, key/value head, query tile).
+FailureOr<scf::ForallOp> tileAttention(RewriterBase &rewriter, AttentionOp op,
+                                       const AttentionTilingOptions &options);
+
+} // namespace mlir::seq
+
+#endif // SEQ_TRANSFORMS_TILING_H
