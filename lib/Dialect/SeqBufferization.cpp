@@ -50,7 +50,14 @@ struct SeqBufferizableModel
     SmallVector<Value> results;
     for (OpOperand &init : dps.getDpsInitsMutable())
       results.push_back(operands[init.getOperandNumber()]);
-    clone(rewriter, op, /*newResultTypes=*/TypeRange(), operands);
+    // The buffer form takes over the op's regions (score_mod, mask_mod):
+    // cloning them into a not-yet-created op crashes the rewriter's
+    // listener.
+    Operation *bufferOp = cloneWithoutRegions(
+        rewriter, op, /*newResultTypes=*/TypeRange(), operands);
+    for (auto [from, to] :
+         llvm::zip(op->getRegions(), bufferOp->getRegions()))
+      rewriter.inlineRegionBefore(from, to, to.end());
     replaceOpWithBufferizedValues(rewriter, op, results);
     return success();
   }
