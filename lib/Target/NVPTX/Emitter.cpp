@@ -150,9 +150,14 @@ private:
 static int64_t staticBytes(MemRefType type) {
   if (!type.hasStaticShape())
     return -1;
-  int64_t bits = type.getElementTypeBitWidth();
-  if (auto complex = dyn_cast<ComplexType>(type.getElementType()))
+  Type element = type.getElementType();
+  int64_t bits = 0;
+  if (auto complex = dyn_cast<ComplexType>(element))
     bits = 2 * complex.getElementType().getIntOrFloatBitWidth();
+  else if (element.isIntOrIndexOrFloat())
+    bits = element.isIndex() ? 64 : element.getIntOrFloatBitWidth();
+  else
+    return -1;
   return type.getNumElements() * bits / 8;
 }
 
