@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -263,6 +265,50 @@ struct WarpMmaEmitter {
     return memref::AllocOp::create(rewriter, loc, type);
   }
 
+  /// acc + a * b on one m16n8k16 fragment triple. f16 goes through
+  /// nvgpu.mma.sync; MLIR 22's nvgpu lowering cannot type bf16 operands, so
+  /// bf16 is packed into the b32 registers PTX expects and fed to
+  /// nvvm.mma.sync directly.
+  Value mma(Value a, Value b, Value acc) {
+    if (!abType.isBF16())
+      return nvgpu::MmaSyncOp::create(
+          rewriter, loc, a, b, acc, ArrayRef<int64_t>{c.mmaM, c.mmaN, c.mmaK});
+    auto i32 = rewriter.getI32Type();
+    auto f32 = rewriter.getF32Type();
+    auto registers = [&](Value fragment) {
+      auto type = cast<VectorType>(fragment.getType());
+      SmallVector<Value> values;
+      for (int64_t r = 0; r < type.getDimSize(0); ++r) {
+        Value pair = vector::ExtractOp::create(rewriter, loc, fragment,
+                                               ArrayRef<int64_t>{r});
+        Value packed = vector::BitCastOp::create(
+            rewriter, loc, VectorType::get({1}, i32), pair);
+        values.push_back(vector::ExtractOp::create(rewriter, loc, packed,
+                                                   ArrayRef<int64_t>{0}));
+      }
+      return values;
+    };
+    SmallVector<Value> accValues;
+    for (int64_t r = 0; r < 2; ++r)
+      for (int64_t col = 0; col < 2; ++col)
+        accValues.push_back(vector::ExtractOp::create(
+            rewriter, loc, acc, ArrayRef<int64_t>{r, col}));
+    auto resultType = LLVM::LLVMStructType::getLiteral(
+        rewriter.getContext(), {f32, f32, f32, f32});
+    Value d = NVVM::MmaOp::create(
+        rewriter, loc, resultType, registers(a), registers(b), accValues,
+        ArrayRef<int64_t>{c.mmaM, c.mmaN, c.mmaK}, std::nullopt, std::nullopt,
+        std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                      NVVM::MMATypes::bf16},
+        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                       NVVM::MMALayout::col});
+    SmallVector<Value> out;
+    for (int64_t r = 0; r < 4; ++r)
+      out.push_back(LLVM::ExtractValueOp::create(rewriter, loc, d, r));
+    return vector::FromElementsOp::create(
+        rewriter, loc, VectorType::get({2, 2}, f32), out);
+  }
+
   LogicalResult emit() {
     linalg::LinalgOp op = c.op;
     MLIRContext *ctx = rewriter.getContext();
@@ -416,10 +462,8 @@ struct WarpMmaEmitter {
       SmallVector<Value> next;
       for (int64_t i = 0; i < fragsM; ++i)
         for (int64_t j = 0; j < fragsN; ++j)
-          next.push_back(nvgpu::MmaSyncOp::create(
-              rewriter, loc, aFrags[i], bFrags[j],
-              steps.getRegionIterArgs()[i * fragsN + j],
-              ArrayRef<int64_t>{c.mmaM, c.mmaN, c.mmaK}));
+          next.push_back(mma(aFrags[i], bFrags[j],
+                             steps.getRegionIterArgs()[i * fragsN + j]));
       scf::YieldOp::create(rewriter, loc, next);
       rewriter.setInsertionPointAfter(steps);
       scf::YieldOp::create(rewriter, loc, steps.getResults());

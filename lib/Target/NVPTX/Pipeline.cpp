@@ -13,6 +13,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 #include <cstdlib>
 
@@ -152,6 +153,14 @@ void mlir::seq::registerSeqToNVPTXPipeline() {
       "Lower seq and tensor-level IR to GPU kernels (PTX or cubin) and host "
       "code that launches them",
       [](OpPassManager &pm, const SeqToNVPTXOptions &options) {
-        buildSeqToNVPTXPipeline(pm, options);
+        SeqToNVPTXStage upTo =
+            llvm::StringSwitch<SeqToNVPTXStage>(options.stopAfter)
+                .Case("tiled", SeqToNVPTXStage::Tiled)
+                .Case("buffers", SeqToNVPTXStage::Buffers)
+                .Case("mapped", SeqToNVPTXStage::Mapped)
+                .Case("kernels", SeqToNVPTXStage::Kernels)
+                .Case("nvvm", SeqToNVPTXStage::NVVM)
+                .Default(SeqToNVPTXStage::Binary);
+        buildSeqToNVPTXPipeline(pm, options, upTo);
       });
 }

@@ -51,6 +51,11 @@ struct SeqToNVPTXOptions : public PassPipelineOptions<SeqToNVPTXOptions> {
       llvm::cl::desc("CUDA toolkit root for ptxas and libdevice (default: "
                      "$CUDA_HOME, else /usr/local/cuda)"),
       llvm::cl::init("")};
+  PassOptions::Option<std::string> stopAfter{
+      *this, "stop-after",
+      llvm::cl::desc("Stop after a stage (tiled, buffers, mapped, kernels, "
+                     "nvvm; default: the whole pipeline) to inspect it"),
+      llvm::cl::init("")};
   PassOptions::Option<bool> tensorCores{
       *this, "tensor-cores",
       llvm::cl::desc("Map matmuls and attention to tensor-core MMA (off: "
