@@ -25,6 +25,33 @@ static Value indexConst(OpBuilder &b, Location loc, int64_t value) {
 // Threads
 //===----------------------------------------------------------------------===//
 
+LogicalResult mlir::seq::privatizeScratch(RewriterBase &rewriter,
+                                          Operation *scope, Block *entry) {
+  SmallVector<memref::AllocOp> allocs;
+  scope->walk([&](memref::AllocOp alloc) {
+    if (!alloc.getType().getMemorySpace())
+      allocs.push_back(alloc);
+  });
+  for (memref::AllocOp alloc : allocs) {
+    MemRefType type = alloc.getType();
+    if (!type.hasStaticShape())
+      return alloc.emitError("a kernel allocates a per-thread scratch buffer "
+                             "of dynamic size ")
+             << type << "; GPU threads need static scratch sizes";
+    // Every point overwrites its scratch before reading it, so one buffer
+    // per thread, allocated once, serves all of the thread's points.
+    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+      if (isa<memref::DeallocOp>(user))
+        rewriter.eraseOp(user);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(entry);
+    auto scratch = memref::AllocaOp::create(rewriter, alloc.getLoc(), type,
+                                            alloc.getAlignmentAttr());
+    rewriter.replaceOp(alloc, scratch);
+  }
+  return success();
+}
+
 LogicalResult mlir::seq::distributeOverThreads(RewriterBase &rewriter,
                                                TilingInterface op,
                                                const BlockContext &block) {
@@ -81,7 +108,7 @@ LogicalResult mlir::seq::distributeOverThreads(RewriterBase &rewriter,
     return op.emitError("seq-gpu-map-blocks: the op has no scalar "
                         "implementation to run per thread");
   rewriter.eraseOp(op);
-  return success();
+  return privatizeScratch(rewriter, loop, block.body);
 }
 
 //===----------------------------------------------------------------------===//

@@ -27,6 +27,13 @@ struct BlockContext {
   Block *body;
 };
 
+/// Turns the scratch buffers that scalar implementations allocate under
+/// `scope` (memref.alloc in the default memory space) into per-thread
+/// memref.alloca at the start of `entry` (the kernel body), so that a kernel
+/// never calls malloc. Fails on a scratch buffer of dynamic size.
+LogicalResult privatizeScratch(RewriterBase &rewriter, Operation *scope,
+                               Block *entry);
+
 /// Replaces `op` (buffer semantics) by a loop in which thread t runs the
 /// points t, t + threads, ... of the op's parallel loops, each with the
 /// op's reduction loops around its scalar implementation.

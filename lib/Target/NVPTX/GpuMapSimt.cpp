@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BlockMapping.h"
 #include "KernelNames.h"
 #include "seq/Target/NVPTX/Passes.h"
 
@@ -124,7 +125,7 @@ static LogicalResult mapToSimtKernel(RewriterBase &rewriter, TilingInterface op,
     return op.emitError("seq-gpu-map-simt: the op has no scalar "
                         "implementation to run per thread");
   rewriter.eraseOp(op);
-  return success();
+  return seq::privatizeScratch(rewriter, launch, &body);
 }
 
 namespace {
