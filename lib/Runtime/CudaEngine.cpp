@@ -296,10 +296,7 @@ CudaEngine::create(Options options) {
     llvm::InitializeNativeTargetAsmPrinter();
   });
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  mlir::registerAllToLLVMIRTranslations(registry);
-  registry.insert<mlir::seq::SeqDialect>();
+  mlir::seq::registerSeqToNVPTXDependencies(registry);
   engine->ctx = std::make_unique<mlir::MLIRContext>(registry);
   engine->ctx->disableMultithreading();
   engine->ctx->printOpOnDiagnostic(false);

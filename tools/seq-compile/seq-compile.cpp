@@ -79,10 +79,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, "seq GPU compiler\n");
 
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  registry.insert<seq::SeqDialect>();
+  seq::registerSeqToNVPTXDependencies(registry);
   MLIRContext context(registry);
   context.printOpOnDiagnostic(false);
 

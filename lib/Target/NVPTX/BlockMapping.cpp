@@ -281,10 +281,9 @@ struct WarpMmaEmitter {
     return result;
   }
 
-  /// A block-shared staging buffer at the start of the block body.
+  /// A block-shared staging buffer, allocated where the contraction was so
+  /// that the shared-memory plan sees it live only while it runs.
   Value sharedBuffer(ArrayRef<int64_t> shape) {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(block.body);
     auto space = gpu::AddressSpaceAttr::get(rewriter.getContext(),
                                             gpu::AddressSpace::Workgroup);
     auto type =

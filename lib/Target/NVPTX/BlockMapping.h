@@ -11,6 +11,7 @@
 
 #include "seq/Target/TargetModel.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -26,6 +27,14 @@ struct BlockContext {
   /// Where to put block-wide shared buffers (the start of the block body).
   Block *body;
 };
+
+/// Packs the block's shared buffers (memref.alloc in the workgroup space,
+/// static shapes) into one arena by lifetime and replaces each with a view
+/// of it; the arena is static shared memory up to 48 KiB, else dynamic
+/// shared memory set on the launch. Returns the arena's size in bytes.
+FailureOr<int64_t> planSharedMemory(RewriterBase &rewriter,
+                                    gpu::LaunchOp launch,
+                                    const TargetModel &model);
 
 /// Turns the scratch buffers that scalar implementations allocate under
 /// `scope` (memref.alloc in the default memory space) into per-thread

@@ -24,6 +24,7 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::seq {
 #define GEN_PASS_DEF_SEQGPUMAPBLOCKS
@@ -138,6 +139,31 @@ static LogicalResult mapBlockBody(RewriterBase &rewriter, gpu::LaunchOp launch,
                                                 copy.getTarget());
   }
 
+  // Buffers bufferization allocated in the block outside the workgroup
+  // space (copies of tiles that have no strided view, e.g. a collapsed
+  // non-contiguous slice) are block-wide too: move them, and the views of
+  // them, to shared memory.
+  SmallVector<memref::AllocOp> globalAllocs;
+  launch.walk([&](memref::AllocOp alloc) {
+    if (!alloc.getType().getMemorySpace())
+      globalAllocs.push_back(alloc);
+  });
+  auto workgroup = gpu::AddressSpaceAttr::get(rewriter.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  for (memref::AllocOp alloc : globalAllocs) {
+    SmallVector<Value> worklist{alloc.getResult()};
+    while (!worklist.empty()) {
+      Value buffer = worklist.pop_back_val();
+      auto type = cast<MemRefType>(buffer.getType());
+      buffer.setType(MemRefType::get(type.getShape(), type.getElementType(),
+                                     type.getLayout(), workgroup));
+      for (Operation *user : buffer.getUsers())
+        if (auto view = dyn_cast<ViewLikeOpInterface>(user);
+            view && view.getViewSource() == buffer)
+          worklist.append(user->result_begin(), user->result_end());
+    }
+  }
+
   SmallVector<Operation *> work;
   launch->walk<WalkOrder::PreOrder>([&](Operation *op) {
     if (op == launch)
@@ -166,22 +192,9 @@ static LogicalResult mapBlockBody(RewriterBase &rewriter, gpu::LaunchOp launch,
       return failure();
   }
 
-  // Buffers of the block live in shared memory.
-  SmallVector<memref::AllocOp> allocs;
-  launch.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
-  for (memref::AllocOp alloc : allocs) {
-    MemRefType type = alloc.getType();
-    if (!isWorkgroup(type))
-      return alloc.emitError("seq-gpu-map-blocks: a buffer allocated in a "
-                             "block outside shared memory (")
-             << type << ")";
-    if (!type.hasStaticShape())
-      return alloc.emitError("seq-gpu-map-blocks: shared memory needs a "
-                             "static shape, got ")
-             << type;
-    BlockArgument shared = launch.addWorkgroupAttribution(type, alloc.getLoc());
-    rewriter.replaceOp(alloc, shared);
-  }
+  // Buffers of the block live in shared memory, packed by lifetime.
+  if (failed(planSharedMemory(rewriter, launch, model)))
+    return failure();
   SmallVector<memref::DeallocOp> deallocs;
   launch.walk([&](memref::DeallocOp dealloc) { deallocs.push_back(dealloc); });
   for (memref::DeallocOp dealloc : deallocs)

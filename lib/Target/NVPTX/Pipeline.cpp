@@ -1,7 +1,13 @@
 //===- Pipeline.cpp - the seq-to-nvptx pipeline ---------------------------===//
 
 #include "seq/Target/NVPTX/Pipeline.h"
+#include "seq/Dialect/SeqDialect.h"
+#include "seq/TransformOps/SeqTransformOps.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "seq/Target/NVPTX/Passes.h"
+#include "seq/Target/Passes.h"
 #include "seq/Target/TargetModel.h"
 #include "seq/Transforms/Passes.h"
 
@@ -20,6 +26,14 @@
 using namespace mlir;
 using namespace mlir::seq;
 
+void mlir::seq::registerSeqToNVPTXDependencies(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  registry.insert<SeqDialect>();
+  registerTransformDialectExtension(registry);
+}
+
 std::string mlir::seq::defaultCudaToolkit() {
   if (const char *home = std::getenv("CUDA_HOME"); home && *home)
     return home;
@@ -32,10 +46,16 @@ static void addTiledStage(OpPassManager &pm,
   seq::SeqGpuTargetOptions target;
   target.chip = options.chip;
   pm.addPass(seq::createSeqGpuTarget(target));
+  // The target's schedules (attention: thread-block tiles), then the
+  // tensor-core tiling of the remaining contractions.
+  SeqApplySchedulesOptions schedules;
+  schedules.target = options.chip;
+  pm.addPass(createSeqApplySchedules(schedules));
   if (options.tensorCores)
     pm.addNestedPass<func::FuncOp>(seq::createSeqGpuTileContractions());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(seq::createSeqGpuSharedTiles());
 }
 
 static void addBuffersStage(OpPassManager &pm) {

@@ -17,9 +17,10 @@ std::optional<std::string> seq::scheduleFamily(Operation *op) {
 std::optional<Schedule> seq::builtinSchedule(Operation *op,
                                              const TargetModel &target) {
   std::optional<std::string> family = scheduleFamily(op);
-  if (!family || !target.isCpu())
+  if (!family)
     return std::nullopt;
   if (*family == "attention")
-    return cpuAttentionSchedule(op, target);
+    return target.isCpu() ? cpuAttentionSchedule(op, target)
+                          : gpuAttentionSchedule(op, target);
   return std::nullopt;
 }

@@ -56,6 +56,29 @@ def SeqGpuTileContractions
   ];
 }
 
+def SeqGpuSharedTiles : Pass<"seq-gpu-shared-tiles", "::mlir::func::FuncOp"> {
+  let summary = "Allocate the tensors of thread-block tiles in shared memory";
+  let description = [{
+    In the body of a top-level `scf.forall` (a grid of thread blocks on the
+    GPU path), every `tensor.empty` becomes a `bufferization.alloc_tensor`
+    in the workgroup memory space, and every `tensor.pad` with a constant
+    becomes such a buffer filled with the constant with the source inserted.
+    One-shot bufferization keeps the memory space for everything derived, so
+    the tile's intermediate results (attention's scores, running max and
+    sum, accumulator; padded boundary tiles) are the block's shared memory.
+
+    Example: inside the loop, `%s = tensor.empty() : tensor<64x32xf32>`
+    becomes `%s = bufferization.alloc_tensor() {memory_space =
+    #gpu.address_space<workgroup>} : tensor<64x32xf32>`.
+  }];
+  let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def SeqGpuMapBlocks : Pass<"seq-gpu-map-blocks", "::mlir::func::FuncOp"> {
   let summary = "Run host-level tile loops as thread blocks";
   let description = [{

@@ -70,6 +70,11 @@ void buildSeqToNVPTXPipeline(OpPassManager &pm,
                              SeqToNVPTXStage upTo = SeqToNVPTXStage::Binary,
                              SeqToNVPTXStage from = SeqToNVPTXStage::Seq);
 
+/// Registers what a context needs to run seq-to-nvptx: every upstream
+/// dialect and extension, the LLVM IR translations (for serializing
+/// kernels), the seq dialect and its transform ops (for the schedules).
+void registerSeqToNVPTXDependencies(DialectRegistry &registry);
+
 /// The CUDA toolkit root the pipeline uses when `toolkit` is empty.
 std::string defaultCudaToolkit();
 
