@@ -182,10 +182,20 @@ mlir::seq::matchMmaContraction(linalg::LinalgOp op, const TargetModel &model,
   Type aType = getElementTypeOrSelf(op.getDpsInputs()[c.aOperand].getType());
   Type bType = getElementTypeOrSelf(op.getDpsInputs()[c.bOperand].getType());
   Type cType = getElementTypeOrSelf(op.getDpsInits()[0].getType());
-  if (aType != bType || !(aType.isF16() || aType.isBF16()))
+  auto isHalf = [](Type t) { return t.isF16() || t.isBF16(); };
+  // A schedule may allow an f32 operand (attention's P) to be rounded to
+  // the other operand's 16-bit type as it is staged.
+  if (aType != bType && op->hasAttr(kRoundOperandsAttr)) {
+    if (isHalf(aType) && bType.isF32())
+      bType = aType;
+    else if (isHalf(bType) && aType.isF32())
+      aType = bType;
+  }
+  if (aType != bType || !isHalf(aType))
     return miss("operands are not both f16 or both bf16");
   if (!cType.isF32())
     return miss("the accumulator is not f32");
+  c.operandType = aType;
   StringRef operandName = aType.isF16() ? "f16" : "bf16";
   const MmaShape *shape = nullptr;
   for (const MmaShape &s : model.mmaShapes)
@@ -247,6 +257,9 @@ void StagedCopy::emit(RewriterBase &rewriter, const BlockContext &block) {
   for (AffineExpr e : map.getResults())
     indices.push_back(l[cast<AffineDimExpr>(e).getPosition()]);
   Value v = memref::LoadOp::create(rewriter, loc, source, indices);
+  Type staged = cast<MemRefType>(shared.getType()).getElementType();
+  if (v.getType() != staged)
+    v = arith::TruncFOp::create(rewriter, loc, staged, v);
   memref::StoreOp::create(rewriter, loc, v, shared, ValueRange{row, col});
 }
 
@@ -266,7 +279,7 @@ struct WarpMmaEmitter {
     M = this->c.loopSizes[this->c.mDim];
     N = this->c.loopSizes[this->c.nDim];
     K = this->c.loopSizes[this->c.kDim];
-    abType = getElementTypeOrSelf(this->c.op.getDpsInputs()[0].getType());
+    abType = this->c.operandType;
   }
 
   Value cst(int64_t v) { return indexConst(rewriter, loc, v); }

@@ -61,7 +61,14 @@ struct MmaContraction {
   unsigned aOperand, bOperand;
   /// The instruction shape, from the target model.
   int64_t mmaM, mmaN, mmaK;
+  /// The 16-bit type A and B are staged in (an f32 operand is rounded to it
+  /// when the op allows, see kRoundOperandsAttr).
+  Type operandType;
 };
+
+/// A contraction marked with this unit attribute may round an f32 operand
+/// to the other operand's 16-bit type for tensor cores (FlashAttention's P).
+constexpr StringLiteral kRoundOperandsAttr = "seq.gpu.round_operands";
 
 /// Matches `op` as an MMA contraction for `model`; explains a miss in
 /// `reason`.

@@ -160,6 +160,7 @@ void mlir::seq::buildSeqToNVPTXPipeline(OpPassManager &pm,
     // becoming parameters, so the kernel code sees static shapes.
     pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
     pm.addPass(createGpuKernelOutliningPass());
+    pm.addPass(createSeqGpuRegisterBudget());
   }
   if (wanted(SeqToNVPTXStage::NVVM))
     addNVVMStage(pm, options);

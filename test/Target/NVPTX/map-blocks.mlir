@@ -6,7 +6,10 @@
 module attributes {seq.target = "sm_80"} {
 // CHECK-LABEL: func.func @gemm_tile
 // CHECK:         gpu.launch blocks(%[[BX:.*]], %[[BY:.*]], %{{.*}}) in (%{{.*}} = %c2, %{{.*}} = %c2, %{{.*}} = %c1) threads(%{{.*}}) in (%{{.*}} = %c128, {{.*}}) module(@gemm_tile_matmul_0) function(@gemm_tile_matmul_0)
-// CHECK-SAME:      workgroup(%[[BS:.*]] : memref<64x72xf16, #gpu.address_space<workgroup>>, %[[AS:.*]] : memref<64x72xf16, #gpu.address_space<workgroup>>)
+//                  The staging buffers of A and B, live together: 2 x 9216 bytes.
+// CHECK-SAME:      workgroup(%[[ARENA:.*]] : memref<18432xi8, #gpu.address_space<workgroup>>)
+// CHECK-DAG:       %[[AS:.*]] = memref.view %[[ARENA]][%c0][] : {{.*}} to memref<64x72xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG:       %[[BS:.*]] = memref.view %[[ARENA]][%c9216][] : {{.*}} to memref<64x72xf16, #gpu.address_space<workgroup>>
 // CHECK:           %[[TID:.*]] = gpu.thread_id x
 //                  The fill: thread t stores points t, t + 128, ...
 // CHECK:           scf.for %[[P:.*]] = %[[TID]] to %c4096 step %c128 {
@@ -54,7 +57,10 @@ func.func @gemm_tile(%A: memref<128x256xf16>, %B: memref<256x128xf16>, %C: memre
 module attributes {seq.target = "sm_90a"} {
 // CHECK-LABEL: func.func @attention_tile
 // CHECK:         gpu.launch {{.*}} threads({{.*}}) in (%{{.*}} = %c64, {{.*}}) module(@attention_tile_block_0)
-// CHECK-SAME:      workgroup(%[[KS:.*]] : memref<64x40xf16, {{.*}}>, %[[QS:.*]] : memref<32x72xf16, {{.*}}>, %[[S:.*]] : memref<32x32xf32, {{.*}}>, %[[M:.*]] : memref<32xf32, {{.*}}>)
+// CHECK-SAME:      workgroup(%[[ARENA:.*]] : memref<13952xi8, #gpu.address_space<workgroup>>)
+// CHECK-DAG:       %[[S:.*]] = memref.view %[[ARENA]][%c0][] : {{.*}} to memref<32x32xf32, #gpu.address_space<workgroup>>
+// CHECK-DAG:       %[[M:.*]] = memref.view %[[ARENA]][%c4096][] : {{.*}} to memref<32xf32, #gpu.address_space<workgroup>>
+// CHECK-DAG:       %[[KS:.*]] = memref.view %[[ARENA]][%c8832][] : {{.*}} to memref<64x40xf16, #gpu.address_space<workgroup>>
 //                  K is staged transposed: K^T[e][j] = K[j][e].
 // CHECK:           scf.for
 // CHECK:             memref.load %{{.*}}[%[[J:.*]], %[[E:.*]]] : memref<32x64xf16
@@ -105,10 +111,16 @@ func.func @attention_tile(%q: memref<4x32x64xf16>, %k: memref<4x32x64xf16>, %v: 
 
 // -----
 
+// A copy bufferization made inside the block is block-wide too: it moves to
+// shared memory, and all threads share the copying.
 module attributes {seq.target = "sm_80"} {
+// CHECK-LABEL: func.func @global_scratch
+// CHECK:         gpu.launch {{.*}} workgroup(%[[ARENA:.*]] : memref<32xi8, #gpu.address_space<workgroup>>)
+// CHECK:           %[[T:.*]] = memref.view %[[ARENA]][%c0][] : {{.*}} to memref<8xf32, #gpu.address_space<workgroup>>
+// CHECK:           scf.for
+// CHECK:             memref.store %{{.*}}, %[[T]]
 func.func @global_scratch(%x: memref<4x8xf32>) {
   scf.forall (%i) in (4) {
-    // expected-error @below {{seq-gpu-map-blocks: a buffer allocated in a block outside shared memory ('memref<8xf32>')}}
     %t = memref.alloc() : memref<8xf32>
     %row = memref.subview %x[%i, 0][1, 8][1, 1] : memref<4x8xf32> to memref<8xf32, strided<[1], offset: ?>>
     memref.copy %row, %t : memref<8xf32, strided<[1], offset: ?>> to memref<8xf32>

@@ -188,4 +188,19 @@ def SeqGpuLegalizeHost : Pass<"seq-gpu-legalize-host", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def SeqGpuRegisterBudget : Pass<"seq-gpu-register-budget", "::mlir::ModuleOp"> {
+  let summary = "Give each kernel a register budget from the target model";
+  let description = [{
+    Sets `nvvm.maxnreg` on every outlined kernel with a known block size:
+    the model's registers per multiprocessor divided by two blocks of the
+    kernel's threads, at most the model's registers per thread (255), in
+    steps of 8. Without a budget ptxas chooses registers for occupancy and,
+    on sm_90a, spills the tensor-core accumulators of 128-thread blocks.
+
+    Example: a 128-thread kernel on sm_80 gets `nvvm.maxnreg = 248`, a
+    256-thread kernel 128.
+  }];
+  let dependentDialects = ["::mlir::NVVM::NVVMDialect"];
+}
+
 #endif // SEQ_TARGET_NVPTX_PASSES_TD
