@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CudaModule.h"
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Runtime/Engine.h"
 #include "seq/Runtime/Tensor.h"
@@ -592,6 +593,8 @@ PYBIND11_MODULE(_core, m) {
       "(after bufferization, out-params and deallocation), 'llvm' (the full "
       "pipeline, LLVM dialect). Raises CompileError on failure, ValueError "
       "on an unknown stage.");
+
+  seq::python::populateCudaBindings(m, m.attr("CompileError"));
 
   m.attr("STAGES") =
       py::make_tuple("seq", "tiled", "loops", "buffers", "llvm");
