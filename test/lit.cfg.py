@@ -24,11 +24,13 @@ config.substitutions.append(("%seq_obj_root", config.seq_obj_root))
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
-# Python tests (integration) import the NumPy reference from the source tree.
+# Python tests (integration) import the NumPy reference from the source tree,
+# and the dtype table and accumulation rule from the seq extension.
 llvm_config.with_environment(
     "PYTHONPATH",
     [os.path.join(config.seq_src_root, "test", "Integration", "reference"),
-     os.path.join(config.seq_src_root, "test", "Integration")],
+     os.path.join(config.seq_src_root, "test", "Integration"),
+     os.path.join(config.seq_obj_root, "python_packages")],
     append_path=True)
 llvm_config.with_environment("SEQ_TOOLS_DIR", config.seq_tools_dir)
 

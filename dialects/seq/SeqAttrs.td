@@ -12,7 +12,8 @@ def Seq_MaskKind : I32EnumAttr<"MaskKind", "attention mask kind", [
     I32EnumAttrCase<"causal", 1>,
     I32EnumAttrCase<"sliding_window", 2>,
     I32EnumAttrCase<"chunk_causal", 3>,
-    I32EnumAttrCase<"prefix", 4>]> {
+    I32EnumAttrCase<"prefix", 4>,
+    I32EnumAttrCase<"chunk", 5>]> {
   let cppNamespace = "::mlir::seq";
   let genSpecializedAttr = 0;
 }

@@ -12,6 +12,9 @@
 // reference computation of one iteration point, the oracle of every faster
 // lowering.
 //
+// Every op infers the types of its destinations from its inputs
+// (InferDestinationTypesOpInterface; lib/Dialect/SeqTypeRules.cpp).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef SEQ_OPS_TD
@@ -36,6 +39,7 @@ class Seq_DpsOp<string mnemonic, list<Trait> traits = [],
                 list<string> seqMethods = []>
     : Seq_Op<mnemonic, !listconcat(traits, [
         DestinationStyleOpInterface,
+        DeclareOpInterfaceMethods<Seq_InferDestinationTypesOpInterface>,
         DeclareOpInterfaceMethods<Seq_OpInterface,
             !listconcat(["getTilingLayout", "prepareReference"], seqMethods)>,
         DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
@@ -129,7 +133,11 @@ defvar attentionMaskDoc = [{
     | causal | k <= p | |
     | sliding_window | p - left <= k <= p + right | `window = array<i64: left, right>` |
     | chunk_causal | k <= p and k / c == p / c | `chunk_size = c` |
+    | chunk | k / c == p / c (bidirectional within the chunk) | `chunk_size = c` |
     | prefix | k < M or k <= p | `prefix_length = M` |
+
+    Divisions round down (p < 0 when Lq > Lk). A window side of -1 is
+    unbounded, as in FlashAttention: `window = array<i64: -1, 0>` is causal.
 
     With a `mask_mod` region, `(b, h, i, j: index) -> i1`, allowed(i, j) is
     also ANDed with its yield. With a `score_mod` region,
@@ -137,8 +145,12 @@ defvar attentionMaskDoc = [{
     score is replaced by its yield. The region arguments are the op's own
     indices: batch b, query head h, query row i, key j (tiling adds the
     tile's offsets, so a tiled op sees the indices of the whole problem).
-    Regions may use values defined above the op, e.g. tensors indexed with
-    (b, h, i, j).
+    The regions are not isolated from above: they may read values of the
+    enclosing function, such as tensors indexed with (b, h, i, j) through
+    `tensor.extract` (per-head ALiBi slopes, relative-position bias tables,
+    document ids of packed sequences, key-padding masks). They must not
+    write memory: lowerings evaluate them any number of times, in any order,
+    and not at all for skipped keys or tiles.
 
     `scale` defaults to 1/sqrt(E). Hq must be a multiple of Hkv: query head h
     reads key/value head h / (Hq / Hkv) (grouped-query attention).
@@ -184,7 +196,8 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [AttrSizedOperandSegments,
         positions(%c4080, %c0 : index, index)
         outs(%o0 : tensor<1x8x16x64xf32>) {mask = #seq.mask<causal>} -> tensor<1x8x16x64xf32>
     ```
-    A soft-capped score:
+    A soft-capped score, and a document mask reading the document ids
+    `%docs : tensor<2x128xi32>` of the enclosing function:
     ```mlir
     %o = seq.attention ins(%q, %k, %v : ...) outs(%o0 : ...)
         score_mod {
@@ -194,6 +207,13 @@ def Seq_AttentionOp : Seq_DpsOp<"attention", [AttrSizedOperandSegments,
           %t = math.tanh %d : f32
           %r = arith.mulf %t, %c : f32
           seq.yield %r : f32
+        }
+        mask_mod {
+        ^bb0(%b: index, %h: index, %i: index, %j: index):
+          %di = tensor.extract %docs[%b, %i] : tensor<2x128xi32>
+          %dj = tensor.extract %docs[%b, %j] : tensor<2x128xi32>
+          %same = arith.cmpi eq, %di, %dj : i32
+          seq.yield %same : i1
         } -> tensor<...>
     ```
   }];

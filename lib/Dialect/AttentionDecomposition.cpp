@@ -75,6 +75,11 @@ static AffineMap dropLast(MLIRContext *ctx, unsigned rank) {
   return AffineMap::getMultiDimIdentityMap(rank, ctx).getMajorSubMap(rank - 1);
 }
 
+/// Marks `op` with its role in the tile (kTileRoleAttrName).
+static void setRole(Operation *op, StringRef role) {
+  op->setAttr(kTileRoleAttrName, StringAttr::get(op->getContext(), role));
+}
+
 static SmallVector<utils::IteratorType> parallel(unsigned n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
@@ -203,7 +208,14 @@ OnlineAttentionOp::decomposeOperation(OpBuilder &b) {
     return tensor::CollapseShapeOp::create(b, loc, value, re).getResult();
   };
   Value q = collapse(getQuery(), rows4);
-  Value k = collapse(getKey(), rows4);
+  // A key tile that is the transpose of a (1, 1, E, N) tile (FlashAttention
+  // tiling transposes K once per call) is used in that layout: Q Kᵀ is then
+  // a plain matmul whose B rows are contiguous.
+  Value keysByRow;
+  if (auto transpose = getKey().getDefiningOp<linalg::TransposeOp>())
+    if (transpose.getPermutation() == ArrayRef<int64_t>{0, 1, 3, 2})
+      keysByRow = collapse(transpose.getInput(), {{0, 1, 2}, {3}});
+  Value k = keysByRow ? Value() : collapse(getKey(), rows4);
   Value v = collapse(getValue(), rows4);
   Value accumulator = collapse(getAccumulator(), rows4);
   Value max = collapse(getMax(), rows3);
@@ -220,18 +232,20 @@ OnlineAttentionOp::decomposeOperation(OpBuilder &b) {
                         ctx),
          AffineMap::get(3, 0, {m, n}, ctx)});
   };
+  OpFoldResult numKeys = keysByRow ? tensor::getMixedSize(b, loc, keysByRow, 1)
+                                  : tensor::getMixedSize(b, loc, k, 0);
   Value scores = filled(
       b, loc,
       tensor::EmptyOp::create(
-          b, loc,
-          {tensor::getMixedSize(b, loc, q, 0), tensor::getMixedSize(b, loc, k, 0)},
-          acc),
+          b, loc, {tensor::getMixedSize(b, loc, q, 0), numKeys}, acc),
       0.0);
-  scores = linalg::MatmulOp::create(
-               b, loc, TypeRange{scores.getType()}, ValueRange{q, k}, scores,
-               ArrayRef<NamedAttribute>{
-                   b.getNamedAttr("indexing_maps", matmulMaps(true))})
-               .getResult(0);
+  auto scoreMatmul = linalg::MatmulOp::create(
+      b, loc, TypeRange{scores.getType()},
+      ValueRange{q, keysByRow ? keysByRow : k}, scores,
+      ArrayRef<NamedAttribute>{b.getNamedAttr(
+          "indexing_maps", matmulMaps(/*transposeB=*/!keysByRow))});
+  setRole(scoreMatmul, kRoleScores);
+  scores = scoreMatmul.getResult(0);
 
   bool rawScores = getScoreMod().empty() && *staticScale > 0;
   Value scale = floatConstant(b, loc, acc, *staticScale);
@@ -278,6 +292,7 @@ OnlineAttentionOp::decomposeOperation(OpBuilder &b) {
           }
           linalg::YieldOp::create(nb, nloc, s);
         });
+    setRole(modify, kRoleRows);
     scores = modify.getResult(0);
   }
   auto toScaled = [&](OpBuilder &nb, Location nloc, Value s) -> Value {
@@ -320,6 +335,8 @@ OnlineAttentionOp::decomposeOperation(OpBuilder &b) {
             nb, nloc,
             ValueRange{mNew, math::ExpOp::create(nb, nloc, diff).getResult()});
       });
+  setRole(rowMax, kRoleRows);
+  setRole(rescale, kRoleRowVector);
   Value newMax = rescale.getResult(0);
   Value alpha = rescale.getResult(1);
 
@@ -333,6 +350,7 @@ OnlineAttentionOp::decomposeOperation(OpBuilder &b) {
         linalg::YieldOp::create(nb, nloc,
                                 math::ExpOp::create(nb, nloc, diff).getResult());
       });
+  setRole(probabilities, kRoleRows);
   Value p = probabilities.getResult(0);
 
   // sum' = alpha·sum + rowsum(P).
@@ -351,6 +369,8 @@ OnlineAttentionOp::decomposeOperation(OpBuilder &b) {
         linalg::YieldOp::create(
             nb, nloc, arith::AddFOp::create(nb, nloc, args[0], args[1]).getResult());
       });
+  setRole(scaledSum, kRoleRowVector);
+  setRole(rowSum, kRoleRows);
   Value newSum = rowSum.getResult(0);
 
   // acc' = alpha·acc + P V.
@@ -361,13 +381,14 @@ OnlineAttentionOp::decomposeOperation(OpBuilder &b) {
         linalg::YieldOp::create(
             nb, nloc, arith::MulFOp::create(nb, nloc, args[0], args[1]).getResult());
       });
-  Value newAcc =
-      linalg::MatmulOp::create(
-          b, loc, TypeRange{accumulator.getType()}, ValueRange{p, v},
-          scaledAcc.getResult(0),
-          ArrayRef<NamedAttribute>{
-              b.getNamedAttr("indexing_maps", matmulMaps(false))})
-          .getResult(0);
+  auto valueMatmul = linalg::MatmulOp::create(
+      b, loc, TypeRange{accumulator.getType()}, ValueRange{p, v},
+      scaledAcc.getResult(0),
+      ArrayRef<NamedAttribute>{
+          b.getNamedAttr("indexing_maps", matmulMaps(false))});
+  setRole(scaledAcc, kRoleRows);
+  setRole(valueMatmul, kRoleValues);
+  Value newAcc = valueMatmul.getResult(0);
 
   auto expand = [&](Value value, Value like,
                     ArrayRef<ReassociationIndices> re) -> Value {

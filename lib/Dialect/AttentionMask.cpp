@@ -15,9 +15,11 @@ template <typename OpTy> static AttentionMask maskOf(OpTy op) {
   auto clamp = [](int64_t value) { return std::min(value, kMaxOffset); };
   AttentionMask mask;
   mask.kind = op.getMask();
+  // A window side of -1 stays -1: unbounded.
+  auto side = [&](int64_t value) { return value < 0 ? value : clamp(value); };
   if (std::optional<ArrayRef<int64_t>> window = op.getWindow()) {
-    mask.left = clamp((*window)[0]);
-    mask.right = clamp((*window)[1]);
+    mask.left = side((*window)[0]);
+    mask.right = side((*window)[1]);
   }
   if (std::optional<uint64_t> chunk = op.getChunkSize())
     mask.chunkSize = clamp(static_cast<int64_t>(*chunk));
@@ -64,13 +66,20 @@ Value AttentionMask::emitAllowed(OpBuilder &b, Location loc, Value p,
     return arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
   case MaskKind::causal:
     return m.cmp(P::sle, k, p);
-  case MaskKind::sliding_window:
-    return both(m.cmp(P::sge, k, m.sub(p, m.c(left))),
-                m.cmp(P::sle, k, m.add(p, m.c(right))));
+  case MaskKind::sliding_window: {
+    Value allowed = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
+    if (left >= 0)
+      allowed = both(allowed, m.cmp(P::sge, k, m.sub(p, m.c(left))));
+    if (right >= 0)
+      allowed = both(allowed, m.cmp(P::sle, k, m.add(p, m.c(right))));
+    return allowed;
+  }
   case MaskKind::chunk_causal:
     return both(m.cmp(P::sle, k, p),
                 m.cmp(P::eq, m.chunkStart(k, chunkSize),
                       m.chunkStart(p, chunkSize)));
+  case MaskKind::chunk:
+    return m.cmp(P::eq, m.chunkStart(k, chunkSize), m.chunkStart(p, chunkSize));
   case MaskKind::prefix:
     return arith::OrIOp::create(b, loc, m.cmp(P::slt, k, m.c(prefixLength)),
                                 m.cmp(P::sle, k, p));
@@ -88,9 +97,13 @@ std::pair<Value, Value> AttentionMask::emitUnion(OpBuilder &b, Location loc,
   case MaskKind::causal:
     return {Value(), after};
   case MaskKind::sliding_window:
-    return {m.sub(p0, m.c(left)), m.add(after, m.c(right))};
+    return {left >= 0 ? m.sub(p0, m.c(left)) : Value(),
+            right >= 0 ? m.add(after, m.c(right)) : Value()};
   case MaskKind::chunk_causal:
     return {m.chunkStart(p0, chunkSize), after};
+  case MaskKind::chunk:
+    return {m.chunkStart(p0, chunkSize),
+            m.add(m.chunkStart(p1, chunkSize), m.c(chunkSize))};
   case MaskKind::prefix:
     return {Value(), m.max(after, m.c(prefixLength))};
   }
@@ -108,11 +121,17 @@ std::pair<Value, Value> AttentionMask::emitIntersection(OpBuilder &b,
   case MaskKind::causal:
     return {Value(), after0};
   case MaskKind::sliding_window:
-    return {m.sub(p1, m.c(left)), m.add(after0, m.c(right))};
+    return {left >= 0 ? m.sub(p1, m.c(left)) : Value(),
+            right >= 0 ? m.add(after0, m.c(right)) : Value()};
   case MaskKind::chunk_causal:
     // Rows in one chunk see [start, p0]; rows spanning two chunks share
     // nothing, and then start > p0.
     return {m.chunkStart(p1, chunkSize), after0};
+  case MaskKind::chunk:
+    // Rows in one chunk all see it whole; rows spanning two chunks share
+    // nothing (start(p1) >= start(p0) + c).
+    return {m.chunkStart(p1, chunkSize),
+            m.add(m.chunkStart(p0, chunkSize), m.c(chunkSize))};
   case MaskKind::prefix:
     return {Value(), m.max(after0, m.c(prefixLength))};
   }

@@ -50,14 +50,13 @@ struct SeqBufferizableModel
     SmallVector<Value> results;
     for (OpOperand &init : dps.getDpsInitsMutable())
       results.push_back(operands[init.getOperandNumber()]);
-    // The buffer form takes over the op's regions (score_mod, mask_mod):
-    // cloning them into a not-yet-created op crashes the rewriter's
-    // listener.
-    Operation *bufferOp = cloneWithoutRegions(
-        rewriter, op, /*newResultTypes=*/TypeRange(), operands);
+    // Move, not clone, the modifier regions: bufferization still holds the
+    // ops inside them.
+    Operation *onBuffers = cloneWithoutRegions(rewriter, op, TypeRange(),
+                                               operands);
     for (auto [from, to] :
-         llvm::zip(op->getRegions(), bufferOp->getRegions()))
-      rewriter.inlineRegionBefore(from, to, to.end());
+         llvm::zip(op->getRegions(), onBuffers->getRegions()))
+      to.takeBody(from);
     replaceOpWithBufferizedValues(rewriter, op, results);
     return success();
   }

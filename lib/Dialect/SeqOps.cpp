@@ -131,13 +131,6 @@ private:
 };
 } // namespace
 
-/// The type seq ops compute in: f64 for f64 data, f32 otherwise.
-static Type accumulationType(Type element) {
-  if (element.isF64())
-    return element;
-  return Float32Type::get(element.getContext());
-}
-
 static bool isFiniteDouble(double value) { return std::isfinite(value); }
 
 //===----------------------------------------------------------------------===//
@@ -205,29 +198,34 @@ static LogicalResult verifyAttentionOperands(OpTy op, OperandChecker &check,
       return op.emitOpError() << "'scale' must be finite";
 
   MaskKind mask = op.getMask();
+  // `attr` is required by, and only allowed with, the mask kinds `kinds`.
   auto attrOnlyWith = [&](bool present, StringRef attr,
-                          MaskKind kind) -> LogicalResult {
-    if (present && mask != kind)
-      return op.emitOpError()
-             << "'" << attr << "' is only meaningful with mask "
-             << stringifyMaskKind(kind) << ", but mask is "
-             << stringifyMaskKind(mask);
-    if (!present && mask == kind)
-      return op.emitOpError() << "mask " << stringifyMaskKind(kind)
+                          ArrayRef<MaskKind> kinds) -> LogicalResult {
+    bool wanted = llvm::is_contained(kinds, mask);
+    if (present && !wanted) {
+      auto diag = op.emitOpError()
+                  << "'" << attr << "' is only meaningful with mask ";
+      llvm::interleave(
+          kinds, diag, [&](MaskKind kind) { diag << stringifyMaskKind(kind); },
+          " or ");
+      return diag << ", but mask is " << stringifyMaskKind(mask);
+    }
+    if (!present && wanted)
+      return op.emitOpError() << "mask " << stringifyMaskKind(mask)
                               << " requires the '" << attr << "' attribute";
     return success();
   };
   if (failed(attrOnlyWith(op.getWindow().has_value(), "window",
-                          MaskKind::sliding_window)) ||
+                          {MaskKind::sliding_window})) ||
       failed(attrOnlyWith(op.getChunkSize().has_value(), "chunk_size",
-                          MaskKind::chunk_causal)) ||
+                          {MaskKind::chunk_causal, MaskKind::chunk})) ||
       failed(attrOnlyWith(op.getPrefixLength().has_value(), "prefix_length",
-                          MaskKind::prefix)))
+                          {MaskKind::prefix})))
     return failure();
   if (std::optional<ArrayRef<int64_t>> window = op.getWindow()) {
-    if (window->size() != 2 || (*window)[0] < 0 || (*window)[1] < 0)
-      return op.emitOpError()
-             << "'window' must be [left, right] with both >= 0";
+    if (window->size() != 2 || (*window)[0] < -1 || (*window)[1] < -1)
+      return op.emitOpError() << "'window' must be [left, right] with both "
+                                 ">= 0 or -1 (unbounded)";
   }
   if (std::optional<uint64_t> chunk = op.getChunkSize())
     if (static_cast<int64_t>(*chunk) <= 0)
@@ -257,7 +255,7 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (Value lse = getLogsumexp()) {
     if (failed(check.shape(lse, "logsumexp", {b, hq, lq}, "(B, Hq, Lq)")) ||
-        failed(check.elementType(lse, "logsumexp", accumulationType(element),
+        failed(check.elementType(lse, "logsumexp", getAccumulationType(element),
                                  "the accumulation type")))
       return failure();
   }
@@ -271,7 +269,7 @@ LogicalResult OnlineAttentionOp::verify() {
   if (failed(verifyAttentionOperands(*this, check, dims, element)))
     return failure();
   int64_t b = dims[0], hq = dims[1], lq = dims[2], ev = dims[3];
-  Type acc = accumulationType(element);
+  Type acc = getAccumulationType(element);
   if (failed(check.outsCount(getOuts(), {3}, "(accumulator, max, sum)")) ||
       failed(check.shape(getAccumulator(), "accumulator", {b, hq, lq, ev},
                          "(B, Hq, Lq, Ev)")) ||
@@ -306,13 +304,27 @@ static LogicalResult verifyModifierRegion(Operation *op, Region &region,
     return op->emitOpError()
            << "'" << name << "' region must end in 'seq.yield' of one "
            << yieldType << " value";
+  // The region may read values of the enclosing function (captured tensors
+  // indexed with b, h, i, j), but lowerings evaluate it any number of times
+  // and in any order, or not at all for skipped keys: it must not write.
+  for (Operation &inner : block.without_terminator()) {
+    std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
+        getEffectsRecursively(&inner);
+    bool readOnly = effects && llvm::all_of(*effects, [](const auto &effect) {
+                      return isa<MemoryEffects::Read>(effect.getEffect());
+                    });
+    if (!readOnly)
+      return op->emitOpError()
+             << "'" << name << "' region may only read memory, but '"
+             << inner.getName() << "' has other side effects";
+  }
   return success();
 }
 
 template <typename OpTy>
 static LogicalResult verifyModifierRegions(OpTy op) {
   MLIRContext *ctx = op.getContext();
-  Type acc = accumulationType(getElementTypeOrSelf(op.getQuery().getType()));
+  Type acc = getAccumulationType(getElementTypeOrSelf(op.getQuery().getType()));
   Type index = IndexType::get(ctx);
   std::string scoreSig;
   llvm::raw_string_ostream(scoreSig)

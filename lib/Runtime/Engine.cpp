@@ -3,6 +3,7 @@
 #include "seq/Runtime/Engine.h"
 
 #include "seq/Dialect/SeqDialect.h"
+#include "seq/Runtime/ElementTypes.h"
 #include "seq/Target/Pipelines.h"
 #include "seq/TransformOps/SeqTransformOps.h"
 
@@ -231,31 +232,6 @@ Engine::~Engine() = default;
 
 mlir::MLIRContext &Engine::context() { return *ctx; }
 
-/// Maps an MLIR element type to a runtime dtype.
-static std::optional<DType> dtypeOf(mlir::Type type) {
-  if (type.isF16())
-    return DType::f16;
-  if (type.isBF16())
-    return DType::bf16;
-  if (type.isF32())
-    return DType::f32;
-  if (type.isF64())
-    return DType::f64;
-  if (type.isInteger(1))
-    return DType::i1;
-  if (type.isInteger(32))
-    return DType::i32;
-  if (type.isInteger(64))
-    return DType::i64;
-  if (auto complex = llvm::dyn_cast<mlir::ComplexType>(type)) {
-    if (complex.getElementType().isF32())
-      return DType::c64;
-    if (complex.getElementType().isF64())
-      return DType::c128;
-  }
-  return std::nullopt;
-}
-
 static llvm::Expected<TensorSpec> specOf(mlir::Type type, StringRef role,
                                          size_t index, StringRef entry) {
   auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type);
@@ -390,10 +366,22 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
                                                 SEQ_LIBOMP};
   engineOptions.sharedLibPaths = runtimeLibs;
   engineOptions.enableObjectDump = true;
+  // SEQ_JIT_PROFILE=1 names the JIT's functions for `perf` (/tmp/perf-PID.map)
+  // and gdb.
+  if (const char *profile = std::getenv("SEQ_JIT_PROFILE"))
+    if (llvm::StringRef(profile) == "1") {
+      engineOptions.enablePerfNotificationListener = true;
+      engineOptions.enableGDBNotificationListener = true;
+    }
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
   if (!engine)
     return makeError("JIT compilation of @" + entry +
                      " failed: " + llvm::toString(engine.takeError()));
+  // The JIT generates machine code on the first lookup: do it now, so that
+  // compile() returns compiled code and the first call only runs.
+  if (auto packed = (*engine)->lookupPacked(entry); !packed)
+    return makeError("JIT compilation of @" + entry +
+                     " failed: " + llvm::toString(packed.takeError()));
   compiled->engine = std::move(*engine);
   compiled->numThreads = threadCount(options.numThreads);
   ++compilations;

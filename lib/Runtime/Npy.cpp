@@ -41,52 +41,15 @@ static std::optional<StringRef> headerValue(StringRef header, StringRef key) {
 }
 
 static std::optional<DType> dtypeFromDescr(StringRef descr, bool &twoByteRaw) {
-  twoByteRaw = false;
-  if (descr == "<f4")
-    return DType::f32;
-  if (descr == "<f8")
-    return DType::f64;
-  if (descr == "<f2")
-    return DType::f16;
-  if (descr == "<c8")
-    return DType::c64;
-  if (descr == "<c16")
-    return DType::c128;
-  if (descr == "|b1")
-    return DType::i1;
-  if (descr == "<i4")
-    return DType::i32;
-  if (descr == "<i8")
-    return DType::i64;
-  if (descr == "<u2" || descr == "|V2" || descr == "<V2") {
-    twoByteRaw = true; // bf16 payload (ml_dtypes saves bfloat16 as V2)
+  // A 2-byte unsigned or void payload may be bf16 (ml_dtypes saves bfloat16
+  // as V2); the caller checks it against what the function expects.
+  twoByteRaw = descr == "<u2" || descr == "|V2" || descr == "<V2";
+  if (twoByteRaw)
     return DType::bf16;
-  }
+  for (const DTypeInfo &info : dtypeTable())
+    if (info.npyDescr == descr)
+      return info.dtype;
   return std::nullopt;
-}
-
-static StringRef descrFromDtype(DType dtype) {
-  switch (dtype) {
-  case DType::f32:
-    return "<f4";
-  case DType::f64:
-    return "<f8";
-  case DType::f16:
-    return "<f2";
-  case DType::bf16:
-    return "<u2";
-  case DType::c64:
-    return "<c8";
-  case DType::c128:
-    return "<c16";
-  case DType::i1:
-    return "|b1";
-  case DType::i32:
-    return "<i4";
-  case DType::i64:
-    return "<i8";
-  }
-  return "";
 }
 
 llvm::Expected<NpyArray> seq::runtime::readNpy(StringRef path) {
@@ -178,7 +141,7 @@ llvm::Error seq::runtime::writeNpy(StringRef path, const TensorView &view) {
     shape += (i ? ", " : "") + std::to_string(view.shape[i]);
   if (view.shape.size() == 1)
     shape += ",";
-  std::string header = "{'descr': '" + descrFromDtype(view.dtype).str() +
+  std::string header = "{'descr': '" + dtypeInfo(view.dtype).npyDescr.str() +
                        "', 'fortran_order': False, 'shape': (" + shape + ")";
   header += ", }";
   // Pad so that the data starts at a multiple of 64 bytes, as NumPy does.

@@ -4,51 +4,42 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <cassert>
+
 using namespace seq::runtime;
 
-llvm::StringRef seq::runtime::dtypeName(DType dtype) {
-  switch (dtype) {
-  case DType::f16:
-    return "f16";
-  case DType::bf16:
-    return "bf16";
-  case DType::f32:
-    return "f32";
-  case DType::f64:
-    return "f64";
-  case DType::c64:
-    return "complex<f32>";
-  case DType::c128:
-    return "complex<f64>";
-  case DType::i1:
-    return "i1";
-  case DType::i32:
-    return "i32";
-  case DType::i64:
-    return "i64";
-  }
-  return "unknown";
+static const DTypeInfo kDTypes[] = {
+    {DType::f16, "f16", "float16", 'f', 2, "<f2"},
+    {DType::bf16, "bf16", "bfloat16", 'f', 2, "<u2"},
+    {DType::f32, "f32", "float32", 'f', 4, "<f4"},
+    {DType::f64, "f64", "float64", 'f', 8, "<f8"},
+    {DType::c64, "complex<f32>", "complex64", 'c', 8, "<c8"},
+    {DType::c128, "complex<f64>", "complex128", 'c', 16, "<c16"},
+    {DType::i1, "i1", "bool", 'b', 1, "|b1"},
+    {DType::i32, "i32", "int32", 'i', 4, "<i4"},
+    {DType::i64, "i64", "int64", 'i', 8, "<i8"},
+};
+
+llvm::ArrayRef<DTypeInfo> seq::runtime::dtypeTable() { return kDTypes; }
+
+const DTypeInfo &seq::runtime::dtypeInfo(DType dtype) {
+  const DTypeInfo &info = kDTypes[static_cast<size_t>(dtype)];
+  assert(info.dtype == dtype && "dtype table out of enum order");
+  return info;
 }
 
-size_t seq::runtime::dtypeSize(DType dtype) {
-  switch (dtype) {
-  case DType::i1:
-    return 1;
-  case DType::f16:
-  case DType::bf16:
-    return 2;
-  case DType::f32:
-  case DType::i32:
-    return 4;
-  case DType::f64:
-  case DType::c64:
-  case DType::i64:
-    return 8;
-  case DType::c128:
-    return 16;
-  }
-  return 0;
+std::optional<DType> seq::runtime::dtypeFromMlirName(llvm::StringRef name) {
+  for (const DTypeInfo &info : kDTypes)
+    if (info.mlirName == name)
+      return info.dtype;
+  return std::nullopt;
 }
+
+llvm::StringRef seq::runtime::dtypeName(DType dtype) {
+  return dtypeInfo(dtype).mlirName;
+}
+
+size_t seq::runtime::dtypeSize(DType dtype) { return dtypeInfo(dtype).size; }
 
 int64_t TensorView::numElements() const {
   int64_t n = 1;

@@ -24,6 +24,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -50,6 +51,19 @@ static void addBufferization(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+}
+
+/// Buffers of at most 64 KiB, statically shaped, inside a parallel tile (an
+/// scf.forall body): the scratch of one thread, which its stack holds (the
+/// OpenMP runtime's default stack is 4 MiB per thread).
+static bool isSmallTileBuffer(Value alloc) {
+  auto type = cast<MemRefType>(alloc.getType());
+  if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return false;
+  int64_t bytes = type.getNumElements() *
+                  llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+  return bytes <= 64 * 1024 &&
+         alloc.getDefiningOp()->getParentOfType<scf::ForallOp>();
 }
 
 /// Results become out-parameters, then every allocation gets its free.
@@ -80,8 +94,14 @@ static void addLLVMLowering(OpPassManager &pm, bool tiled) {
     pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertComplexToStandardPass());
-  if (tiled)
-    pm.addPass(createConvertVectorToLLVMPass());
+  if (tiled) {
+    // Row sums of a tile may be added as a tree instead of strictly in
+    // order: one horizontal reduction per row instead of a chain of scalar
+    // adds.
+    ConvertVectorToLLVMPassOptions vectorToLLVM;
+    vectorToLLVM.reassociateFPReductions = true;
+    pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  }
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertComplexToLLVMPass());
@@ -142,10 +162,18 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm,
   // The seq ops no schedule took become loops over their buffers, inside
   // the tiles where a schedule tiled them.
   addBufferization(pm);
+  // CSE first: bufferized tile loops leave copies of a subview into an equal
+  // subview, which canonicalization removes once they are the same value.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(seq::createConvertSeqToLoops());
   pm.addPass(createCanonicalizerPass());
   if (upTo == SeqToCpuStage::Loops)
     return;
+  // Scratch tiles: allocated once per parallel tile, on its thread's stack.
+  pm.addNestedPass<func::FuncOp>(seq::createSeqHoistTileBuffers());
+  pm.addNestedPass<func::FuncOp>(bufferization::createPromoteBuffersToStackPass(
+      [](Value alloc) { return isSmallTileBuffer(alloc); }));
   addOutParamsAndDeallocation(pm);
   if (upTo == SeqToCpuStage::Buffers)
     return;

@@ -27,13 +27,14 @@ SeqTileAttentionOp::applyToOne(TransformRewriter &rewriter, Operation *target,
   seq::AttentionTilingOptions options;
   options.queryTile = getQueryTile();
   options.keyTile = getKeyTile();
-  FailureOr<scf::ForallOp> forall =
+  FailureOr<seq::AttentionTiling> tiling =
       seq::tileAttention(rewriter, attention, options);
-  if (failed(forall))
+  if (failed(tiling))
     return emitDefaultSilenceableFailure(target)
            << "cannot tile this attention (it needs tensor semantics, static "
               "shapes, a static scale and a non-empty problem)";
-  results.push_back(*forall);
+  results.push_back(tiling->forall);
+  results.push_back(tiling->keyTranspose);
   return DiagnosedSilenceableFailure::success();
 }
 

@@ -16,7 +16,9 @@ namespace {
 struct SeqApproximateMathPass
     : public seq::impl::SeqApproximateMathBase<SeqApproximateMathPass> {
   void runOnOperation() override {
+    // The predicate sees op names with or without the "math." prefix.
     auto approximated = [](StringRef name) {
+      name.consume_front("math.");
       return llvm::is_contained({"exp", "expm1", "log", "log1p", "log2",
                                  "tanh", "erf"},
                                 name);

@@ -45,6 +45,11 @@
 using namespace mlir;
 using namespace mlir::seq;
 
+/// Marks `op` with its role in the tiled program (kTileRoleAttrName).
+static void setRole(Operation *op, StringRef role) {
+  op->setAttr(kTileRoleAttrName, StringAttr::get(op->getContext(), role));
+}
+
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -93,8 +98,9 @@ struct TileContext {
       numKeyTiles;
   bool keysPadded;
   FloatType acc;
-  /// Padded operands, and the tile's indices and positions.
-  Value query, key, value;
+  /// Padded operands (and the keys transposed to (B, Hkv, E, Lk)), and the
+  /// tile's indices and positions.
+  Value query, key, value, keyTransposed;
   Value batch, kvHead, firstHead, firstRow, queryPosition, keyPosition;
   Value queryTileValue;
 
@@ -157,7 +163,23 @@ struct TileContext {
                                             strides)
           .getResult();
     };
-    Value kTile = slice(key, headDim), vTile = slice(value, valueDim);
+    Value vTile = slice(value, valueDim);
+    // K was transposed once per call: a key tile is the transpose of a
+    // (1, 1, E, Bn) tile of Kᵀ, which the decomposition uses as it is.
+    SmallVector<OpFoldResult> tOffsets = {batch, kvHead, b.getIndexAttr(0), j0};
+    SmallVector<OpFoldResult> tSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                        b.getIndexAttr(headDim),
+                                        b.getIndexAttr(keyTile)};
+    SmallVector<OpFoldResult> unit(4, b.getIndexAttr(1));
+    Value kTransposedTile = tensor::ExtractSliceOp::create(
+        b, loc, keyTransposed, tOffsets, tSizes, unit);
+    Value kTileInit = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{1, 1, keyTile, headDim},
+        getElementTypeOrSelf(key.getType()));
+    Value kTile = linalg::TransposeOp::create(b, loc, kTransposedTile,
+                                              kTileInit,
+                                              ArrayRef<int64_t>{0, 1, 3, 2})
+                      .getResult()[0];
     Value kPos = arith::AddIOp::create(b, loc, keyPosition, j0);
 
     MaskKind kind = masked ? op.getMask() : MaskKind::none;
@@ -250,6 +272,7 @@ struct TileContext {
               ValueRange{arith::OrIOp::create(nb, nloc, args[1], allowed),
                          arith::AndIOp::create(nb, nloc, args[2], allowed)});
         });
+    setRole(generic, kRoleCoverage);
     Value any = tensor::ExtractOp::create(b, loc, generic.getResult(0),
                                           ValueRange{});
     Value all = tensor::ExtractOp::create(b, loc, generic.getResult(1),
@@ -329,7 +352,7 @@ struct TileContext {
 
 } // namespace
 
-FailureOr<scf::ForallOp>
+FailureOr<AttentionTiling>
 seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                    const AttentionTilingOptions &options) {
   if (!op.hasPureTensorSemantics())
@@ -368,6 +391,19 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
   ctx.query = padSequence(rewriter, loc, op.getQuery(), paddedQueries);
   ctx.key = padSequence(rewriter, loc, op.getKey(), paddedKeys);
   ctx.value = padSequence(rewriter, loc, op.getValue(), paddedKeys);
+  Operation *keyTranspose = nullptr;
+  {
+    auto kt = cast<RankedTensorType>(ctx.key.getType());
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc,
+        ArrayRef<int64_t>{batch, kvHeads, ctx.headDim, paddedKeys},
+        kt.getElementType());
+    auto transpose = linalg::TransposeOp::create(
+        rewriter, loc, ctx.key, init, ArrayRef<int64_t>{0, 1, 3, 2});
+    setRole(transpose, kRoleKeyTranspose);
+    keyTranspose = transpose;
+    ctx.keyTransposed = transpose.getResult()[0];
+  }
   Value queryPosition, keyPosition;
   if (op.getPositions().size() == 2) {
     queryPosition = op.getPositions()[0];
@@ -452,7 +488,7 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                                    floatConstant(nb, nloc, acc, 0.0))
           .getResult();
     };
-    Value normalized =
+    auto normalize =
         linalg::GenericOp::create(
             rewriter, loc, outTileType, ValueRange{state[0], state[2]},
             outTile, ArrayRef<AffineMap>{id4, row4, id4}, par4,
@@ -465,13 +501,14 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                   nb, nloc,
                   convertScalarToDtype(nb, nloc, value, element,
                                        /*isUnsignedCast=*/false));
-            })
-            .getResult(0);
+            });
+    setRole(normalize, kRoleOutput);
+    Value normalized = normalize.getResult(0);
     Value logsumexp;
     if (op.getLogsumexp()) {
       Value lseTile = tensor::EmptyOp::create(
           rewriter, loc, ArrayRef<int64_t>{1, g, bm}, acc);
-      logsumexp =
+      auto lse =
           linalg::GenericOp::create(
               rewriter, loc, lseTile.getType(), ValueRange{state[1], state[2]},
               lseTile, ArrayRef<AffineMap>{id3, id3, id3}, par3,
@@ -482,8 +519,9 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
                     nb, nloc, isEmpty(nb, nloc, args[1]),
                     floatConstant(nb, nloc, acc, kInf), value);
                 linalg::YieldOp::create(nb, nloc, value);
-              })
-              .getResult(0);
+              });
+      setRole(lse, kRoleLogsumexp);
+      logsumexp = lse.getResult(0);
     }
 
     rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
@@ -522,5 +560,5 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
         rewriter, loc, type, result, offsets, sizes, strides));
   }
   rewriter.replaceOp(op, replacements);
-  return forall;
+  return AttentionTiling{forall, keyTranspose};
 }

@@ -12,9 +12,9 @@ NumPy arrays.
 """
 
 from . import _ops, _tracer
-from ._jit import JitFunction, engine, jit
+from ._jit import Compiled, JitFunction, Lowered, ShapeDtype, engine, jit
 from ._ops import (abs, add, astype, broadcast_to, complex, concat, conj,
-                   constant, cos, div, flip,
+                   constant, cos, div, flip, floor, floor_divide, mod,
                    einsum, erf, exp, full, gelu, getitem, group_norm, imag,
                    layer_norm, log, log1p, map, matmul, max, maximum, mean,
                    merge_heads, split_heads,
@@ -30,12 +30,14 @@ from ._tracer import Error, Tensor
 _tracer.bind_operations(_ops)
 
 __all__ = [
-    "Error", "Tensor", "Scalar", "JitFunction", "jit", "engine",
+    "Error", "Tensor", "Scalar", "JitFunction", "Lowered", "Compiled",
+    "ShapeDtype", "jit", "engine",
     # seq ops
     "attention", "compose_heads", "scan", "ema", "long_conv", "fft", "ifft",
     "rfft", "irfft", "linear_attention", "feature_map", "timestep_norm", "rotary",
     # tensor ops
-    "map", "add", "sub", "mul", "div", "neg", "power", "maximum", "minimum",
+    "map", "add", "sub", "mul", "div", "floor_divide", "mod", "neg", "power",
+    "maximum", "minimum", "floor",
     "where", "exp", "log", "log1p", "sqrt", "rsqrt", "tanh", "sin", "cos", "abs",
     "erf", "sigmoid", "silu", "softplus", "gelu", "astype", "real", "imag",
     "complex", "conj", "constant", "full", "zeros", "broadcast_to", "flip", "sum", "mean", "max", "min", "var",

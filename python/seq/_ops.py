@@ -1,5 +1,6 @@
 """The DSL's tensor operations: elementwise maps, reductions, contractions,
-shape manipulation — emitted as upstream linalg / tensor ops."""
+shape manipulation — built as upstream linalg / tensor ops through the C++
+builders (seq._core.Module)."""
 
 import builtins
 import string
@@ -9,17 +10,6 @@ import numpy as np
 from . import _scalar as S
 from . import _tracer as T
 from ._tracer import Tensor
-
-
-def _builder_of(op, *values):
-    for v in values:
-        if isinstance(v, Tensor):
-            return v.builder
-        if isinstance(v, (list, tuple)):
-            for w in v:
-                if isinstance(w, Tensor):
-                    return w.builder
-    return T.current_builder(op)
 
 
 def _identity_map(rank):
@@ -32,6 +22,10 @@ def _map(rank, exprs):
     return f"affine_map<({dims}) -> ({', '.join(exprs)})>"
 
 
+def _iterators(kinds):
+    return [f"#linalg.iterator_type<{kind}>" for kind in kinds]
+
+
 def broadcast_shapes(op, shapes):
     try:
         return tuple(np.broadcast_shapes(*shapes))
@@ -40,26 +34,24 @@ def broadcast_shapes(op, shapes):
                       + " do not broadcast") from None
 
 
-def _generic(builder, inputs, maps, iterators, init, body_lines, yielded,
-             arg_names, out_arg):
-    """Emits a linalg.generic; returns the result Tensor (shaped like init)."""
-    name = builder.fresh()
-    ins = ""
-    if inputs:
-        ins = (f" ins({', '.join(t.name for t in inputs)} : "
-               f"{', '.join(t.type for t in inputs)})")
-    block_args = ", ".join(
-        [f"{a}: {t.dtype}" for a, t in zip(arg_names, inputs)]
-        + [f"{out_arg}: {init.dtype}"])
-    iters = ", ".join(f'"{it}"' for it in iterators)
-    body = "\n".join("  " + line for line in body_lines)
-    text = (f"{name} = linalg.generic {{indexing_maps = [{', '.join(maps)}], "
-            f"iterator_types = [{iters}]}}{ins} outs({init.name} : {init.type}) {{\n"
-            f"^bb0({block_args}):\n{body}\n"
-            f"  linalg.yield {yielded.name} : {init.dtype}\n"
-            f"}} -> {init.type}")
-    builder.emit(text)
-    return Tensor(builder, name, init.shape, init.dtype)
+def _generic(builder, inputs, maps, iterators, init, block):
+    """A linalg.generic over `inputs` into `init` with the body `block`;
+    returns its result (typed like init)."""
+    (result,) = builder.dps("linalg.generic", [[t.value for t in inputs]], [init.value],
+                            {"indexing_maps": maps,
+                             "iterator_types": _iterators(iterators)},
+                            regions=[block])
+    return Tensor(builder, result)
+
+
+def _body(builder, inputs, out_type):
+    """A block for a linalg.generic body: one argument per input element and
+    one for the output element."""
+    return builder.block([t.dtype for t in inputs] + [out_type])
+
+
+def _yield(builder, value):
+    builder.create("linalg.yield", [value.value])
 
 
 def map(fn, *operands, dtype=None, op="seq.map"):
@@ -81,29 +73,30 @@ def map(fn, *operands, dtype=None, op="seq.map"):
         maps.append(_map(rank, exprs))
     maps.append(_identity_map(rank))
 
-    emitter = S.RegionEmitter(builder)
-    arg_names = [builder.fresh("a") for _ in tensors]
-    out_arg = builder.fresh("o")
     storage = tensors[0].dtype
-    args, it = [], iter(zip(arg_names, tensors))
-    for o in operands:
-        if isinstance(o, Tensor):
-            arg_name, t = next(it)
-            s = S.Scalar(emitter, arg_name, t.dtype)
-            args.append(emitter.cast(s, T.compute_type(t.dtype)))
-        else:
-            args.append(o)
-    result = fn(*args)
-    if not isinstance(result, S.Scalar):
-        result = S._lift(emitter, result, T.compute_type(storage))
-    if dtype is None:
-        half = storage in ("f16", "bf16") and result.type == T.compute_type(storage)
-        dtype = storage if half else result.type
-    dtype = T.normalize_dtype(dtype)
-    result = emitter.cast(result, dtype)
+    block = builder.block([t.dtype for t in tensors])
+    with builder.inside(block):
+        args, it = [], iter(block.arguments)
+        for o in operands:
+            if isinstance(o, Tensor):
+                s = S.Scalar(builder, next(it))
+                args.append(S.cast(s, T.compute_type(o.dtype)))
+            else:
+                args.append(o)
+        result = fn(*args)
+        result = S.lift(builder, result, T.compute_type(storage))
+        # A result made of Python numbers only takes the data's float type.
+        default = T.compute_type(storage) if T.is_float(storage) else "f32"
+        result = S.resolve(result, default)
+        if dtype is None:
+            half = storage in ("f16", "bf16") and result.type == T.compute_type(storage)
+            dtype = storage if half else result.type
+        dtype = T.normalize_dtype(dtype)
+        result = S.cast(result, dtype)
+        builder.add_block_argument(block, dtype)
+        _yield(builder, result)
     init = builder.empty(shape, dtype)
-    return _generic(builder, tensors, maps, ["parallel"] * rank, init,
-                    emitter.lines, result, arg_names, out_arg)
+    return _generic(builder, tensors, maps, ["parallel"] * rank, init, block)
 
 
 def _scalar_or_map(kind, x, op):
@@ -114,16 +107,17 @@ def _scalar_or_map(kind, x, op):
     return map(lambda s: S.unary(kind, s), x, op=op)
 
 
-def _binary(kind, a, b, op):
+def _binary(kind, a, b, op, fn=None):
+    fn = fn or (lambda x, y: S.binary(kind, x, y))
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         if isinstance(a, S.Scalar) or isinstance(b, S.Scalar):
-            return S.binary(kind, a, b)
+            return fn(a, b)
         raise T.error(op, "expects a seq tensor operand")
     _check_same_dtype(op, a, b, allow_complex_promotion=True)
     dtype = None
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype != b.dtype:
         dtype = a.dtype if T.is_complex(a.dtype) else b.dtype
-    return map(lambda x, y: S.binary(kind, x, y), a, b, dtype=dtype, op=op)
+    return map(fn, a, b, dtype=dtype, op=op)
 
 
 def _check_same_dtype(op, *values, allow_complex_promotion=False):
@@ -146,6 +140,16 @@ def maximum(a, b): return _binary("max", a, b, "seq.maximum")
 def minimum(a, b): return _binary("min", a, b, "seq.minimum")
 
 
+def floor_divide(a, b):
+    """a // b, rounding toward negative infinity (Python and NumPy)."""
+    return _binary("floordiv", a, b, "seq.floor_divide", S.floor_divide)
+
+
+def mod(a, b):
+    """a % b with the sign of b (Python and NumPy)."""
+    return _binary("mod", a, b, "seq.mod", S.mod)
+
+
 def power(a, b):
     if isinstance(a, Tensor) and not isinstance(b, Tensor):
         return map(lambda x: x ** b, a, op="seq.power")
@@ -153,18 +157,21 @@ def power(a, b):
 
 
 def neg(x):
+    if isinstance(x, S.Scalar):
+        return -x
     return map(lambda s: -s, x, op="seq.neg")
 
 
 def less(a, b):
-    if isinstance(a, S.Scalar) or isinstance(b, S.Scalar):
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         return S.compare("lt", a, b)
     _check_same_dtype("seq.less", a, b)
     return map(lambda x, y: S.compare("lt", x, y), a, b, dtype="i1", op="seq.less")
 
 
 def where(cond, a, b):
-    """cond ? a : b, elementwise (or on scalars inside regions)."""
+    """cond ? a : b, elementwise (or on scalars inside regions); a and b may
+    be Python numbers."""
     if not any(isinstance(v, Tensor) for v in (cond, a, b)):
         return S.select(cond, a, b)
     _check_same_dtype("seq.where", a, b)
@@ -181,6 +188,7 @@ def sin(x): return _scalar_or_map("sin", x, "seq.sin")
 def cos(x): return _scalar_or_map("cos", x, "seq.cos")
 def abs(x): return _scalar_or_map("abs", x, "seq.abs")
 def erf(x): return _scalar_or_map("erf", x, "seq.erf")
+def floor(x): return _scalar_or_map("floor", x, "seq.floor")
 
 
 def _sigmoid_scalar(s):
@@ -220,12 +228,14 @@ def gelu(x, approximate="none"):
 
 def astype(x, dtype):
     target = T.normalize_dtype(dtype)
+    if isinstance(x, S.Scalar):
+        return S.cast(x, target)
     if x.dtype == target:
         return x
     if T.is_complex(x.dtype) and not T.is_complex(target):
         raise T.error("seq.astype", f"cannot convert {x.dtype} to {target}; "
                       "take seq.real or seq.imag first")
-    return map(lambda s: s.emitter.cast(s, target), x, dtype=target, op="seq.astype")
+    return map(lambda s: S.cast(s, target), x, dtype=target, op="seq.astype")
 
 
 def real(x):
@@ -244,14 +254,31 @@ def imag(x):
     return map(lambda s: s.imag, x, dtype=T.complex_part(x.dtype), op="seq.imag")
 
 
+def _conj_scalar(s):
+    if not T.is_complex(s.type):
+        return s
+    return S.Scalar(s.builder, s.builder.op("complex.conj", s.value), s.weak)
+
+
 def conj(x):
     """Complex conjugate (identity on real tensors)."""
     if isinstance(x, S.Scalar):
-        return x.emitter.op(f"complex.conj {x.name} : {x.type}", x.type) if T.is_complex(x.type) else x
+        return _conj_scalar(x)
     if not T.is_complex(x.dtype):
         return x
-    return map(lambda s: s.emitter.op(f"complex.conj {s.name} : {s.type}", s.type), x,
-               op="seq.conj")
+    return map(_conj_scalar, x, op="seq.conj")
+
+
+def _copy_generic(x, out_shape, input_map):
+    """out[d...] = x[input_map(d...)], as a linalg.generic."""
+    builder = x.builder
+    rank = len(out_shape)
+    block = _body(builder, [x], x.dtype)
+    with builder.inside(block):
+        builder.create("linalg.yield", [block.arguments[0]])
+    init = builder.empty(out_shape, x.dtype)
+    return _generic(builder, [x], [input_map, _identity_map(rank)],
+                    ["parallel"] * rank, init, block)
 
 
 def broadcast_to(x, shape):
@@ -265,13 +292,7 @@ def broadcast_to(x, shape):
     rank, offset = len(shape), len(shape) - x.ndim
     exprs = ["0" if x.shape[k] == 1 and shape[offset + k] != 1 else f"d{offset + k}"
              for k in range(x.ndim)]
-    builder = x.builder
-    emitter = S.RegionEmitter(builder)
-    a, o = builder.fresh("a"), builder.fresh("o")
-    init = builder.empty(shape, x.dtype)
-    return _generic(builder, [x], [_map(rank, exprs), _identity_map(rank)],
-                    ["parallel"] * rank, init, emitter.lines,
-                    S.Scalar(emitter, a, x.dtype), [a], o)
+    return _copy_generic(x, shape, _map(rank, exprs))
 
 
 def flip(x, axis):
@@ -280,52 +301,35 @@ def flip(x, axis):
     if not axes:
         return x
     exprs = [f"-d{d} + {x.shape[d] - 1}" if d in axes else f"d{d}" for d in range(x.ndim)]
-    builder = x.builder
-    emitter = S.RegionEmitter(builder)
-    a, o = builder.fresh("a"), builder.fresh("o")
-    init = builder.empty(x.shape, x.dtype)
-    return _generic(builder, [x], [_map(x.ndim, exprs), _identity_map(x.ndim)],
-                    ["parallel"] * x.ndim, init, emitter.lines,
-                    S.Scalar(emitter, a, x.dtype), [a], o)
+    return _copy_generic(x, x.shape, _map(x.ndim, exprs))
 
 
 def complex(re, im):
     """A complex tensor from real and imaginary parts (f32 or f64)."""
     _check_same_dtype("seq.complex", re, im)
     part = next(v.dtype for v in (re, im) if isinstance(v, Tensor))
-    if part not in ("f32", "f64"):
+    if not T.is_complex(f"complex<{part}>"):
         raise T.error("seq.complex", f"parts must be f32 or f64, got {part}")
     ctype = f"complex<{part}>"
 
     def fn(a, b):
-        a, b = a.emitter.cast(S._lift(a.emitter, a, part), part), S._lift(a.emitter, b, part)
-        return a.emitter.op(f"complex.create {a.name}, {b.name} : {ctype}", ctype)
+        builder = S._builder_of(a, b)
+        a, b = (S.cast(S.resolve(S.lift(builder, v, part), part), part) for v in (a, b))
+        return S.Scalar(builder, builder.op("complex.create", a.value, b.value,
+                                            result_type=ctype))
     return map(fn, re, im, dtype=ctype, op="seq.complex")
 
 
 def constant(value, dtype=None):
-    """A constant tensor from a NumPy array (small arrays: it is inlined)."""
+    """A constant tensor from a NumPy array (it is inlined in the IR)."""
     builder = T.current_builder("seq.constant")
     array = np.asarray(value)
     dtype = T.normalize_dtype(dtype or array.dtype)
     if T.is_complex(dtype):
         raise T.error("seq.constant", "complex constants: build with seq.complex")
-    flat = array.astype(np.float64 if T.is_float(dtype) else np.int64).ravel()
-    if T.is_float(dtype):
-        items = ", ".join(T.mlir_float(v, dtype) for v in flat)
-    elif dtype == "i1":
-        items = ", ".join("true" if v else "false" for v in flat)
-    else:
-        items = ", ".join(str(int(v)) for v in flat)
-    ttype = T.tensor_type(array.shape, dtype)
-    name = builder.fresh()
-    literal = f"dense<[{items}]>" if array.ndim else f"dense<{items}>"
-    if array.ndim > 1:  # dense<> wants nested brackets; a splat-free reshape is simpler
-        flat_t = T.tensor_type((flat.size,), dtype)
-        builder.emit(f"{name} = arith.constant dense<[{items}]> : {flat_t}")
-        return reshape(Tensor(builder, name, (flat.size,), dtype), array.shape)
-    builder.emit(f"{name} = arith.constant {literal} : {ttype}")
-    return Tensor(builder, name, array.shape, dtype)
+    host = np.float64 if T.is_float(dtype) else np.int64
+    value = builder.module.dense(array.astype(host), dtype, T.user_location())
+    return Tensor(builder, value)
 
 
 def full(shape, value, dtype="f32"):
@@ -336,18 +340,12 @@ def full(shape, value, dtype="f32"):
 
 
 def _fill(builder, init, value):
-    emitter = S.RegionEmitter(builder)
-    c = emitter.constant(value, init.dtype)
-    for line in emitter.lines:
-        builder.emit(line)
-    name = builder.fresh()
-    builder.emit(f"{name} = linalg.fill ins({c.name} : {init.dtype}) "
-                 f"outs({init.name} : {init.type}) -> {init.type}")
-    return Tensor(builder, name, init.shape, init.dtype)
+    c = builder.constant(value, init.dtype)
+    return Tensor(builder, builder.module.fill(c, init.value, T.user_location()))
 
 
 def zeros(shape, dtype="f32"):
-    return full(shape, 0.0 if T.is_float(normalize(dtype)) else 0, dtype)
+    return full(shape, 0.0 if T.is_float(T.normalize_dtype(dtype)) else 0, dtype)
 
 
 def normalize(dtype):
@@ -378,14 +376,15 @@ def _reduce(op, x, axis, keepdims, kind):
     out_shape = tuple(x.shape[d] for d in kept)
     identity = {"add": 0.0, "max": -np.inf, "min": np.inf}[kind]
     init = _fill(builder, builder.empty(out_shape, acc), identity)
-    emitter = S.RegionEmitter(builder)
-    a, o = builder.fresh("a"), builder.fresh("o")
-    value = emitter.cast(S.Scalar(emitter, a, x.dtype), acc)
-    combined = S.binary(kind, S.Scalar(emitter, o, acc), value)
+    block = _body(builder, [x], acc)
+    with builder.inside(block):
+        a, o = block.arguments
+        value = S.cast(S.Scalar(builder, a), acc)
+        _yield(builder, S.binary(kind, S.Scalar(builder, o), value))
     iterators = ["reduction" if d in axes else "parallel" for d in range(x.ndim)]
     result = _generic(builder, [x], [_identity_map(x.ndim),
                                      _map(x.ndim, [f"d{d}" for d in kept])],
-                      iterators, init, emitter.lines, combined, [a], o)
+                      iterators, init, block)
     result = astype(result, x.dtype) if acc != x.dtype else result
     if keepdims:
         result = reshape(result, tuple(1 if d in axes else x.shape[d]
@@ -459,17 +458,16 @@ def einsum(subscripts, *operands):
     maps.append(_map(rank, [f"d{position[l]}" for l in out]))
     builder = operands[0].builder
     init = _fill(builder, builder.empty(tuple(sizes[l] for l in out), acc), 0.0)
-    emitter = S.RegionEmitter(builder)
-    names = [builder.fresh("a") for _ in operands]
-    o = builder.fresh("o")
-    product = None
-    for n, t in zip(names, operands):
-        v = emitter.cast(S.Scalar(emitter, n, t.dtype), acc)
-        product = v if product is None else product * v
-    total = S.Scalar(emitter, o, acc) + product
+    block = _body(builder, operands, acc)
+    with builder.inside(block):
+        *args, o = block.arguments
+        product = None
+        for arg in args:
+            v = S.cast(S.Scalar(builder, arg), acc)
+            product = v if product is None else product * v
+        _yield(builder, S.Scalar(builder, o) + product)
     iterators = ["parallel"] * len(out) + ["reduction"] * len(reduced)
-    result = _generic(builder, list(operands), maps, iterators, init,
-                      emitter.lines, total, names, o)
+    result = _generic(builder, list(operands), maps, iterators, init, block)
     return astype(result, dtype) if acc != dtype else result
 
 
@@ -526,30 +524,19 @@ def reshape(x, shape):
                       f"into {shape}")
     if shape == x.shape:
         return x
-    builder = x.builder
-    flat = x
-    if x.ndim != 1:
-        flat_t = T.tensor_type((total,), x.dtype)
-        name = builder.fresh()
-        reassoc = "[[" + ", ".join(str(i) for i in range(x.ndim)) + "]]" if x.ndim else "[]"
-        if x.ndim == 0:
-            builder.emit(f"{name} = tensor.expand_shape {x.name} [] output_shape [1] "
-                         f": {x.type} into {flat_t}")
-        else:
-            builder.emit(f"{name} = tensor.collapse_shape {x.name} {reassoc} "
-                         f": {x.type} into {flat_t}")
-        flat = Tensor(builder, name, (total,), x.dtype)
+    builder, module, loc = x.builder, x.builder.module, T.user_location()
+    # Through the flat form: collapse to rank 1, expand to the target.
+    flat = x.value
+    if x.ndim == 0:
+        flat = module.expand_shape(flat, [1], [], loc)
+    elif x.ndim != 1:
+        flat = module.collapse_shape(flat, [list(range(x.ndim))], loc)
     if len(shape) == 1:
-        return flat
-    name = builder.fresh()
-    out_t = T.tensor_type(shape, x.dtype)
+        return Tensor(builder, flat)
     if not shape:
-        builder.emit(f"{name} = tensor.collapse_shape {flat.name} [] : {flat.type} into {out_t}")
-    else:
-        reassoc = "[[" + ", ".join(str(i) for i in range(len(shape))) + "]]"
-        builder.emit(f"{name} = tensor.expand_shape {flat.name} {reassoc} output_shape "
-                     f"[{', '.join(str(d) for d in shape)}] : {flat.type} into {out_t}")
-    return Tensor(builder, name, shape, x.dtype)
+        return Tensor(builder, module.collapse_shape(flat, [], loc))
+    return Tensor(builder, module.expand_shape(flat, list(shape),
+                                               [list(range(len(shape)))], loc))
 
 
 def transpose(x, axes=None):
@@ -560,20 +547,44 @@ def transpose(x, axes=None):
     if axes == tuple(range(x.ndim)):
         return x
     builder = x.builder
-    out_shape = tuple(x.shape[a] for a in axes)
-    init = builder.empty(out_shape, x.dtype)
-    name = builder.fresh()
-    builder.emit(f"{name} = linalg.transpose ins({x.name} : {x.type}) "
-                 f"outs({init.name} : {init.type}) permutation = "
-                 f"[{', '.join(str(a) for a in axes)}]")
-    return Tensor(builder, name, out_shape, x.dtype)
+    init = builder.empty(tuple(x.shape[a] for a in axes), x.dtype)
+    return Tensor(builder, builder.module.transpose(x.value, init.value, list(axes),
+                                                    T.user_location()))
+
+
+def _extract(x, index):
+    """x[i, j, ...] with traced scalar indices (inside a region): one
+    tensor.extract, e.g. a per-head slope `slopes[h]` in a score_mod."""
+    op = "seq.getitem"
+    if len(index) != x.ndim:
+        raise T.error(op, f"indexing a rank-{x.ndim} tensor with traced scalars "
+                      f"needs {x.ndim} indices, got {len(index)}")
+    builder = next(i.builder for i in index if isinstance(i, S.Scalar))
+    indices = []
+    for dim, i in enumerate(index):
+        if isinstance(i, S.Scalar):
+            if T.is_float(i.type) or T.is_complex(i.type):
+                raise T.error(op, f"index {dim} is a {i.type} value; indices are integers")
+            indices.append(S.cast(i, "index").value)
+        elif isinstance(i, (int, np.integer)):
+            if not -x.shape[dim] <= int(i) < x.shape[dim]:
+                raise T.error(op, f"index {int(i)} is out of bounds for dimension "
+                              f"{dim} of size {x.shape[dim]}")
+            indices.append(builder.constant(int(i) % x.shape[dim], "index"))
+        else:
+            raise T.error(op, f"unsupported index {i!r} with traced scalar indices")
+    value = builder.create("tensor.extract", [x.value, indices])[0]
+    return S.Scalar(builder, value)
 
 
 def getitem(x, index):
-    """Basic indexing: integers, slices with positive steps, Ellipsis."""
+    """Basic indexing: integers, slices with any nonzero step, Ellipsis;
+    inside a region, traced integer scalars read one element."""
     op = "seq.getitem"
     if not isinstance(index, tuple):
         index = (index,)
+    if any(isinstance(i, S.Scalar) for i in index):
+        return _extract(x, index)
     if builtins.sum(1 for i in index if i is Ellipsis) > 1:
         raise T.error(op, "at most one Ellipsis")
     if Ellipsis in index:
@@ -583,6 +594,9 @@ def getitem(x, index):
     if len(index) > x.ndim:
         raise T.error(op, f"too many indices for a rank-{x.ndim} tensor")
     index = index + (slice(None),) * (x.ndim - len(index))
+    for i in index:
+        if isinstance(i, slice) and i.step == 0:
+            raise T.error(op, "slice step cannot be zero")
     backwards = [d for d, i in enumerate(index)
                  if isinstance(i, slice) and i.step is not None and i.step < 0]
     if backwards:
@@ -596,7 +610,7 @@ def getitem(x, index):
             first = n - 1 - start
             index[d] = slice(first, first + count * (-step), -step)
         index = tuple(index)
-    offsets, sizes, strides, out_shape = [], [], [], []
+    offsets, sizes, strides, kept = [], [], [], []
     for dim, (i, size) in enumerate(zip(index, x.shape)):
         if isinstance(i, (int, np.integer)):
             i = int(i)
@@ -607,22 +621,18 @@ def getitem(x, index):
             strides.append(1)
         elif isinstance(i, slice):
             start, stop, step = i.indices(size)
-            if step == 0:
-                raise T.error(op, "slice step cannot be zero")
             count = builtins.max(0, (stop - start + step - 1) // step)
             offsets.append(start)
             sizes.append(count)
             strides.append(step)
-            out_shape.append(count)
+            kept.append(dim)
         else:
             raise T.error(op, f"unsupported index {i!r} (use ints, slices, ...)")
     builder = x.builder
-    name = builder.fresh()
-    out_t = T.tensor_type(out_shape, x.dtype)
-    fmt = lambda v: ", ".join(str(e) for e in v)
-    builder.emit(f"{name} = tensor.extract_slice {x.name}[{fmt(offsets)}] "
-                 f"[{fmt(sizes)}] [{fmt(strides)}] : {x.type} to {out_t}")
-    return Tensor(builder, name, tuple(out_shape), x.dtype)
+    dropped = [d for d in range(x.ndim) if d not in kept]  # integer indices
+    value = builder.module.extract_slice(x.value, offsets, sizes, strides,
+                                         dropped, T.user_location())
+    return Tensor(builder, value)
 
 
 def split_heads(x, heads):
@@ -640,12 +650,17 @@ def merge_heads(x):
 
 
 def concat(tensors, axis=0):
-    """Concatenates along `axis`."""
+    """Concatenates along `axis` (one tensor.concat, whatever the number of
+    operands)."""
     op = "seq.concat"
     tensors = list(tensors)
     if not tensors:
         raise T.error(op, "needs at least one tensor")
     first = tensors[0]
+    if not all(isinstance(t, Tensor) for t in tensors):
+        raise T.error(op, "operands must be seq tensors")
+    if first.ndim == 0:
+        raise T.error(op, "cannot concatenate rank-0 tensors")
     axis = axis % first.ndim
     _check_same_dtype(op, *tensors)
     for t in tensors:
@@ -653,21 +668,11 @@ def concat(tensors, axis=0):
                                        for d in range(first.ndim) if d != axis):
             raise T.error(op, f"shapes {first.shape} and {t.shape} differ "
                           f"outside axis {axis}")
-    out_shape = list(first.shape)
-    out_shape[axis] = builtins.sum(t.shape[axis] for t in tensors)
+    if len(tensors) == 1:
+        return first
     builder = first.builder
-    acc = builder.empty(tuple(out_shape), first.dtype)
-    offset = 0
-    for t in tensors:
-        offsets = [offset if d == axis else 0 for d in range(first.ndim)]
-        name = builder.fresh()
-        fmt = lambda v: ", ".join(str(e) for e in v)
-        builder.emit(f"{name} = tensor.insert_slice {t.name} into {acc.name}"
-                     f"[{fmt(offsets)}] [{fmt(t.shape)}] [{fmt([1] * t.ndim)}] "
-                     f": {t.type} into {acc.type}")
-        acc = Tensor(builder, name, acc.shape, acc.dtype)
-        offset += t.shape[axis]
-    return acc
+    return Tensor(builder, builder.module.concat(axis, [t.value for t in tensors],
+                                                 T.user_location()))
 
 
 def pad(x, pads, value=0.0):
@@ -675,15 +680,14 @@ def pad(x, pads, value=0.0):
     op = "seq.pad"
     if len(pads) != x.ndim:
         raise T.error(op, f"needs {x.ndim} (before, after) pairs, got {len(pads)}")
+    if any(lo < 0 or hi < 0 for lo, hi in pads):
+        raise T.error(op, f"pads must be >= 0, got {pads}")
     out_shape = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape, pads))
-    filled = _fill(x.builder, x.builder.empty(out_shape, x.dtype), value)
     builder = x.builder
-    name = builder.fresh()
-    fmt = lambda v: ", ".join(str(e) for e in v)
-    builder.emit(f"{name} = tensor.insert_slice {x.name} into {filled.name}"
-                 f"[{fmt([lo for lo, _ in pads])}] [{fmt(x.shape)}] "
-                 f"[{fmt([1] * x.ndim)}] : {x.type} into {filled.type}")
-    return Tensor(builder, name, out_shape, x.dtype)
+    filled = _fill(builder, builder.empty(out_shape, x.dtype), value)
+    value = builder.module.insert_slice(x.value, filled.value, [lo for lo, _ in pads],
+                                        list(x.shape), [1] * x.ndim, T.user_location())
+    return Tensor(builder, value)
 
 
 #===----------------------------------------------------------------------===#

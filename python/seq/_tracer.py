@@ -1,22 +1,28 @@
 """Tracing Python functions into seq IR.
 
-A traced function receives symbolic `Tensor`s. Every DSL operation appends
-MLIR operations (seq, linalg, tensor, arith, math, complex) to the current
-`Builder`, each carrying the location of the user's source line, and returns
-new symbolic tensors. The finished function is MLIR text that the C++ side
-(`seq._core`) verifies, lowers and JIT-compiles.
+A traced function receives symbolic `Tensor`s. Every DSL operation builds
+MLIR operations through the C++ op builders of the extension
+(`seq._core.Module`, python/src/IRBuilder.cpp), each carrying the location of
+the user's source line, and returns new symbolic tensors whose shapes and
+element types are the ones the C++ ops computed (type inference, and the seq
+ops' destination-type rules). The tables the DSL needs — element types, the
+accumulation-type rule, the cases of the seq enums — come from the extension
+too, so each is defined once, in C++.
 """
 
+import contextlib
+import functools
 import inspect
 import os
 import threading
 
 import numpy as np
 
-# MLIR element types the DSL knows, with the NumPy dtypes they exchange with.
-FLOAT_TYPES = ("f16", "bf16", "f32", "f64")
-COMPLEX_TYPES = ("complex<f32>", "complex<f64>")
-INT_TYPES = ("i1", "i32", "i64")
+
+def core():
+    """The C++ extension, seq._core (imported on first use)."""
+    from . import _core
+    return _core
 
 
 class Error(ValueError):
@@ -43,7 +49,7 @@ def user_location():
     frame = user_frame()
     if frame is None:
         return ("<unknown>", 0, 0)
-    info = inspect.getframeinfo(frame)
+    info = inspect.getframeinfo(frame, context=0)
     column = 1
     positions = getattr(info, "positions", None)
     if positions is not None and positions.col_offset is not None:
@@ -57,35 +63,106 @@ def error(op, message):
     return Error(f"{filename}:{line}:{column}: {op}: {message}")
 
 
+#===----------------------------------------------------------------------===#
+# Element types: the extension's table (seq/Runtime/Tensor.h)
+#===----------------------------------------------------------------------===#
+
+@functools.lru_cache(maxsize=None)
+def _dtypes():
+    """{mlir name: (numpy name, kind)} in the table's order."""
+    return {mlir: (numpy, kind) for mlir, numpy, kind, _ in core().DTYPES}
+
+
+def _of_kind(*kinds):
+    return tuple(name for name, (_, kind) in _dtypes().items() if kind in kinds)
+
+
+def float_types():
+    return _of_kind("f")
+
+
+def complex_types():
+    return _of_kind("c")
+
+
 def numpy_to_mlir(dtype):
+    """The MLIR element type of a NumPy dtype (any byte order)."""
     dtype = np.dtype(dtype)
-    if dtype.name == "bfloat16":
-        return "bf16"
-    table = {
-        np.dtype(np.float16): "f16", np.dtype(np.float32): "f32",
-        np.dtype(np.float64): "f64", np.dtype(np.complex64): "complex<f32>",
-        np.dtype(np.complex128): "complex<f64>", np.dtype(np.bool_): "i1",
-        np.dtype(np.int32): "i32", np.dtype(np.int64): "i64",
-    }
-    if dtype not in table:
-        raise Error(f"unsupported array dtype {dtype}; seq takes float16, "
-                    "bfloat16, float32, float64, complex64, complex128, bool, "
-                    "int32 and int64")
-    return table[dtype]
+    for mlir, (numpy, _) in _dtypes().items():
+        if dtype.name == numpy:
+            return mlir
+    names = ", ".join(numpy for numpy, _ in _dtypes().values())
+    raise Error(f"unsupported array dtype {dtype}; seq takes {names}")
+
+
+def mlir_to_numpy(dtype):
+    """The NumPy dtype of an MLIR element type (bf16 needs ml_dtypes)."""
+    numpy, _ = _dtypes()[dtype]
+    if numpy == "bfloat16":
+        import ml_dtypes
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(numpy)
 
 
 def normalize_dtype(dtype):
-    """Accepts MLIR names ('f32'), NumPy dtypes and Python names ('float32')."""
+    """Accepts MLIR names ('f32'), NumPy dtypes and their names
+    ('float32'), and the short complex names 'c64' / 'c128'."""
     if isinstance(dtype, str):
-        aliases = {"float16": "f16", "bfloat16": "bf16", "float32": "f32",
-                   "float64": "f64", "complex64": "complex<f32>",
-                   "complex128": "complex<f64>", "bool": "i1",
-                   "int32": "i32", "int64": "i64", "c64": "complex<f32>",
-                   "c128": "complex<f64>"}
-        dtype = aliases.get(dtype, dtype)
-        if dtype in FLOAT_TYPES + COMPLEX_TYPES + INT_TYPES:
+        if dtype in _dtypes():
             return dtype
-    return numpy_to_mlir(dtype)
+        for mlir, (numpy, _) in _dtypes().items():
+            if dtype == numpy:
+                return mlir
+        short = {"c64": "complex64", "c128": "complex128"}
+        if dtype in short:
+            return normalize_dtype(short[dtype])
+    try:
+        return numpy_to_mlir(dtype)
+    except TypeError:
+        raise Error(f"unknown dtype {dtype!r}") from None
+
+
+def is_float(dtype):
+    return dtype in float_types()
+
+
+def is_complex(dtype):
+    return dtype in complex_types()
+
+
+def complex_part(dtype):
+    """The float type of a complex element type: f32 for complex<f32>."""
+    return dtype[len("complex<"):-1]
+
+
+def accumulation_type(dtype):
+    """What seq computes in for data of `dtype` (mlir::seq::
+    getAccumulationType): f64 for f64 and complex<f64>, f32 otherwise."""
+    return _accumulation_type(dtype)
+
+
+@functools.lru_cache(maxsize=None)
+def _accumulation_type(dtype):
+    return core().accumulation_type(dtype)
+
+
+def compute_type(dtype):
+    """What elementwise math runs in: the accumulation type for floats (f32
+    for f16/bf16, which have no native math), the type itself otherwise."""
+    return accumulation_type(dtype) if is_float(dtype) else dtype
+
+
+def enum_cases(mnemonic):
+    """The cases of the seq enum attribute `#seq.<mnemonic><...>`."""
+    return core().ENUMS[mnemonic]
+
+
+def enum_attr(op, mnemonic, value, option):
+    """`#seq.<mnemonic><value>`, after checking that `value` is a case."""
+    cases = enum_cases(mnemonic)
+    if value not in cases:
+        raise error(op, f"{option} must be one of {', '.join(cases)}, got {value!r}")
+    return f"#seq.{mnemonic}<{value}>"
 
 
 def tensor_type(shape, dtype):
@@ -93,83 +170,71 @@ def tensor_type(shape, dtype):
     return f"tensor<{dims}{dtype}>"
 
 
-def is_float(dtype):
-    return dtype in FLOAT_TYPES
-
-
-def is_complex(dtype):
-    return dtype in COMPLEX_TYPES
-
-
-def complex_part(dtype):
-    """f32 for complex<f32>."""
-    return dtype[len("complex<"):-1]
-
-
-def compute_type(dtype):
-    """What elementwise math runs in: f32 for f16/bf16 (no native math)."""
-    return "f32" if dtype in ("f16", "bf16") else dtype
-
-
-def mlir_float(value, dtype):
-    """A float literal MLIR parses for `dtype` (hex bit patterns for inf/nan)."""
-    value = float(value)
-    if np.isnan(value) or np.isinf(value):
-        bits = {"f32": np.float32, "f64": np.float64, "f16": np.float16}
-        if dtype == "bf16":
-            raw = int(np.array(value, np.float32).view(np.uint32)) >> 16
-            return f"0x{raw:04X}"
-        width = {"f32": 8, "f64": 16, "f16": 4}[dtype]
-        raw = np.array(value, bits[dtype]).view(f"u{width // 2}").item()
-        return f"0x{raw:0{width}X}"
-    return f"{value:.17e}"
-
-
-def loc_attr(location):
-    filename, line, column = location
-    escaped = filename.replace("\\", "\\\\").replace('"', '\\"')
-    return f'loc("{escaped}":{line}:{column})'
-
+#===----------------------------------------------------------------------===#
+# Builder
+#===----------------------------------------------------------------------===#
 
 class Builder:
-    """Accumulates the body of one traced function."""
+    """Builds one traced function through seq._core.Module. Every op gets the
+    user's current source line as its location."""
 
     def __init__(self, name):
         self.name = name
-        self.lines = []
-        self.arguments = []  # (ssa name, type)
-        self._counter = 0
-
-    def fresh(self, prefix="v"):
-        self._counter += 1
-        return f"%{prefix}{self._counter}"
-
-    def emit(self, text, location=None):
-        """Appends one operation (possibly multi-line) with a location."""
-        location = location or user_location()
-        self.lines.append(f"{text} {loc_attr(location)}")
+        self.module = core().Module(name)
 
     def add_argument(self, shape, dtype):
-        name = f"%arg{len(self.arguments)}"
-        self.arguments.append((name, tensor_type(shape, dtype)))
-        return Tensor(self, name, tuple(shape), dtype)
-
-    def empty(self, shape, dtype, location=None):
-        name = self.fresh()
-        self.emit(f"{name} = tensor.empty() : {tensor_type(shape, dtype)}",
-                  location)
-        return Tensor(self, name, tuple(shape), dtype)
+        value = self.module.add_argument(tensor_type(shape, dtype), user_location())
+        return Tensor(self, value)
 
     def finish(self, results):
-        args = ", ".join(f"{n}: {t}" for n, t in self.arguments)
-        result_types = ", ".join(r.type for r in results)
-        body = "\n".join("    " + line.replace("\n", "\n    ")
-                         for line in self.lines)
-        returns = ", ".join(r.name for r in results)
-        return (f"func.func @{self.name}({args}) -> ({result_types}) {{\n"
-                f"{body}\n"
-                f"    return {returns} : {result_types}\n"
-                f"  }}")
+        self.module.finish([r.value for r in results], user_location())
+
+    # Ops. Each returns the list of result values (op) or one value.
+    def create(self, name, operands=(), attributes=None, result_types=None,
+               regions=()):
+        return self.module.create(name, list(operands), attributes or {},
+                                  result_types, list(regions), user_location())
+
+    def op(self, name, *operands, result_type=None, attributes=None):
+        """A one-result op on scalar or tensor values; its type is inferred
+        unless `result_type` is given."""
+        types = [result_type] if result_type is not None else None
+        return self.create(name, operands, attributes, types)[0]
+
+    def dps(self, name, operands, outs, attributes=None, regions=()):
+        return self.module.create_dps(name, list(operands), list(outs),
+                                      attributes or {}, list(regions),
+                                      user_location())
+
+    def seq_op(self, name, operands, attributes=None, num_destinations=1,
+               destination_types=None, regions=()):
+        values = self.module.create_seq(name, list(operands), attributes or {},
+                                        num_destinations, destination_types,
+                                        list(regions), user_location())
+        tensors = [Tensor(self, v) for v in values]
+        return tensors[0] if len(tensors) == 1 else tuple(tensors)
+
+    def empty(self, shape, dtype):
+        return Tensor(self, self.module.empty(list(shape), dtype, user_location()))
+
+    def constant(self, value, type_):
+        return self.module.constant(value, type_, user_location())
+
+    # Regions.
+    def block(self, arg_types):
+        return self.module.block(list(arg_types), user_location())
+
+    def add_block_argument(self, block, type_):
+        return self.module.add_block_argument(block, type_, user_location())
+
+    @contextlib.contextmanager
+    def inside(self, block):
+        """Ops built in the `with` body go to `block`."""
+        self.module.push(block)
+        try:
+            yield block
+        finally:
+            self.module.pop()
 
 
 _state = threading.local()
@@ -200,16 +265,19 @@ class tracing:
 
 
 class Tensor:
-    """A symbolic tensor of a traced function: a shape, an element type and
-    the SSA value that holds it. Supports NumPy-style arithmetic."""
+    """A symbolic tensor of a traced function: an SSA value of the function
+    being built, with the shape and element type the C++ op computed.
+    Supports NumPy-style arithmetic."""
 
     __array_priority__ = 1000  # NumPy scalars defer to our operators.
 
-    def __init__(self, builder, name, shape, dtype):
+    def __init__(self, builder, value):
         self.builder = builder
-        self.name = name
-        self.shape = tuple(int(d) for d in shape)
-        self.dtype = dtype
+        self.value = value
+        self.shape = value.shape
+        self.dtype = value.element_type
+        if self.shape is None:
+            raise Error(f"internal: {value!r} is not a ranked tensor")
 
     @property
     def ndim(self):
@@ -217,7 +285,7 @@ class Tensor:
 
     @property
     def type(self):
-        return tensor_type(self.shape, self.dtype)
+        return self.value.type
 
     def __repr__(self):
         return f"seq.Tensor({self.type})"
@@ -236,6 +304,10 @@ class Tensor:
     def __rmul__(self, other): return _ops.mul(other, self)
     def __truediv__(self, other): return _ops.div(self, other)
     def __rtruediv__(self, other): return _ops.div(other, self)
+    def __floordiv__(self, other): return _ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return _ops.floor_divide(other, self)
+    def __mod__(self, other): return _ops.mod(self, other)
+    def __rmod__(self, other): return _ops.mod(other, self)
     def __neg__(self): return _ops.neg(self)
     def __pow__(self, other): return _ops.power(self, other)
     def __rpow__(self, other): return _ops.power(other, self)

@@ -1,29 +1,40 @@
 //===- SeqCoreModule.cpp - seq._core: the Python extension ----------------===//
 //
 // The C++ half of the seq Python DSL. The DSL traces Python functions into
-// MLIR text; this module verifies it, lowers it stage by stage for
-// inspection, and JIT-compiles it through seq::runtime::Engine into callables
-// that run on NumPy arrays without copying them:
+// IR through the op builders of IRBuilder.cpp (seq._core.Module); this module
+// verifies IR, lowers it stage by stage for inspection, and JIT-compiles it
+// through seq::runtime::Engine into callables that run on NumPy arrays
+// without copying them:
 //
 //   engine = seq._core.Engine()
 //   fn = engine.compile(text, "f")       # cached by the C++ engine
 //   (y,) = fn(x)                          # x: numpy.ndarray, y: new array
 //
+// It also exports the tables the DSL needs, each defined once in C++: the
+// element types (DTYPES, from seq/Runtime/Tensor.h), the cases of the seq
+// enum attributes (ENUMS, from the ODS) and the accumulation-type rule
+// (accumulation_type, mlir::seq::getAccumulationType).
+//
 // Errors in the program come back as seq._core.CompileError (a ValueError)
 // carrying the full MLIR diagnostic text; wrong arguments as ValueError.
 //
-// This translation unit is compiled with -fexceptions (pybind11 needs them);
-// the rest of seq and LLVM are built without.
+// The extension's translation units are compiled with -fexceptions (pybind11
+// needs them); the rest of seq and LLVM are built without.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Core.h"
 #include "CudaModule.h"
+
 #include "seq/Dialect/SeqDialect.h"
+#include "seq/Dialect/SeqOps.h"
+#include "seq/Runtime/ElementTypes.h"
 #include "seq/Runtime/Engine.h"
 #include "seq/Runtime/Tensor.h"
 #include "seq/Target/Pipelines.h"
 #include "seq/TransformOps/SeqTransformOps.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -50,8 +61,10 @@
 #include <vector>
 
 namespace py = pybind11;
+using seq::python::CompileFailure;
 using seq::runtime::CompiledFunction;
 using seq::runtime::DType;
+using seq::runtime::DTypeInfo;
 using seq::runtime::TensorSpec;
 using seq::runtime::TensorView;
 
@@ -60,12 +73,6 @@ namespace {
 //===----------------------------------------------------------------------===//
 // Errors
 //===----------------------------------------------------------------------===//
-
-/// Thrown by this module for a program that does not parse, verify, lower
-/// or JIT-compile; translated to seq._core.CompileError.
-struct CompileFailure {
-  std::string message;
-};
 
 /// Consumes `err` and returns its message.
 std::string takeMessage(llvm::Error err) {
@@ -88,14 +95,7 @@ struct EngineState {
 };
 
 class PyEngine;
-
-/// "tiled" -> false, "reference" -> true.
-bool parsePipeline(const std::string &name) {
-  if (name == "tiled" || name == "reference")
-    return name == "reference";
-  throw py::value_error("unknown pipeline '" + name +
-                        "'; valid pipelines: 'tiled', 'reference'");
-}
+using seq::python::parsePipeline;
 
 /// A compiled entry point, callable on NumPy arrays.
 class PyFunction {
@@ -162,74 +162,29 @@ private:
 // NumPy <-> runtime dtypes
 //===----------------------------------------------------------------------===//
 
-/// The NumPy dtype name that corresponds to a runtime dtype.
-const char *numpyName(DType dtype) {
-  switch (dtype) {
-  case DType::f16:
-    return "float16";
-  case DType::bf16:
-    return "bfloat16";
-  case DType::f32:
-    return "float32";
-  case DType::f64:
-    return "float64";
-  case DType::c64:
-    return "complex64";
-  case DType::c128:
-    return "complex128";
-  case DType::i1:
-    return "bool";
-  case DType::i32:
-    return "int32";
-  case DType::i64:
-    return "int64";
-  }
-  return "?";
+/// The runtime dtype of a NumPy dtype, if it has one (by NumPy's name, so
+/// byte order is not looked at here: the caller converts non-native arrays).
+std::optional<DType> runtimeDType(const py::dtype &dtype) {
+  std::string name = py::str(dtype.attr("name")).cast<std::string>();
+  for (const DTypeInfo &info : seq::runtime::dtypeTable())
+    if (info.numpyName == name && info.size == size_t(dtype.itemsize()))
+      return info.dtype;
+  return std::nullopt;
 }
 
-/// The runtime dtype of a NumPy dtype, if it has one. Byte order is not
-/// looked at here (the caller converts non-native arrays).
-std::optional<DType> runtimeDType(const py::dtype &dtype) {
-  char kind = dtype.kind();
-  py::ssize_t size = dtype.itemsize();
-  if (size == 2 &&
-      py::str(dtype.attr("name")).cast<std::string>() == "bfloat16")
-    return DType::bf16;
-  switch (kind) {
-  case 'f':
-    if (size == 2)
-      return DType::f16;
-    if (size == 4)
-      return DType::f32;
-    if (size == 8)
-      return DType::f64;
-    break;
-  case 'c':
-    if (size == 8)
-      return DType::c64;
-    if (size == 16)
-      return DType::c128;
-    break;
-  case 'b':
-    if (size == 1)
-      return DType::i1;
-    break;
-  case 'i':
-    if (size == 4)
-      return DType::i32;
-    if (size == 8)
-      return DType::i64;
-    break;
-  default:
-    break;
-  }
-  return std::nullopt;
+/// "float16, bfloat16, float32, ..." for messages.
+std::string supportedDTypes() {
+  std::string text;
+  for (const DTypeInfo &info : seq::runtime::dtypeTable())
+    text += (text.empty() ? "" : ", ") + info.numpyName.str();
+  return text;
 }
 
 /// NumPy dtype objects for each runtime dtype (bf16 is ml_dtypes.bfloat16
 /// when ml_dtypes is importable, else uint16). Looked up once, with the GIL.
 py::dtype numpyDType(DType dtype) {
-  static std::array<py::object, 9> *cache = new std::array<py::object, 9>();
+  static auto *cache =
+      new std::vector<py::object>(seq::runtime::dtypeTable().size());
   py::object &slot = (*cache)[static_cast<size_t>(dtype)];
   if (!slot) {
     if (dtype == DType::bf16) {
@@ -240,7 +195,7 @@ py::dtype numpyDType(DType dtype) {
         slot = py::dtype("uint16");
       }
     } else {
-      slot = py::dtype(numpyName(dtype));
+      slot = py::dtype(seq::runtime::dtypeInfo(dtype).numpyName.str());
     }
   }
   return py::reinterpret_borrow<py::dtype>(slot);
@@ -320,9 +275,7 @@ py::list PyFunction::call(const py::args &args) const {
       throw py::value_error(arg + ", got a numpy array of dtype " +
                             py::str(array.dtype()).cast<std::string>() +
                             " and shape " + pyShape(shape) +
-                            " (supported dtypes: float16, bfloat16, float32, "
-                            "float64, complex64, complex128, bool, int32, "
-                            "int64)");
+                            " (supported dtypes: " + supportedDTypes() + ")");
     bool shapeOk = shape.size() == spec.shape.size();
     for (size_t d = 0; shapeOk && d < shape.size(); ++d)
       shapeOk = spec.shape[d] < 0 || spec.shape[d] == shape[d];
@@ -411,10 +364,44 @@ constexpr std::pair<const char *, Stage> kStages[] = {
     {"buffers", Stage::Buffers},
     {"llvm", Stage::LLVM}};
 
-/// The context verify() and lower() parse into: every upstream dialect and
-/// extension plus seq, like the engine's. Created on first use and never
-/// destroyed (no teardown order issues at interpreter exit).
-mlir::MLIRContext &toolContext() {
+/// Parses + verifies `source`, optionally lowers it to `stage`, and returns
+/// the printed module. Throws CompileFailure with the diagnostics.
+std::string parseAndLower(const std::string &source, const std::string &name,
+                          std::optional<Stage> stage, bool reference = false) {
+  std::lock_guard<std::recursive_mutex> lock(seq::python::coreMutex());
+  mlir::MLIRContext &ctx = seq::python::coreContext();
+  seq::python::DiagnosticCollector diagnostics(ctx);
+  llvm::SourceMgr &sourceMgr = diagnostics.getSourceMgr();
+  sourceMgr.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
+  // parseSourceFile verifies the module it returns.
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &ctx);
+  if (!module)
+    throw CompileFailure{name + " is not a valid program:\n" +
+                         diagnostics.str()};
+  if (!stage)
+    return {};
+  return seq::python::lowerModule(*module, *stage, reference, name,
+                                  diagnostics);
+}
+
+/// The cases of a seq enum attribute, in value order.
+template <typename Enum, typename Stringify>
+py::tuple enumCases(uint64_t maxValue, Stringify stringify) {
+  py::tuple cases(maxValue + 1);
+  for (uint64_t i = 0; i <= maxValue; ++i)
+    cases[i] = py::str(stringify(static_cast<Enum>(i)).str());
+  return cases;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Shared with IRBuilder.cpp (Core.h)
+//===----------------------------------------------------------------------===//
+
+mlir::MLIRContext &seq::python::coreContext() {
   static mlir::MLIRContext *ctx = [] {
     mlir::DialectRegistry registry;
     mlir::registerAllDialects(registry);
@@ -424,6 +411,8 @@ mlir::MLIRContext &toolContext() {
   mlir::seq::registerTransformDialectExtension(registry);
     auto *context = new mlir::MLIRContext(registry);
     context->disableMultithreading();
+    // The builder creates ops of these dialects by name.
+    context->loadAllAvailableDialects();
     // Like the engine's: diagnostics name the op and its source line, without
     // the generic-form dump of the op.
     context->printOpOnDiagnostic(false);
@@ -431,38 +420,26 @@ mlir::MLIRContext &toolContext() {
   }();
   return *ctx;
 }
-std::mutex toolMutex;
 
-/// Parses + verifies `source`, optionally lowers it to `stage`, and returns
-/// the printed module. Throws CompileFailure with the diagnostics.
-std::string parseAndLower(const std::string &source, const std::string &name,
-                          std::optional<Stage> stage, bool reference = false) {
-  std::lock_guard<std::mutex> lock(toolMutex);
-  mlir::MLIRContext &ctx = toolContext();
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(
-      llvm::MemoryBuffer::getMemBufferCopy(source, name), llvm::SMLoc());
-  std::string diagnostics;
-  llvm::raw_string_ostream diagStream(diagnostics);
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &ctx, diagStream);
-  // parseSourceFile verifies the module it returns.
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &ctx);
-  if (!module)
-    throw CompileFailure{name + " is not a valid program:\n" + diagnostics};
-  if (!stage)
-    return {};
-  mlir::PassManager pm(&ctx);
+std::recursive_mutex &seq::python::coreMutex() {
+  static auto *mutex = new std::recursive_mutex();
+  return *mutex;
+}
+
+std::string seq::python::lowerModule(mlir::ModuleOp module, Stage stage,
+                                     bool reference, const std::string &name,
+                                     DiagnosticCollector &diagnostics) {
+  mlir::PassManager pm(module->getContext());
   mlir::seq::SeqToCpuOptions options;
   options.reference = reference;
-  mlir::seq::buildSeqToCpuPipeline(pm, options, *stage);
-  if (mlir::failed(pm.run(*module))) {
+  mlir::seq::buildSeqToCpuPipeline(pm, options, stage);
+  if (mlir::failed(pm.run(module))) {
     const char *stageName = "";
     for (auto [n, s] : kStages)
-      if (s == *stage)
+      if (s == stage)
         stageName = n;
     throw CompileFailure{"lowering " + name + " to stage '" + stageName +
-                         "' failed:\n" + diagnostics};
+                         "' failed:\n" + diagnostics.str()};
   }
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -470,7 +447,14 @@ std::string parseAndLower(const std::string &source, const std::string &name,
   return text;
 }
 
-Stage parseStage(const std::string &name) {
+bool seq::python::parsePipeline(const std::string &name) {
+  if (name == "tiled" || name == "reference")
+    return name == "reference";
+  throw py::value_error("unknown pipeline '" + name +
+                        "'; valid pipelines: 'tiled', 'reference'");
+}
+
+Stage seq::python::parseStage(const std::string &name) {
   std::string valid;
   for (auto [n, s] : kStages) {
     if (name == n)
@@ -479,8 +463,6 @@ Stage parseStage(const std::string &name) {
   }
   throw py::value_error("unknown stage '" + name + "'; valid stages: " + valid);
 }
-
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // The module
@@ -579,7 +561,7 @@ PYBIND11_MODULE(_core, m) {
       "lower",
       [](const std::string &source, const std::string &stage,
          const std::string &name, const std::string &pipeline) {
-        Stage upTo = parseStage(stage);
+        Stage upTo = seq::python::parseStage(stage);
         bool reference = parsePipeline(pipeline);
         py::gil_scoped_release release;
         return parseAndLower(source, name, upTo, reference);
@@ -589,14 +571,62 @@ PYBIND11_MODULE(_core, m) {
       "Parses and verifies `source`, runs the seq-to-cpu pipeline up to "
       "`stage` and returns the printed IR. Stages: 'seq' (as written), "
       "'tiled' (the target's schedules applied; nothing on the reference "
-      "pipeline), 'loops' (after convert-seq-to-loops + canonicalize), 'buffers' "
+      "pipeline), 'loops' (after convert-seq-to-loops + canonicalize), "
+      "'buffers' "
       "(after bufferization, out-params and deallocation), 'llvm' (the full "
       "pipeline, LLVM dialect). Raises CompileError on failure, ValueError "
       "on an unknown stage.");
 
   seq::python::populateCudaBindings(m, m.attr("CompileError"));
 
-  m.attr("STAGES") =
-      py::make_tuple("seq", "tiled", "loops", "buffers", "llvm");
+  m.attr("STAGES") = py::make_tuple("seq", "tiled", "loops", "buffers", "llvm");
   m.attr("PIPELINES") = py::make_tuple("tiled", "reference");
+
+  // The element types seq exchanges: (mlir_name, numpy_name, kind, itemsize)
+  // per runtime dtype, from the one table in seq/Runtime/Tensor.h.
+  py::list dtypes;
+  for (const DTypeInfo &info : seq::runtime::dtypeTable())
+    dtypes.append(py::make_tuple(info.mlirName.str(), info.numpyName.str(),
+                                 std::string(1, info.kind), info.size));
+  m.attr("DTYPES") = py::tuple(dtypes);
+
+  // The cases of each seq enum attribute, keyed by the attribute's mnemonic
+  // (the name in `#seq.<mnemonic><case>`), generated from the ODS.
+  using namespace mlir::seq;
+  py::dict enums;
+  enums[py::str(MaskKindAttr::getMnemonic().str())] =
+      enumCases<MaskKind>(getMaxEnumValForMaskKind(), stringifyMaskKind);
+  enums[py::str(EmaKindAttr::getMnemonic().str())] =
+      enumCases<EmaKind>(getMaxEnumValForEmaKind(), stringifyEmaKind);
+  enums[py::str(FeatureMapKindAttr::getMnemonic().str())] =
+      enumCases<FeatureMapKind>(getMaxEnumValForFeatureMapKind(),
+                                stringifyFeatureMapKind);
+  enums[py::str(FftNormAttr::getMnemonic().str())] =
+      enumCases<FftNorm>(getMaxEnumValForFftNorm(), stringifyFftNorm);
+  enums[py::str(RotaryPairingAttr::getMnemonic().str())] =
+      enumCases<RotaryPairing>(getMaxEnumValForRotaryPairing(),
+                               stringifyRotaryPairing);
+  enums[py::str(ConvMethodAttr::getMnemonic().str())] =
+      enumCases<ConvMethod>(getMaxEnumValForConvMethod(), stringifyConvMethod);
+  m.attr("ENUMS") = enums;
+
+  m.def(
+      "accumulation_type",
+      [](const std::string &element) {
+        std::lock_guard<std::recursive_mutex> lock(seq::python::coreMutex());
+        mlir::MLIRContext &ctx = seq::python::coreContext();
+        mlir::Type type = mlir::parseType(element, &ctx);
+        if (!type || !mlir::isa<mlir::FloatType, mlir::ComplexType>(type))
+          throw py::value_error("'" + element +
+                                "' is not a float or complex element type");
+        std::string text;
+        llvm::raw_string_ostream(text) << mlir::seq::getAccumulationType(type);
+        return text;
+      },
+      py::arg("element"),
+      "The type seq computes in for data of this element type "
+      "(mlir::seq::getAccumulationType): 'f64' for f64 and complex<f64>, "
+      "'f32' for f16, bf16, f32 and complex<f32>.");
+
+  seq::python::bindIRBuilder(m);
 }

@@ -380,7 +380,9 @@ STAGE_MARKERS = {
 
 @pytest.mark.parametrize("stage", list(STAGE_MARKERS))
 def test_lower_stages(stage):
-    text = _core.lower(RELU, stage)
+    # The reference pipeline lowers seq ops to loops on tensors, then
+    # bufferizes.
+    text = _core.lower(RELU, stage, pipeline="reference")
     assert STAGE_MARKERS[stage] in text, text
     if stage != "seq":
         assert "seq.feature_map" not in text
@@ -391,6 +393,21 @@ def test_lower_stages(stage):
         assert "func.func @relu(%arg0: memref<2x4xf32>, %arg1: memref<2x4xf32>)" in text
     if stage == "llvm":
         assert "func.func" not in text and "scf." not in text
+
+
+@pytest.mark.parametrize("stage", ["tiled", "loops", "buffers", "llvm"])
+def test_lower_stages_tiled(stage):
+    # The tiled pipeline bufferizes first and lowers the seq ops no schedule
+    # took to loops over their buffers.
+    text = _core.lower(RELU, stage)
+    if stage == "tiled":
+        assert "tensor<2x4xf32>" in text
+    else:
+        assert "seq.feature_map" not in text and "tensor<" not in text
+    if stage == "loops":
+        assert "scf.for" in text and "memref<2x4xf32>" in text
+    if stage == "llvm":
+        assert "llvm.func" in text and "func.func" not in text
 
 
 def test_lower_names_the_stages():

@@ -214,7 +214,7 @@ func.func @attention_sliding_without_window(%q: tensor<1x2x4x8xf32>) {
 // -----
 
 func.func @attention_chunk_size_without_chunk_causal(%q: tensor<1x2x4x8xf32>) {
-  // expected-error @+1 {{'chunk_size' is only meaningful with mask chunk_causal, but mask is none}}
+  // expected-error @+1 {{'chunk_size' is only meaningful with mask chunk_causal or chunk, but mask is none}}
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {chunk_size = 2 : i64} -> tensor<1x2x4x8xf32>
   return
 }
@@ -224,6 +224,31 @@ func.func @attention_chunk_size_without_chunk_causal(%q: tensor<1x2x4x8xf32>) {
 func.func @attention_chunk_causal_without_chunk_size(%q: tensor<1x2x4x8xf32>) {
   // expected-error @+1 {{mask chunk_causal requires the 'chunk_size' attribute}}
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<chunk_causal>} -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_chunk_without_chunk_size(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{mask chunk requires the 'chunk_size' attribute}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<chunk>} -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_chunk_size_zero_chunk(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'chunk_size' must be positive, but is 0}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<chunk>, chunk_size = 0 : i64} -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @attention_unknown_mask(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+2 {{expected ::mlir::seq::MaskKind to be one of: none, causal, sliding_window, chunk_causal, prefix, chunk}}
+  // expected-error @+1 {{failed to parse Seq_MaskKindAttr parameter 'value'}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<chunks>} -> tensor<1x2x4x8xf32>
   return
 }
 
@@ -246,7 +271,7 @@ func.func @attention_prefix_without_prefix_length(%q: tensor<1x2x4x8xf32>) {
 // -----
 
 func.func @attention_window_size(%q: tensor<1x2x4x8xf32>) {
-  // expected-error @+1 {{'window' must be [left, right] with both >= 0}}
+  // expected-error @+1 {{'window' must be [left, right] with both >= 0 or -1 (unbounded)}}
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 1, 2, 3>} -> tensor<1x2x4x8xf32>
   return
 }
@@ -254,8 +279,8 @@ func.func @attention_window_size(%q: tensor<1x2x4x8xf32>) {
 // -----
 
 func.func @attention_window_negative(%q: tensor<1x2x4x8xf32>) {
-  // expected-error @+1 {{'window' must be [left, right] with both >= 0}}
-  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -1>} -> tensor<1x2x4x8xf32>
+  // expected-error @+1 {{'window' must be [left, right] with both >= 0 or -1 (unbounded)}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -2>} -> tensor<1x2x4x8xf32>
   return
 }
 
@@ -450,6 +475,34 @@ func.func @mask_mod_arg_types(%q: tensor<1x2x4x8xf32>) {
       } -> tensor<1x2x4x8xf32>
   return
 }
+
+// -----
+
+func.func @mask_mod_writes(%q: tensor<1x2x4x8xf32>, %m: memref<4xi1>) {
+  // expected-error @+1 {{'mask_mod' region may only read memory, but 'memref.store' has other side effects}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>)
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %p = arith.cmpi ule, %j, %i : index
+        memref.store %p, %m[%i] : memref<4xi1>
+        seq.yield %p : i1
+      } -> tensor<1x2x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @score_mod_unknown_effects(%q: tensor<1x2x4x8xf32>) {
+  // expected-error @+1 {{'score_mod' region may only read memory, but 'func.call' has other side effects}}
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) outs(%q : tensor<1x2x4x8xf32>)
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %x = func.call @bias(%s) : (f32) -> f32
+        seq.yield %x : f32
+      } -> tensor<1x2x4x8xf32>
+  return
+}
+func.func private @bias(f32) -> f32
 
 // -----
 

@@ -51,11 +51,34 @@ func.func @attention_sliding_window(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x
   return %r : tensor<1x2x16x8xf32>
 }
 
+// A window side of -1 is unbounded.
+// CHECK-LABEL: func.func @attention_sliding_window_unbounded
+// CHECK: seq.attention ins({{.*}}) outs(%arg1 : tensor<1x2x16x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: -1, 3>} -> tensor<1x2x16x8xf32>
+// CHECK: seq.attention ins({{.*}}) outs({{.*}}) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -1>} -> tensor<1x2x16x8xf32>
+func.func @attention_sliding_window_unbounded(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8xf32>) -> tensor<1x2x16x8xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>)
+      outs(%o : tensor<1x2x16x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: -1, 3>}
+      -> tensor<1x2x16x8xf32>
+  %r2 = seq.attention ins(%q, %q, %q : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>)
+      outs(%r : tensor<1x2x16x8xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -1>}
+      -> tensor<1x2x16x8xf32>
+  return %r2 : tensor<1x2x16x8xf32>
+}
+
 // CHECK-LABEL: func.func @attention_chunk_causal
 // CHECK: seq.attention ins({{.*}}) outs(%arg1 : tensor<1x2x16x8xf32>) {chunk_size = 4 : i64, mask = #seq.mask<chunk_causal>} -> tensor<1x2x16x8xf32>
 func.func @attention_chunk_causal(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8xf32>) -> tensor<1x2x16x8xf32> {
   %r = seq.attention ins(%q, %q, %q : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>)
       outs(%o : tensor<1x2x16x8xf32>) {mask = #seq.mask<chunk_causal>, chunk_size = 4 : i64}
+      -> tensor<1x2x16x8xf32>
+  return %r : tensor<1x2x16x8xf32>
+}
+
+// CHECK-LABEL: func.func @attention_chunk
+// CHECK: seq.attention ins({{.*}}) outs(%arg1 : tensor<1x2x16x8xf32>) {chunk_size = 4 : i64, mask = #seq.mask<chunk>} -> tensor<1x2x16x8xf32>
+func.func @attention_chunk(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8xf32>) -> tensor<1x2x16x8xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>)
+      outs(%o : tensor<1x2x16x8xf32>) {mask = #seq.mask<chunk>, chunk_size = 4 : i64}
       -> tensor<1x2x16x8xf32>
   return %r : tensor<1x2x16x8xf32>
 }
@@ -96,6 +119,48 @@ func.func @attention_score_mod(%q: tensor<1x2x16x8xf32>, %o: tensor<1x2x16x8xf32
         seq.yield %m : f32
       } -> tensor<1x2x16x8xf32>
   return %r : tensor<1x2x16x8xf32>
+}
+
+// The regions read values of the enclosing function: per-head slopes and a
+// scalar in score_mod (ALiBi), key-padding flags and document ids in mask_mod.
+// CHECK-LABEL: func.func @attention_captures
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x4x16x8xf32>, %[[SLOPES:.*]]: tensor<4xf32>, %[[VALID:.*]]: tensor<2x16xi1>, %[[DOCS:.*]]: tensor<2x16xi32>
+// CHECK: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK: seq.attention
+// CHECK: score_mod {
+// CHECK: tensor.extract %[[SLOPES]][%{{.*}}] : tensor<4xf32>
+// CHECK: arith.mulf %{{.*}}, %[[HALF]] : f32
+// CHECK: mask_mod {
+// CHECK: tensor.extract %[[VALID]][%{{.*}}, %{{.*}}] : tensor<2x16xi1>
+// CHECK: tensor.extract %[[DOCS]][%{{.*}}, %{{.*}}] : tensor<2x16xi32>
+// CHECK: tensor.extract %[[DOCS]][%{{.*}}, %{{.*}}] : tensor<2x16xi32>
+func.func @attention_captures(%q: tensor<2x4x16x8xf32>, %slopes: tensor<4xf32>,
+                              %valid: tensor<2x16xi1>, %docs: tensor<2x16xi32>,
+                              %o: tensor<2x4x16x8xf32>) -> tensor<2x4x16x8xf32> {
+  %half = arith.constant 0.5 : f32
+  %r = seq.attention ins(%q, %q, %q : tensor<2x4x16x8xf32>, tensor<2x4x16x8xf32>, tensor<2x4x16x8xf32>)
+      outs(%o : tensor<2x4x16x8xf32>)
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %slope = tensor.extract %slopes[%h] : tensor<4xf32>
+        %d = arith.subi %i, %j : index
+        %di = arith.index_cast %d : index to i64
+        %df = arith.sitofp %di : i64 to f32
+        %bias = arith.mulf %slope, %df : f32
+        %scaled = arith.mulf %bias, %half : f32
+        %x = arith.subf %s, %scaled : f32
+        seq.yield %x : f32
+      }
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %ok = tensor.extract %valid[%b, %j] : tensor<2x16xi1>
+        %di = tensor.extract %docs[%b, %i] : tensor<2x16xi32>
+        %dj = tensor.extract %docs[%b, %j] : tensor<2x16xi32>
+        %same = arith.cmpi eq, %di, %dj : i32
+        %p = arith.andi %ok, %same : i1
+        seq.yield %p : i1
+      } -> tensor<2x4x16x8xf32>
+  return %r : tensor<2x4x16x8xf32>
 }
 
 // mask_mod alone, combined with a mask kind.

@@ -17,24 +17,32 @@ TOOLS_DIR = os.environ.get(
     os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 SEQ_RUN = os.path.join(TOOLS_DIR, "seq-run")
 
-_MLIR_ELEMENT = {
-    np.dtype(np.float32): "f32",
-    np.dtype(np.float64): "f64",
-    np.dtype(np.float16): "f16",
-    np.dtype(np.complex64): "complex<f32>",
-    np.dtype(np.complex128): "complex<f64>",
-    np.dtype(np.int32): "i32",
-    np.dtype(np.int64): "i64",
-    np.dtype(np.bool_): "i1",
-}
+# The element types seq exchanges, from the one table in C++
+# (seq/Runtime/Tensor.h, exported by the Python extension): NumPy name ->
+# MLIR name.
+from seq import _core as _seq_core  # noqa: E402
+
+_MLIR_ELEMENT = {numpy: mlir for mlir, numpy, _, _ in _seq_core.DTYPES}
 
 
 def element_type(dtype):
     """MLIR element type of a NumPy dtype (bf16 via ml_dtypes)."""
-    dtype = np.dtype(dtype)
-    if dtype.name == "bfloat16":
-        return "bf16"
-    return _MLIR_ELEMENT[dtype]
+    return _MLIR_ELEMENT[np.dtype(dtype).name]
+
+
+def numpy_dtype(element):
+    """The NumPy dtype of an MLIR element type (bf16 via ml_dtypes)."""
+    numpy = next(n for m, n, _, _ in _seq_core.DTYPES if m == element)
+    if numpy == "bfloat16":
+        import ml_dtypes
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(numpy)
+
+
+def accumulation_type(dtype):
+    """The type seq computes in for data of a NumPy dtype (the rule of
+    mlir::seq::getAccumulationType): 'f64' for float64, 'f32' otherwise."""
+    return _seq_core.accumulation_type(element_type(dtype))
 
 
 def tensor_type(shape, dtype):
@@ -57,7 +65,8 @@ def run(mlir, entry, inputs, num_outputs=None):
         cmd = [SEQ_RUN, path, "-e", entry, "--output-dir", tmp]
         for i, array in enumerate(inputs):
             name = os.path.join(tmp, f"in{i}.npy")
-            np.save(name, np.ascontiguousarray(array))
+            # (np.ascontiguousarray would turn a 0-d array into shape (1,))
+            np.save(name, np.asarray(array, order="C"))
             cmd += ["--input", name]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:

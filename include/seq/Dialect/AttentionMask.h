@@ -16,8 +16,8 @@ namespace mlir::seq {
 
 struct AttentionMask {
   MaskKind kind = MaskKind::none;
-  /// window = [left, right], chunk_size and prefix_length, clamped so that
-  /// position arithmetic cannot overflow.
+  /// window = [left, right] (a side of -1 is unbounded), chunk_size and
+  /// prefix_length, clamped so that position arithmetic cannot overflow.
   int64_t left = 0, right = 0, chunkSize = 1, prefixLength = 0;
 
   static AttentionMask of(AttentionOp op);

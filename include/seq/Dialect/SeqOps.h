@@ -19,10 +19,24 @@
 
 #include "seq/SeqEnums.h.inc"
 
-#define GET_ATTRDEF_CLASSES
-#include "seq/SeqAttrs.h.inc"
+namespace mlir::seq {
+
+/// The type seq ops compute in for data of `element` type: f64 for f64 (and
+/// complex<f64>) data, f32 for f16, bf16 and f32 (and complex<f32>). The one
+/// definition of the rule; the Python DSL reads it through seq._core.
+FloatType getAccumulationType(Type element);
+
+/// The accumulation type of an op whose float operands may differ in
+/// precision: f64 as soon as one of `types` (element or shaped types) has
+/// f64 elements, f32 otherwise. Null types are skipped.
+FloatType getWidestAccumulationType(ArrayRef<Type> types);
+
+} // namespace mlir::seq
 
 #include "seq/SeqInterfaces.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "seq/SeqAttrs.h.inc"
 
 #define GET_OP_CLASSES
 #include "seq/SeqOps.h.inc"

@@ -47,6 +47,24 @@ public:
 
 class SeqOpInterface;
 
+/// Decompositions mark the linalg ops of a tile with this discardable
+/// string attribute, so schedules can treat each kind of op by its role
+/// (`transform.structured.match attributes{seq.tile_role = "scores"}`).
+inline constexpr llvm::StringLiteral kTileRoleAttrName = "seq.tile_role";
+/// The roles: the score matmul Q Kᵀ, the value matmul P V, 2-D elementwise
+/// and row-reduction ops over a tile's rows, 1-D ops over its rows.
+inline constexpr llvm::StringLiteral kRoleScores = "scores";
+inline constexpr llvm::StringLiteral kRoleValues = "values";
+inline constexpr llvm::StringLiteral kRoleRows = "rows";
+inline constexpr llvm::StringLiteral kRoleRowVector = "row_vector";
+/// FlashAttention tiling: K transposed once per call (B, Hkv, E, Lk); the
+/// (any, all) test of a mask_mod over a (heads, rows, keys) tile; the
+/// normalized output tile (1, G, M, Ev) and its logsumexp (1, G, M).
+inline constexpr llvm::StringLiteral kRoleKeyTranspose = "key_transpose";
+inline constexpr llvm::StringLiteral kRoleCoverage = "coverage";
+inline constexpr llvm::StringLiteral kRoleOutput = "output";
+inline constexpr llvm::StringLiteral kRoleLogsumexp = "logsumexp";
+
 /// Emits the reference computation of `op` (buffer semantics) at `b`'s
 /// insertion point: the shared work, then one scf.for nest over the whole
 /// iteration domain. The op is left in place.

@@ -21,6 +21,31 @@ namespace seq::runtime {
 /// Element types the runtime exchanges with compiled code.
 enum class DType : uint8_t { f16, bf16, f32, f64, c64, c128, i1, i32, i64 };
 
+/// Everything seq knows about an element type, in one table shared by the
+/// engine, the .npy reader and writer, the Python extension (which exports
+/// it to the DSL as seq._core.DTYPES) and the tests.
+struct DTypeInfo {
+  DType dtype;
+  /// The MLIR spelling: "f32", "bf16", "complex<f32>", "i1", ...
+  llvm::StringRef mlirName;
+  /// NumPy's dtype name: "float32", "bfloat16" (ml_dtypes), "complex64", ...
+  llvm::StringRef numpyName;
+  /// NumPy's kind: 'f' float (bf16 included), 'c' complex, 'b' bool, 'i'
+  /// signed integer.
+  char kind;
+  /// Bytes per element.
+  size_t size;
+  /// The little-endian .npy descriptor seq writes ("<f4"; bf16, which has no
+  /// NumPy spelling, as its raw bits "<u2").
+  llvm::StringRef npyDescr;
+};
+
+/// One entry per DType, in enum order.
+llvm::ArrayRef<DTypeInfo> dtypeTable();
+const DTypeInfo &dtypeInfo(DType dtype);
+/// The DType whose MLIR spelling is `mlirName`, if any.
+std::optional<DType> dtypeFromMlirName(llvm::StringRef mlirName);
+
 /// "f32", "bf16", "complex<f32>", ... (the MLIR spelling).
 llvm::StringRef dtypeName(DType dtype);
 /// Bytes per element.

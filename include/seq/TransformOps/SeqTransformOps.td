@@ -37,17 +37,23 @@ def SeqTileAttentionOp : Op<Transform_Dialect, "seq.tile_attention",
     padded keys are masked in the last key tile, padded query rows are
     dropped. `score_mod` is applied inside every tile.
 
-    Returns the `scf.forall`. The target handle is consumed.
+    Returns the `scf.forall` and the `linalg.transpose` that lays the keys
+    out as (B, Hkv, E, Lk) once per call, so every score tile is a matmul
+    with contiguous rows. The ops of the tiles carry a `seq.tile_role`
+    attribute for schedules to match (docs/Schedules.md). The target handle
+    is consumed.
 
     ```mlir
-    %forall = transform.seq.tile_attention %attention
-        {query_tile = 64, key_tile = 64} : (!transform.any_op) -> !transform.any_op
+    %forall, %transpose = transform.seq.tile_attention %attention
+        {query_tile = 64, key_tile = 64}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
     ```
   }];
   let arguments = (ins TransformHandleTypeInterface:$target,
                        ConfinedAttr<I64Attr, [IntPositive]>:$query_tile,
                        ConfinedAttr<I64Attr, [IntPositive]>:$key_tile);
-  let results = (outs TransformHandleTypeInterface:$forall);
+  let results = (outs TransformHandleTypeInterface:$forall,
+                      TransformHandleTypeInterface:$key_transpose);
   let assemblyFormat =
       "$target attr-dict `:` functional-type(operands, results)";
   let extraClassDeclaration = [{

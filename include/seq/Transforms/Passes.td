@@ -42,4 +42,23 @@ def SeqApproximateMath : Pass<"seq-approximate-math"> {
   ];
 }
 
+def SeqHoistTileBuffers : Pass<"seq-hoist-tile-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Allocate the scratch buffers of a tile once, not per iteration";
+  let description = [{
+    After bufferization every tensor a tile computes in a sequential loop
+    (FlashAttention's score tile, per key tile) is a `memref.alloc` inside
+    that `scf.for`, i.e. a malloc and free per iteration. This pass moves
+    each statically shaped allocation that does not flow out of its
+    iteration (through the loop's `scf.yield`, directly or through a view)
+    out of the enclosing `scf.for` loops — but never out of an `scf.forall`
+    or `scf.parallel` body, whose iterations run on different threads and
+    need buffers of their own. `promote-buffers-to-stack` then turns the
+    small ones into stack allocations of each thread.
+
+    Example: `scf.for %j ... { %s = memref.alloc() : memref<64x64xf32> ... }`
+    becomes `%s = memref.alloc() : memref<64x64xf32>; scf.for %j ... { ... }`.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // SEQ_TRANSFORMS_PASSES_TD

@@ -23,11 +23,18 @@ struct AttentionTilingOptions {
   int64_t keyTile = 64;
 };
 
+/// What tileAttention built.
+struct AttentionTiling {
+  /// The loop over (batch, key/value head, query tile).
+  scf::ForallOp forall;
+  /// The linalg.transpose that lays K out as (B, Hkv, E, Lk) once per call.
+  Operation *keyTranspose;
+};
+
 /// Rewrites `op` (tensor semantics, static shapes) into FlashAttention-2's
-/// loop nest of seq.online_attention tiles (see transform.seq.tile_attention)
-/// and returns the scf.forall over (batch, key/value head, query tile).
-FailureOr<scf::ForallOp> tileAttention(RewriterBase &rewriter, AttentionOp op,
-                                       const AttentionTilingOptions &options);
+/// loop nest of seq.online_attention tiles (see transform.seq.tile_attention).
+FailureOr<AttentionTiling> tileAttention(RewriterBase &rewriter, AttentionOp op,
+                                         const AttentionTilingOptions &options);
 
 } // namespace mlir::seq
 

@@ -73,7 +73,11 @@ static SeqOpInterface toBufferSemantics(RewriterBase &rewriter,
     operands.push_back(buffer);
     outputs.push_back(buffer);
   }
-  Operation *onBuffers = clone(rewriter, operation, TypeRange(), operands);
+  Operation *onBuffers =
+      cloneWithoutRegions(rewriter, operation, TypeRange(), operands);
+  for (auto [from, to] :
+       llvm::zip(operation->getRegions(), onBuffers->getRegions()))
+    to.takeBody(from);
   SmallVector<Value> results;
   for (auto [result, buffer] : llvm::zip(operation->getResults(), outputs))
     results.push_back(bufferization::ToTensorOp::create(

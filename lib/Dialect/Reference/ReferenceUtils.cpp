@@ -2,6 +2,8 @@
 
 #include "ReferenceUtils.h"
 
+#include "seq/Dialect/SeqOps.h"
+
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -26,23 +28,14 @@ reference::pointwise(PointEmitter emit) {
 }
 
 FloatType reference::accumulationType(Type element) {
-  if (auto complex = dyn_cast<ComplexType>(element))
-    element = complex.getElementType();
-  if (element.isF64())
-    return cast<FloatType>(element);
-  return Float32Type::get(element.getContext());
+  return getAccumulationType(element);
 }
 
 FloatType reference::widestAccumulationType(ArrayRef<Value> values) {
-  FloatType acc;
-  for (Value value : values) {
-    if (!value)
-      continue;
-    FloatType type = accumulationType(getElementTypeOrSelf(value.getType()));
-    if (!acc || type.getWidth() > acc.getWidth())
-      acc = type;
-  }
-  return acc;
+  SmallVector<Type> types;
+  for (Value value : values)
+    types.push_back(value ? value.getType() : Type());
+  return getWidestAccumulationType(types);
 }
 
 Value reference::dimSize(OpBuilder &b, Location loc, Value shaped, int64_t dim) {

@@ -33,12 +33,14 @@ using PointEmitter = std::function<void(OpBuilder &, Location, ValueRange)>;
 /// owns (copies of) the values the shared work produced.
 std::unique_ptr<ReferenceImplementation> pointwise(PointEmitter emit);
 
-/// f64 for f64 data, f32 for f16/bf16/f32: the type the reference computes in.
+/// f64 for f64 data, f32 for f16/bf16/f32: the type the reference computes in
+/// (mlir::seq::getAccumulationType).
 FloatType accumulationType(Type element);
 
 /// The accumulation type of an op whose float operands may differ in
 /// precision: f64 as soon as one of `values` is f64 (or complex<f64>), f32
-/// otherwise. Null values (absent optional operands) are skipped.
+/// otherwise. Null values (absent optional operands) are skipped
+/// (mlir::seq::getWidestAccumulationType).
 FloatType widestAccumulationType(ArrayRef<Value> values);
 
 /// A scratch buffer with static or dynamic `sizes` (index values). Do not

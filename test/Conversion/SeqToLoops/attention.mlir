@@ -8,6 +8,7 @@
 
 // LLVM: llvm.func @causal_gqa_lse
 // LLVM: llvm.intr.exp
+// LLVM: llvm.func @captures
 // LLVM: llvm.func @compose_all
 
 //===----------------------------------------------------------------------===//
@@ -115,6 +116,31 @@ func.func @sliding_window(%q: tensor<1x2x8x4xf32>, %o: tensor<1x2x8x4xf32>) -> t
   return %r : tensor<1x2x8x4xf32>
 }
 
+// Unbounded window sides (-1) emit no bound: [-1, 2] is keys
+// [0, min(p + 3, Lk)), [2, -1] is keys [max(p - 2, 0), Lk).
+// CHECK-LABEL: func.func @sliding_window_unbounded
+// CHECK: %[[P:.*]] = arith.addi
+// CHECK: %[[PNEXT:.*]] = arith.addi %[[P]], %{{.*}} : index
+// CHECK-NOT: arith.subi %[[P]]
+// CHECK: %[[HI0:.*]] = arith.addi %[[PNEXT]], %{{.*}} : index
+// CHECK-NOT: arith.maxsi
+// CHECK: %[[HIK:.*]] = arith.subi %[[HI0]], %{{.*}} : index
+// CHECK: %[[HI:.*]] = arith.minsi %[[HIK]], %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[HI]] step %{{.*}} iter_args
+// CHECK: %[[P2:.*]] = arith.addi
+// CHECK: %[[LO0:.*]] = arith.subi %[[P2]], %{{.*}} : index
+// CHECK: %[[LOK:.*]] = arith.subi %[[LO0]], %{{.*}} : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[LOK]], %{{.*}} : index
+// CHECK-NOT: arith.minsi
+// CHECK: scf.for %{{.*}} = %[[LO]] to %{{.*}} step %{{.*}} iter_args
+func.func @sliding_window_unbounded(%q: tensor<1x2x8x4xf32>, %o: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>)
+      outs(%o : tensor<1x2x8x4xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: -1, 2>} -> tensor<1x2x8x4xf32>
+  %r2 = seq.attention ins(%q, %q, %q : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>)
+      outs(%o : tensor<1x2x8x4xf32>) {mask = #seq.mask<sliding_window>, window = array<i64: 2, -1>} -> tensor<1x2x8x4xf32>
+  return %r2 : tensor<1x2x8x4xf32>
+}
+
 // Chunk-causal: keys [floor(p / c) * c, min(p + 1, Lk)).
 // CHECK-LABEL: func.func @chunk_causal
 // CHECK: %[[P:.*]] = arith.addi
@@ -129,6 +155,25 @@ func.func @sliding_window(%q: tensor<1x2x8x4xf32>, %o: tensor<1x2x8x4xf32>) -> t
 func.func @chunk_causal(%q: tensor<1x1x8x4xf32>, %o: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
   %r = seq.attention ins(%q, %q, %q : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>)
       outs(%o : tensor<1x1x8x4xf32>) {mask = #seq.mask<chunk_causal>, chunk_size = 3 : i64} -> tensor<1x1x8x4xf32>
+  return %r : tensor<1x1x8x4xf32>
+}
+
+// Chunk (bidirectional): keys [floor(p / c) * c, min(floor(p / c) * c + c, Lk)).
+// CHECK-LABEL: func.func @chunk
+// CHECK: %[[P:.*]] = arith.addi
+// CHECK: %[[CHUNK:.*]] = arith.floordivsi %[[P]], %c3 : index
+// CHECK: %[[START:.*]] = arith.muli %[[CHUNK]], %c3{{.*}} : index
+// CHECK: %[[CHUNK1:.*]] = arith.floordivsi %[[P]], %c3{{.*}} : index
+// CHECK: %[[START1:.*]] = arith.muli %[[CHUNK1]], %c3{{.*}} : index
+// CHECK: %[[END:.*]] = arith.addi %[[START1]], %c3{{.*}} : index
+// CHECK: %[[STARTK:.*]] = arith.subi %[[START]], %{{.*}} : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[STARTK]], %{{.*}} : index
+// CHECK: %[[ENDK:.*]] = arith.subi %[[END]], %{{.*}} : index
+// CHECK: %[[HI:.*]] = arith.minsi %[[ENDK]], %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %[[LO]] to %[[HI]] step %{{.*}} iter_args
+func.func @chunk(%q: tensor<1x1x8x4xf32>, %o: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>)
+      outs(%o : tensor<1x1x8x4xf32>) {mask = #seq.mask<chunk>, chunk_size = 3 : i64} -> tensor<1x1x8x4xf32>
   return %r : tensor<1x1x8x4xf32>
 }
 
@@ -195,6 +240,41 @@ func.func @modifiers(%q: tensor<1x2x8x16xf32>, %o: tensor<1x2x8x16xf32>) -> tens
       }
       -> tensor<1x2x8x16xf32>
   return %r : tensor<1x2x8x16xf32>
+}
+
+// Values captured by the regions are used in place: the per-head slope and
+// the key-padding flag are read with tensor.extract inside the key loop
+// (bufferization turns them into loads; the LLVM run checks that).
+// CHECK-LABEL: func.func @captures
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x2x8x4xf32>, %[[SLOPES:.*]]: tensor<2xf32>, %[[VALID:.*]]: tensor<2x8xi1>
+// CHECK: scf.for %[[B:.*]] = %{{.*}} to
+// CHECK: scf.for %[[H:.*]] = %{{.*}} to
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to
+// CHECK: scf.for %[[J:.*]] = %{{.*}} iter_args
+// CHECK: %[[OK:.*]] = tensor.extract %[[VALID]][%[[B]], %[[J]]] : tensor<2x8xi1>
+// CHECK: scf.if %[[OK]]
+// CHECK: %[[SLOPE:.*]] = tensor.extract %[[SLOPES]][%[[H]]] : tensor<2xf32>
+// CHECK: arith.mulf %[[SLOPE]], %{{.*}} : f32
+func.func @captures(%q: tensor<2x2x8x4xf32>, %slopes: tensor<2xf32>,
+                    %valid: tensor<2x8xi1>, %o: tensor<2x2x8x4xf32>) -> tensor<2x2x8x4xf32> {
+  %r = seq.attention ins(%q, %q, %q : tensor<2x2x8x4xf32>, tensor<2x2x8x4xf32>, tensor<2x2x8x4xf32>)
+      outs(%o : tensor<2x2x8x4xf32>) {mask = #seq.mask<causal>}
+      score_mod {
+      ^bb0(%s: f32, %b: index, %h: index, %i: index, %j: index):
+        %slope = tensor.extract %slopes[%h] : tensor<2xf32>
+        %d = arith.subi %i, %j : index
+        %di = arith.index_cast %d : index to i64
+        %df = arith.sitofp %di : i64 to f32
+        %bias = arith.mulf %slope, %df : f32
+        %x = arith.subf %s, %bias : f32
+        seq.yield %x : f32
+      }
+      mask_mod {
+      ^bb0(%b: index, %h: index, %i: index, %j: index):
+        %ok = tensor.extract %valid[%b, %j] : tensor<2x8xi1>
+        seq.yield %ok : i1
+      } -> tensor<2x2x8x4xf32>
+  return %r : tensor<2x2x8x4xf32>
 }
 
 // f16 is computed in f32; a negative scale keeps scores in scaled units.

@@ -35,18 +35,26 @@ MASKS = [
     dict(mask="sliding_window", window=(0, 0)),
     dict(mask="sliding_window", window=(7, 0)),
     dict(mask="sliding_window", window=(0, 100)),
+    dict(mask="sliding_window", window=(-1, 2)),      # -1: unbounded side
+    dict(mask="sliding_window", window=(3, -1)),
+    dict(mask="sliding_window", window=(-1, -1)),
     dict(mask="chunk_causal", chunk_size=4),
     dict(mask="chunk_causal", chunk_size=7),
     dict(mask="chunk_causal", chunk_size=1),
+    dict(mask="chunk", chunk_size=4),
+    dict(mask="chunk", chunk_size=7),
+    dict(mask="chunk", chunk_size=1),
     dict(mask="prefix", prefix_length=5),
     dict(mask="prefix", prefix_length=0),
     dict(mask="prefix", prefix_length=100),
 ]
 # Attributes far beyond any length (the lowering clamps them to keep index
-# arithmetic from overflowing): equivalent to none / causal / none.
+# arithmetic from overflowing): equivalent to none / causal / none
+# (chunk: none when Lq <= Lk).
 HUGE = [
     dict(mask="sliding_window", window=(2**62, 2**62)),
     dict(mask="chunk_causal", chunk_size=2**62),
+    dict(mask="chunk", chunk_size=2**62),
     dict(mask="prefix", prefix_length=2**62),
 ]
 TOL = {np.float32: 1e-5, np.float64: 1e-13}

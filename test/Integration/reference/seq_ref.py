@@ -62,8 +62,9 @@ def attention_allowed(Lq, Lk, mask="none", window=None, chunk_size=None,
 
     p(i) = i + Lk - Lq (bottom-right alignment);
       none: true                   causal: j <= p(i)
-      sliding_window [l, r]: p(i)-l <= j <= p(i)+r
+      sliding_window [l, r]: p(i)-l <= j <= p(i)+r  (a side of -1: unbounded)
       chunk_causal c: j <= p(i) and floor(j/c) == floor(p(i)/c)
+      chunk c: floor(j/c) == floor(p(i)/c)   (bidirectional within the chunk)
       prefix M: j < M or j <= p(i)
     """
     i = np.arange(Lq)[:, None]
@@ -74,11 +75,18 @@ def attention_allowed(Lq, Lk, mask="none", window=None, chunk_size=None,
     elif mask == "causal":
         a = j <= p
     elif mask == "sliding_window":
-        left, right = window
-        a = (j >= p - left) & (j <= p + right)
+        left, right = window          # a side of -1 is unbounded
+        a = np.ones((Lq, Lk), dtype=bool)
+        if left != -1:
+            a = a & (j >= p - left)
+        if right != -1:
+            a = a & (j <= p + right)
     elif mask == "chunk_causal":
         c = int(chunk_size)
         a = (j <= p) & (np.floor_divide(j, c) == np.floor_divide(p, c))
+    elif mask == "chunk":
+        c = int(chunk_size)
+        a = np.floor_divide(j, c) == np.floor_divide(p, c)
     elif mask == "prefix":
         a = (j < int(prefix_length)) | (j <= p)
     else:

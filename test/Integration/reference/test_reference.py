@@ -287,8 +287,13 @@ ATTN_CASES = [
     dict(mask="causal", Lq=9, Lk=6),                     # first rows see no key
     dict(mask="sliding_window", window=(2, 1), Lq=9, Lk=9),
     dict(mask="sliding_window", window=(1, 0), Lq=5, Lk=9),
+    dict(mask="sliding_window", window=(-1, 1), Lq=7, Lk=9),
+    dict(mask="sliding_window", window=(2, -1), Lq=6, Lk=9),
     dict(mask="chunk_causal", chunk_size=3, Lq=9, Lk=9),
     dict(mask="chunk_causal", chunk_size=4, Lq=3, Lk=10),
+    dict(mask="chunk", chunk_size=3, Lq=9, Lk=9),
+    dict(mask="chunk", chunk_size=4, Lq=3, Lk=10),
+    dict(mask="chunk", chunk_size=4, Lq=9, Lk=6),        # p(i) < 0: first rows see no key
     dict(mask="prefix", prefix_length=3, Lq=6, Lk=8),
     dict(mask="causal", score_mod=alibi),
     dict(mask="none", mask_mod=drop_rows, scale=0.3),
@@ -326,9 +331,12 @@ def allowed_by_table(i, j, Lq, Lk, mask, window, chunk_size, prefix_length):
     if mask == "causal":
         return j <= p
     if mask == "sliding_window":
-        return p - window[0] <= j <= p + window[1]
+        return ((window[0] == -1 or p - window[0] <= j)
+                and (window[1] == -1 or j <= p + window[1]))
     if mask == "chunk_causal":
         return j <= p and j // chunk_size == p // chunk_size
+    if mask == "chunk":
+        return j // chunk_size == p // chunk_size
     if mask == "prefix":
         return j < prefix_length or j <= p
     raise AssertionError(mask)
@@ -381,6 +389,37 @@ def test_chunk_causal_equals_per_chunk_causal(Lq, Lk, c):
             sl = slice(c0, min(c0 + c, Lk))
             o = R.attention(q[:, :, sl], k[:, :, sl], v[:, :, sl], mask="causal", scale=1.0)
             assert_close(out[:, :, sl], o)
+
+
+@pytest.mark.parametrize("Lq,Lk,c", [(12, 12, 4), (10, 10, 4), (3, 10, 4), (2, 7, 3)])
+def test_chunk_equals_per_chunk_attention(Lq, Lk, c):
+    """The bidirectional chunk mask is unmasked attention inside each chunk
+    of key positions (flash-attn's attention_chunk without causal)."""
+    q, k, v = attn_inputs(29, Lq=Lq, Lk=Lk)
+    out, lse = R.attention(q, k, v, mask="chunk", chunk_size=c, scale=1.0,
+                           return_lse=True)
+    for i in range(Lq):
+        p = i + Lk - Lq
+        c0 = (p // c) * c
+        o, l = R.attention(q[:, :, i:i + 1], k[:, :, c0:c0 + c], v[:, :, c0:c0 + c],
+                           scale=1.0, return_lse=True)
+        assert_close(out[:, :, i:i + 1], o)
+        assert_close(lse[:, :, i:i + 1], l)
+    # Rows also see the keys after their position in the chunk (unlike
+    # chunk_causal) where there are any.
+    causal = R.attention(q, k, v, mask="chunk_causal", chunk_size=c, scale=1.0)
+    for i in range(Lq):
+        p = i + Lk - Lq
+        later = min((p // c) * c + c, Lk) > p + 1
+        assert np.allclose(out[:, :, i], causal[:, :, i]) != later
+
+
+def test_unbounded_window_sides_are_flash_attention_conventions():
+    """FlashAttention's window_size: (-1, -1) is no mask, (-1, 0) causal."""
+    q, k, v = attn_inputs(31, Lq=7, Lk=11)
+    for window, same in (((-1, -1), dict()), ((-1, 0), dict(mask="causal"))):
+        assert_close(R.attention(q, k, v, mask="sliding_window", window=window),
+                     R.attention(q, k, v, **same))
 
 
 # ---------------------------------------------------------------------------

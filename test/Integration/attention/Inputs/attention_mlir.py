@@ -17,12 +17,12 @@ import common
 
 
 def acc_type(dtype):
-    """The accumulation type of seq: f64 for f64 data, f32 otherwise."""
-    return "f64" if np.dtype(dtype) == np.float64 else "f32"
+    """The accumulation type of seq for data of `dtype` (from C++)."""
+    return common.accumulation_type(dtype)
 
 
 def acc_dtype(dtype):
-    return np.float64 if np.dtype(dtype) == np.float64 else np.float32
+    return common.numpy_dtype(acc_type(dtype))
 
 
 class Program:
