@@ -184,7 +184,15 @@ py::dtype numpyDtype(DType dtype) {
   return py::dtype("float32");
 }
 
-struct PyCudaEngine;
+/// [(dtype name, shape)] of a signature.
+py::list specs(llvm::ArrayRef<TensorSpec> types) {
+  py::list list;
+  for (const TensorSpec &spec : types)
+    list.append(py::make_tuple(dtypeName(spec.dtype).str(),
+                               py::tuple(py::cast(std::vector<int64_t>(
+                                   spec.shape.begin(), spec.shape.end())))));
+  return list;
+}
 
 /// A function compiled for the engine's GPU.
 struct PyCudaFunction {
@@ -317,7 +325,15 @@ void seq::python::populateCudaBindings(py::module_ &m,
           },
           py::kw_only(), py::arg("repeats") = 10,
           "Runs once, then `repeats` more times; returns (outputs, "
-          "milliseconds per run of device time).");
+          "milliseconds per run of device time).")
+      .def_property_readonly(
+          "inputs",
+          [](PyCudaFunction &self) { return specs(self.function->inputs()); },
+          "The argument types: a list of (dtype_name, shape).")
+      .def_property_readonly(
+          "outputs",
+          [](PyCudaFunction &self) { return specs(self.function->outputs()); },
+          "The result types: a list of (dtype_name, shape).");
 
   py::class_<PyCudaEngine>(
       m, "CudaEngine",
