@@ -16,6 +16,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -51,6 +52,8 @@ static void addTiledStage(OpPassManager &pm,
   SeqApplySchedulesOptions schedules;
   schedules.target = options.chip;
   pm.addPass(createSeqApplySchedules(schedules));
+  // Chains of elementwise ops become one op, so one kernel.
+  pm.addNestedPass<func::FuncOp>(createSeqGpuFuseElementwise());
   if (options.tensorCores)
     pm.addNestedPass<func::FuncOp>(seq::createSeqGpuTileContractions());
   pm.addPass(createCanonicalizerPass());

@@ -6,14 +6,15 @@
 //  1. transform.seq.tile_attention: one thread block per (batch, key/value
 //     head, query tile) — the scf.forall seq-gpu-map-blocks turns into the
 //     grid — with the key tiles in an scf.for whose bounds come from the
-//     mask.
+//     mask; Kᵀ laid out once per call (a SIMT transpose kernel).
 //  2. transform.seq.decompose: each key tile's online-softmax update becomes
 //     linalg — S = Q K^T, the mask, row max, exp, row sum, rescale, and
 //     acc += P V. In the block, the two matmuls run on the warps' tensor
 //     cores (f16/bf16 operands), the softmax ops SIMT; S, P, the accumulator
 //     and the running max and sum live in shared memory.
-//  3. The matmuls are marked `seq.gpu.round_operands`: P (f32) is rounded to
-//     the input type as it is staged for P V, as FlashAttention does.
+//  3. The two matmuls (tile roles "scores" and "values") are marked
+//     `seq.gpu.round_operands`: P (f32) is rounded to the input type as it
+//     is staged for P V, as FlashAttention does.
 //
 // Tile sizes, from the model: the block's tile of query rows, G * Bm for G
 // query heads per key/value head, is 64 (Bm = 64 / G, at least 16 and at
@@ -52,8 +53,9 @@ std::optional<Schedule> seq::gpuAttentionSchedule(Operation *op,
 module attributes {{transform.with_named_sequence} {
   transform.named_sequence @seq_attention(%func: !transform.any_op {{transform.readonly},
                                           %op: !transform.any_op {{transform.consumed}) {
-    %forall = transform.seq.tile_attention %op {{query_tile = {0}, key_tile = {1}}
-        : (!transform.any_op) -> !transform.any_op
+    // The loop nest; Kᵀ once per call (a kernel of its own on the GPU).
+    %forall, %key_t = transform.seq.tile_attention %op {{query_tile = {0}, key_tile = {1}}
+        : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
     %tiles = transform.structured.match ops{{["seq.online_attention"]} in %forall
         : (!transform.any_op) -> !transform.any_op
     transform.seq.decompose %tiles : (!transform.any_op) -> ()
@@ -61,8 +63,12 @@ module attributes {{transform.with_named_sequence} {
       transform.apply_patterns.canonicalization
     } : !transform.any_op
     transform.apply_cse to %forall : !transform.any_op
-    %matmuls = transform.structured.match ops{{["linalg.matmul"]} in %forall
+    // Both matmuls on tensor cores; P (f32) rounded to the input type.
+    %scores = transform.structured.match attributes{{seq.tile_role = "scores"} in %forall
         : (!transform.any_op) -> !transform.any_op
+    %values = transform.structured.match attributes{{seq.tile_role = "values"} in %forall
+        : (!transform.any_op) -> !transform.any_op
+    %matmuls = transform.merge_handles %scores, %values : !transform.any_op
     transform.annotate %matmuls "seq.gpu.round_operands" : !transform.any_op
     %threads = transform.param.constant {2} : i64 -> !transform.param<i64>
     transform.annotate %forall "seq.gpu.threads" = %threads

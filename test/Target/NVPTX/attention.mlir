@@ -10,11 +10,14 @@
 // RUN: seq-compile %s -e attn --chip sm_90a --output-dir %t/sm90 | FileCheck %s --check-prefix=SM90
 
 // TILED-LABEL: func.func @attn
+//                Kᵀ once per call, then one block per (batch, kv head, query
+//                tile of 16 rows x 4 query heads).
+// TILED:         linalg.transpose {{.*}} permutation = [0, 1, 3, 2]
 // TILED:         scf.forall (%{{.*}}, %{{.*}}) in (2, 16)
 // TILED:           bufferization.alloc_tensor() {memory_space = #gpu.address_space<workgroup>} : tensor<1x4x16x64xf32>
 // TILED:           scf.for
-// TILED:             linalg.matmul {{.*}}{seq.gpu.round_operands} ins({{.*}} : tensor<64x64xf16>, tensor<32x64xf16>) outs({{.*}} : tensor<64x32xf32>)
-// TILED:             linalg.matmul {seq.gpu.round_operands} ins({{.*}} : tensor<64x32xf32>, tensor<32x64xf16>) outs({{.*}} : tensor<64x64xf32>)
+// TILED:             linalg.matmul {seq.gpu.round_operands, seq.tile_role = "scores"} ins({{.*}} : tensor<64x64xf16>, tensor<64x32xf16>) outs({{.*}} : tensor<64x32xf32>)
+// TILED:             linalg.matmul {seq.gpu.round_operands, seq.tile_role = "values"} ins({{.*}} : tensor<64x32xf32>, tensor<32x64xf16>) outs({{.*}} : tensor<64x64xf32>)
 // TILED:       } {seq.gpu.kernel = "attention", seq.gpu.threads = 128 : i64}
 
 // MAPPED-LABEL: func.func @attn
@@ -30,7 +33,8 @@
 // MAPPED:             arith.truncf %{{.*}} : f32 to f16
 // MAPPED:             nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]}
 
-// SUMMARY: @attn on sm_80: 1 kernel(s), 0 temporary buffer(s)
+// SUMMARY: @attn on sm_80: 2 kernel(s), 1 temporary buffer(s)
+// SUMMARY:   attn_transpose_0: grid 128x1x1, block 256x1x1, mma.sync 0, wgmma 0
 // SUMMARY:   attn_attention_0: grid 16x2x1, block 128x1x1, mma.sync {{[1-9][0-9]*}}, wgmma 0
 
 // PTX: .target sm_80
@@ -52,9 +56,10 @@
 // DESCRIPTOR-NEXT: "1"
 // DESCRIPTOR: "block": [
 // DESCRIPTOR-NEXT: "128",
+//             Q, V, Kᵀ (written by the transpose kernel), the output.
 // DESCRIPTOR: "binding": "input0"
-// DESCRIPTOR: "binding": "input1"
 // DESCRIPTOR: "binding": "input2"
+// DESCRIPTOR: "binding": "temporary0"
 // DESCRIPTOR: "binding": "output0"
 
 // SM90: attn_attention_0: grid 16x2x1, block 128x1x1, mma.sync {{[1-9][0-9]*}}, wgmma 0

@@ -30,6 +30,24 @@ def SeqGpuTarget : Pass<"seq-gpu-target", "::mlir::ModuleOp"> {
   ];
 }
 
+def SeqGpuFuseElementwise
+    : Pass<"seq-gpu-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse host-level elementwise chains into one op (one kernel)";
+  let description = [{
+    MLIR's elementwise-op fusion, restricted to the GPU path's needs: a
+    producer is fused into its consumer when both are at the host level
+    (outside tile loops, whose ops the schedules already arranged) and the
+    producer has no other user (so nothing is computed twice). Shapes are
+    left alone: no reshape propagation, so contractions keep their m, n and
+    k dimensions for the tensor-core tiling.
+
+    Example: the DSL's `seq.tanh(x @ w)` in f16 traces to the contraction,
+    a `truncf` generic and a `tanh` generic; the last two become one
+    generic, so one kernel instead of two.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def SeqGpuTileContractions
     : Pass<"seq-gpu-tile-contractions", "::mlir::func::FuncOp"> {
   let summary = "Tile tensor-core contractions into thread-block tiles";
