@@ -9,6 +9,7 @@
 
 #include "CudaModule.h"
 
+#include "seq/Runtime/CudaDriver.h"
 #include "seq/Runtime/CudaEngine.h"
 #include "seq/Target/NVPTX/Emitter.h"
 
@@ -350,5 +351,11 @@ void seq::python::populateCudaBindings(py::module_ &m,
            "Compiles `entry` for the device. Raises CompileError.")
       .def_property_readonly(
           "chip", [](PyCudaEngine &self) { return self.engine->chip().str(); },
-          "The target model the engine compiles for.");
+          "The target model the engine compiles for.")
+      .def_property_readonly(
+          "device",
+          [](PyCudaEngine &self) {
+            return self.engine->device().name().str();
+          },
+          "The device's name, as the driver reports it.");
 }

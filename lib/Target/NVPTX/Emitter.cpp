@@ -2,6 +2,8 @@
 
 #include "seq/Target/NVPTX/Emitter.h"
 
+#include "KernelInfo.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -277,6 +279,13 @@ void KernelLaunch::printJson(llvm::raw_ostream &os) const {
     });
     json.attribute("mma_sync", mmaSyncCount);
     json.attribute("wgmma", wgmmaCount);
+    json.attribute("schedule", schedule);
+    if (flops && globalBytes && *globalBytes > 0) {
+      json.attribute("flops", *flops);
+      json.attribute("global_bytes", *globalBytes);
+      json.attribute("arithmetic_intensity",
+                     static_cast<double>(*flops) / *globalBytes);
+    }
     if (ptxas)
       json.attributeObject("ptxas", [&] {
         json.attribute("registers", ptxas->registers);
@@ -341,11 +350,37 @@ llvm::Expected<NVPTXProgram> mlir::seq::emitNVPTX(ModuleOp module,
   pipeline.toolkit = options.pipeline.toolkit;
   pipeline.tensorCores = options.pipeline.tensorCores;
   pipeline.format = "isa";
+  PassManager toMapped(module.getContext());
+  buildSeqToNVPTXPipeline(toMapped, pipeline, SeqToNVPTXStage::Mapped);
+  if (failed(toMapped.run(module)))
+    return makeError("seq-to-nvptx failed on @" + entry +
+                     " (mapping it to the GPU)");
+  // What each launch does, before outlining drops the launch attributes.
+  struct Info {
+    std::string schedule;
+    std::optional<int64_t> flops, bytes;
+  };
+  llvm::StringMap<Info> infos;
+  module.walk([&](gpu::LaunchOp launch) {
+    auto name = launch.getFunctionAttr();
+    if (!name)
+      return;
+    Info info;
+    if (auto schedule = launch->getAttrOfType<StringAttr>(kScheduleAttr))
+      info.schedule = schedule.getValue().str();
+    if (auto flops = launch->getAttrOfType<IntegerAttr>(kFlopsAttr))
+      info.flops = flops.getInt();
+    if (auto bytes = launch->getAttrOfType<IntegerAttr>(kBytesAttr))
+      info.bytes = bytes.getInt();
+    infos[name.getValue()] = info;
+  });
+
   PassManager toKernels(module.getContext());
-  buildSeqToNVPTXPipeline(toKernels, pipeline, SeqToNVPTXStage::Kernels);
+  buildSeqToNVPTXPipeline(toKernels, pipeline, SeqToNVPTXStage::Kernels,
+                          SeqToNVPTXStage::Mapped);
   if (failed(toKernels.run(module)))
     return makeError("seq-to-nvptx failed on @" + entry +
-                     " (before outlining the kernels)");
+                     " (outlining the kernels)");
 
   func = module.lookupSymbol<func::FuncOp>(entry);
   HostValueNamer namer(func, numInputs);
@@ -362,6 +397,11 @@ llvm::Expected<NVPTXProgram> mlir::seq::emitNVPTX(ModuleOp module,
       return;
     KernelLaunch kernel;
     kernel.name = launch.getKernelName().str();
+    if (auto it = infos.find(kernel.name); it != infos.end()) {
+      kernel.schedule = it->second.schedule;
+      kernel.flops = it->second.flops;
+      kernel.globalBytes = it->second.bytes;
+    }
     gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
     gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
     kernel.grid = {namer.scalar(grid.x), namer.scalar(grid.y),

@@ -12,6 +12,7 @@
 
 #include "BlockMapping.h"
 #include "GpuTarget.h"
+#include "KernelInfo.h"
 #include "KernelNames.h"
 #include "seq/Target/NVPTX/Passes.h"
 
@@ -86,6 +87,13 @@ static FailureOr<gpu::LaunchOp> launchForall(RewriterBase &rewriter,
       arith::ConstantIndexOp::create(rewriter, loc, threads), one, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       ValueRange(), {}, {}, nullptr, nullptr, nullptr, moduleName, kernelName);
+  copyKernelInfo(forall, launch);
+  if (!launch->hasAttr(kScheduleAttr))
+    setKernelInfo(launch,
+                  ("a block per iteration of the tile loop, " +
+                   Twine(threads) + " threads")
+                      .str(),
+                  std::nullopt);
   Block &body = launch.getBody().front();
   rewriter.setInsertionPointToStart(&body);
   auto terminator = gpu::TerminatorOp::create(rewriter, loc);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "BlockMapping.h"
+#include "KernelInfo.h"
 #include "KernelNames.h"
 #include "seq/Target/NVPTX/Passes.h"
 
@@ -30,6 +31,8 @@ namespace mlir::seq {
 
 using namespace mlir;
 using mlir::seq::KernelNamer;
+using mlir::seq::estimateLinalgWork;
+using mlir::seq::setKernelInfo;
 
 /// True for an op this pass turns into a kernel: a TilingInterface op on the
 /// host whose operands are buffers or scalars (no tensors left).
@@ -90,6 +93,12 @@ static LogicalResult mapToSimtKernel(RewriterBase &rewriter, TilingInterface op,
       /*privateAttributions=*/{}, /*clusterSizeX=*/nullptr,
       /*clusterSizeY=*/nullptr, /*clusterSizeZ=*/nullptr, moduleName,
       kernelName);
+  setKernelInfo(launch,
+                ("SIMT, one thread per point of the " +
+                 Twine(parallel.size()) + " parallel loop(s), " +
+                 Twine(threads) + " threads per block")
+                    .str(),
+                estimateLinalgWork(op));
   Block &body = launch.getBody().front();
   rewriter.setInsertionPointToStart(&body);
   gpu::KernelDim3 blockId = launch.getBlockIds();

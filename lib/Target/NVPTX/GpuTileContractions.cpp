@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GpuTarget.h"
+#include "KernelInfo.h"
 #include "seq/Target/NVPTX/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -31,6 +32,10 @@ struct ContractionTiling {
   unsigned mDim, nDim;
   SmallVector<int64_t> tileSizes;
   int64_t threads;
+  int64_t bm, bn, k;
+  /// 2 M N K flops; bytes with these tiles: A and B once per block row /
+  /// column of C, C written once.
+  WorkEstimate work;
 };
 } // namespace
 
@@ -110,6 +115,13 @@ planContraction(linalg::LinalgOp op, const TargetModel &model) {
   tiling.tileSizes[*m] = bm;
   tiling.tileSizes[*n] = bn;
   tiling.threads = 4 * model.warpSize;
+  tiling.bm = bm;
+  tiling.bn = bn;
+  tiling.k = K;
+  int64_t elem = llvm::divideCeil(a.getIntOrFloatBitWidth(), 8);
+  tiling.work.flops = 2 * other * M * N * K;
+  tiling.work.bytes =
+      blocks() * (bm * K + K * bn) * elem + other * M * N * /*f32*/ 4;
   return tiling;
 }
 
@@ -162,6 +174,13 @@ struct SeqGpuTileContractionsPass
       loop->setAttr("seq.gpu.threads",
                     rewriter.getI64IntegerAttr(tiling->threads));
       loop->setAttr("seq.gpu.kernel", rewriter.getStringAttr("matmul"));
+      setKernelInfo(loop,
+                    ("tensor cores: block tile " + Twine(tiling->bm) + "x" +
+                     Twine(tiling->bn) + " of C, all of K (" +
+                     Twine(tiling->k) + ") staged through shared memory, " +
+                     Twine(tiling->threads) + " threads, mma.sync m16n8k16")
+                        .str(),
+                    tiling->work);
       if (op->use_empty())
         rewriter.eraseOp(op);
     }

@@ -26,12 +26,79 @@
 
 #include "seq/Target/Schedules.h"
 
+#include "seq/Dialect/AttentionMask.h"
 #include "seq/Dialect/SeqOps.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::seq;
+
+namespace {
+/// The keys [lo, hi) query position p may see (every mask kind allows a
+/// contiguous range).
+std::pair<int64_t, int64_t> keyRange(const AttentionMask &mask, int64_t p,
+                                     int64_t keys) {
+  int64_t lo = 0, hi = keys;
+  switch (mask.kind) {
+  case MaskKind::none:
+    break;
+  case MaskKind::causal:
+    hi = p + 1;
+    break;
+  case MaskKind::sliding_window:
+    if (mask.left >= 0)
+      lo = p - mask.left;
+    if (mask.right >= 0)
+      hi = p + 1 + mask.right;
+    break;
+  case MaskKind::chunk_causal:
+    lo = (p >= 0 ? p / mask.chunkSize : -1) * mask.chunkSize;
+    hi = p + 1;
+    break;
+  case MaskKind::prefix:
+    hi = std::max(p + 1, mask.prefixLength);
+    break;
+  }
+  return {std::max<int64_t>(lo, 0), std::min(hi, keys)};
+}
+
+/// The model's estimate for one attention op and its tiles: flops of the
+/// visible (query, key) pairs — 2E for the score, 2Ev for P·V, 5 for the
+/// softmax — and global bytes: Q and the output once, K and V once per
+/// query tile for the key tiles it visits (a mask_mod is taken as
+/// allowing everything).
+std::pair<int64_t, int64_t> attentionWork(AttentionOp op, int64_t queryTile,
+                                          int64_t keyTile) {
+  auto q = cast<ShapedType>(op.getQuery().getType());
+  auto k = cast<ShapedType>(op.getKey().getType());
+  auto v = cast<ShapedType>(op.getValue().getType());
+  int64_t batch = q.getDimSize(0), heads = q.getDimSize(1),
+          kvHeads = k.getDimSize(1), lq = q.getDimSize(2),
+          lk = k.getDimSize(2), e = q.getDimSize(3), ev = v.getDimSize(3);
+  int64_t bytesPer = llvm::divideCeil(q.getElementTypeBitWidth(), 8);
+  AttentionMask mask = AttentionMask::of(op);
+  int64_t pairs = 0, keyTilesVisited = 0;
+  for (int64_t t0 = 0; t0 < lq; t0 += queryTile) {
+    int64_t lo = lk, hi = 0;
+    for (int64_t i = t0; i < std::min(lq, t0 + queryTile); ++i) {
+      auto [rowLo, rowHi] = keyRange(mask, i + lk - lq, lk);
+      if (rowHi <= rowLo)
+        continue;
+      pairs += rowHi - rowLo;
+      lo = std::min(lo, rowLo);
+      hi = std::max(hi, rowHi);
+    }
+    if (hi > lo)
+      keyTilesVisited += llvm::divideCeil(hi, keyTile) - lo / keyTile;
+  }
+  int64_t flops = batch * heads * pairs * (2 * e + 2 * ev + 5);
+  int64_t bytes = batch * heads * lq * (e + ev) * bytesPer +
+                  batch * kvHeads * keyTilesVisited * keyTile * (e + ev) *
+                      bytesPer;
+  return {flops, bytes};
+}
+} // namespace
 
 std::optional<Schedule> seq::gpuAttentionSchedule(Operation *op,
                                                   const TargetModel &target) {
@@ -49,6 +116,14 @@ std::optional<Schedule> seq::gpuAttentionSchedule(Operation *op,
   queryTile = std::min(queryTile, query.getDimSize(2));
   int64_t keyTile = 32;
   int64_t threads = 4 * target.warpSize;
+  std::pair<int64_t, int64_t> work =
+      attentionWork(attention, queryTile, keyTile);
+  std::string schedule =
+      llvm::formatv("FlashAttention tiles: {0} query rows x {1} heads per "
+                    "block, {2}-key tiles, {3} threads; QK^T and PV on "
+                    "mma.sync m16n8k16 when f16/bf16",
+                    queryTile, group, keyTile, threads)
+          .str();
   std::string text = llvm::formatv(R"mlir(
 module attributes {{transform.with_named_sequence} {
   transform.named_sequence @seq_attention(%func: !transform.any_op {{transform.readonly},
@@ -76,10 +151,20 @@ module attributes {{transform.with_named_sequence} {
     %name = transform.param.constant "attention" -> !transform.any_param
     transform.annotate %forall "seq.gpu.kernel" = %name
         : !transform.any_op, !transform.any_param
+    %schedule = transform.param.constant "{3}" -> !transform.any_param
+    transform.annotate %forall "seq.gpu.schedule" = %schedule
+        : !transform.any_op, !transform.any_param
+    %flops = transform.param.constant {4} : i64 -> !transform.param<i64>
+    transform.annotate %forall "seq.gpu.flops" = %flops
+        : !transform.any_op, !transform.param<i64>
+    %bytes = transform.param.constant {5} : i64 -> !transform.param<i64>
+    transform.annotate %forall "seq.gpu.bytes" = %bytes
+        : !transform.any_op, !transform.param<i64>
     transform.yield
   }
 }
 )mlir",
-                                   queryTile, keyTile, threads);
+                                   queryTile, keyTile, threads, schedule,
+                                   work.first, work.second);
   return Schedule{"attention", text};
 }

@@ -60,6 +60,13 @@ struct KernelLaunch {
   llvm::SmallVector<KernelParameter> parameters;
   /// Tensor-core instructions in the PTX (mma.sync / wgmma.mma_async).
   int64_t mmaSyncCount = 0, wgmmaCount = 0;
+  /// How the kernel was scheduled (tiles, threads), for humans.
+  std::string schedule;
+  /// The model's estimate of the kernel's floating-point operations and of
+  /// the bytes it moves to and from global memory with the chosen tiles
+  /// (flops / bytes is its arithmetic intensity); none when seq has no
+  /// estimate for the op (SIMT kernels of seq ops).
+  std::optional<int64_t> flops, globalBytes;
   std::string ptx;
   /// Filled when the emitter assembled the PTX with ptxas.
   std::string cubin;
