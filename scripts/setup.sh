@@ -3,11 +3,14 @@
 # Debian packages (LLVM/MLIR 22 toolchain, Ninja, ccache, GoogleTest) and a
 # Python virtual environment in .venv with requirements.txt. A second run only
 # checks and returns.
+# `setup.sh --sanitizers` also installs clang-22's sanitizer runtimes
+# (libclang-rt-22-dev) for scripts/sanitize.sh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 debs=(llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 libomp-22-dev
       ninja-build ccache cmake libgtest-dev python3 python3-venv python3-dev)
+[ "${1:-}" = "--sanitizers" ] && debs+=(libclang-rt-22-dev)
 missing=()
 for pkg in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -2,7 +2,9 @@
 # The README's test command: sets up, builds, and runs every test suite —
 # lit/FileCheck (dialect, conversions, integration against NumPy float64
 # references), GoogleTest (runtime API), pytest (reference self-checks; the
-# Python DSL, its extension and every example).
+# Python DSL, its extension and every example; the fuzzer's self-tests) and a
+# bounded run of the program fuzzer (fixed seed 1, and today's date as a
+# rotating seed; each program counts as one test).
 # Ends with one line "tests: N passed, M failed" and exits non-zero if
 # anything failed.
 set -uo pipefail
@@ -11,37 +13,36 @@ build="${SEQ_BUILD_DIR:-$root/build}"
 bash "$root/scripts/setup.sh" || exit 1
 bash "$root/scripts/build.sh" || { echo "tests: 0 passed, 1 failed (build)"; exit 1; }
 py="$root/.venv/bin/python"
+source "$root/scripts/lib/count.sh"
 log="$(mktemp -d)"
 passed=0; failed=0
 
 echo "== lit (dialect, conversion, integration)"
 "$py" "$root/test/run-lit.py" -sv "$build/test" 2>&1 | tee "$log/lit.txt"
-lp=$(grep -E '^\s*Passed\s*:' "$log/lit.txt" | grep -oE '[0-9]+' | head -1)
-lx=$(grep -E '^\s*Expectedly Failed\s*:' "$log/lit.txt" | grep -oE '[0-9]+' | head -1)
-lf=$(grep -E '^\s*(Failed|Unresolved|Timed Out|Unexpectedly Passed)\s*:' "$log/lit.txt" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-passed=$((passed + ${lp:-0} + ${lx:-0})); failed=$((failed + ${lf:-0}))
-[ -z "$lp" ] && failed=$((failed + 1))
+count_lit "$log/lit.txt"
 
 echo "== GoogleTest (runtime API)"
 if "$build/bin/SeqRuntimeTests" --gtest_brief=1 2>&1 | tee "$log/gtest.txt"; then :; fi
-gp=$(grep -oE 'PASSED\s*\]\s*[0-9]+' "$log/gtest.txt" | grep -oE '[0-9]+$')
-gf=$(grep -oE 'FAILED\s*\]\s*[0-9]+ test' "$log/gtest.txt" | grep -oE '[0-9]+' | head -1)
-passed=$((passed + ${gp:-0})); failed=$((failed + ${gf:-0}))
-[ -z "$gp" ] && [ -z "$gf" ] && failed=$((failed + 1))
+count_gtest "$log/gtest.txt"
 
 echo "== pytest (NumPy reference self-checks)"
 "$py" -m pytest -q "$root/test/Integration/reference" 2>&1 | tee "$log/pytest.txt"
-pp=$(grep -oE '[0-9]+ passed' "$log/pytest.txt" | tail -1 | grep -oE '[0-9]+')
-pf=$(grep -oE '[0-9]+ (failed|error)' "$log/pytest.txt" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-passed=$((passed + ${pp:-0})); failed=$((failed + ${pf:-0}))
-[ -z "$pp" ] && failed=$((failed + 1))
+count_pytest "$log/pytest.txt"
 
-echo "== pytest (Python DSL, extension, examples)"
-PYTHONPATH="$build/python_packages" "$py" -m pytest -q "$root/python/tests" 2>&1 | tee "$log/pydsl.txt"
-dp=$(grep -oE '[0-9]+ passed' "$log/pydsl.txt" | tail -1 | grep -oE '[0-9]+')
-df=$(grep -oE '[0-9]+ (failed|error)' "$log/pydsl.txt" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-passed=$((passed + ${dp:-0})); failed=$((failed + ${df:-0}))
-[ -z "$dp" ] && failed=$((failed + 1))
+echo "== pytest (Python DSL, extension, examples; fuzzer self-tests)"
+PYTHONPATH="$build/python_packages" SEQ_TOOLS_DIR="$build/bin" \
+  "$py" -m pytest -q "$root/python/tests" "$root/fuzz" 2>&1 | tee "$log/pydsl.txt"
+count_pytest "$log/pydsl.txt"
+
+# About a minute: a fixed set of programs, then today's seed for 30 s.
+# Reproducers of failures land in $build/fuzz-out (see docs/Testing.md).
+echo "== program fuzzer (seed 1: 100 programs; seed $(date -u +%Y%m%d): 30 s)"
+for run in "--seed 1 --count 100" "--seed $(date -u +%Y%m%d) --time 30"; do
+  # shellcheck disable=SC2086
+  PYTHONPATH="$build/python_packages" "$py" "$root/fuzz/seq_fuzz.py" $run \
+    --timeout 120 --out "$build/fuzz-out" --tools "$build/bin" 2>&1 | tee "$log/fuzz.txt"
+  count_fuzz "$log/fuzz.txt"
+done
 
 rm -rf "$log"
 echo "tests: $passed passed, $failed failed"

@@ -42,6 +42,10 @@ for optional in ["seq-run", "seq-host-attention"]:
         config.available_features.add(optional)
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+# Building an application against the installed package (Integration/host).
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+
 if shutil.which("clang-22"):
     config.available_features.add("clang")
 if shutil.which("ptxas", path="/usr/local/cuda/bin"):

@@ -140,6 +140,15 @@ TEST_F(EngineTest, UnknownEntryListsFunctions) {
             std::string::npos);
 }
 
+TEST_F(EngineTest, DeclaredEntryHasNoBody) {
+  const char *declared =
+      "func.func private @f(tensor<2xf32>) -> tensor<2xf32>\n";
+  std::string text = errorText(engine.compile(declared, "f"));
+  EXPECT_NE(text.find("function @f has no body: the module only declares it"),
+            std::string::npos)
+      << text;
+}
+
 TEST_F(EngineTest, NonTensorArgumentIsRefused) {
   const char *scalar = R"mlir(
 func.func @f(%x: f32) -> f32 { return %x : f32 }

@@ -305,10 +305,15 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
   if (mlir::failed(mlir::verify(module)))
     return makeError("the module does not verify");
   auto fn = module.lookupSymbol<mlir::func::FuncOp>(entry);
-  if (!fn || fn.isExternal()) {
+  if (fn && fn.isExternal())
+    return makeError("function @" + entry +
+                     " has no body: the module only declares it");
+  if (!fn) {
     std::string names;
     module.walk([&](mlir::func::FuncOp f) {
       names += (names.empty() ? "" : ", ") + ("@" + f.getSymName()).str();
+      if (f.isExternal())
+        names += " (declared only)";
     });
     return makeError("no function @" + entry + " in the module (functions: " +
                      (names.empty() ? "none" : names) + ")");

@@ -46,6 +46,7 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
 /// written.
 static void addBufferization(OpPassManager &pm) {
   pm.addPass(seq::createSeqReadOnlyArguments());
+  pm.addPass(seq::createSeqRankPreservingSlices());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -71,6 +72,8 @@ static void addOutParamsAndDeallocation(OpPassManager &pm) {
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;
+  // Before out-params: a buffer returned twice crashes MLIR 22's pass.
+  pm.addNestedPass<func::FuncOp>(seq::createSeqDistinctResultBuffers());
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
 }

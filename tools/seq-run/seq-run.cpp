@@ -90,7 +90,13 @@ static int fail(const llvm::Twine &message) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv, "seq JIT runner\n");
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "seq JIT runner: runs a function of a seq/MLIR module on .npy files\n\n"
+      "  bf16: .npy has no bfloat16 type. bf16 inputs are read from '<u2' or\n"
+      "  'V2' arrays (np.save of an ml_dtypes.bfloat16 array writes 'V2');\n"
+      "  bf16 outputs are written as '<u2' (the raw bits). Load them with\n"
+      "      np.load('out0.npy').view(ml_dtypes.bfloat16)\n");
 
   auto source = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
   if (!source)
