@@ -65,6 +65,9 @@ static void addBuffersStage(OpPassManager &pm) {
   // Tensors -> device buffers. Arguments are the caller's device arrays and
   // are never written; results become out-parameters.
   pm.addPass(createSeqReadOnlyArguments());
+  // The CPU pipeline's workarounds of MLIR 22 bufferization bugs apply here
+  // too (rank-reducing strided subviews, a buffer returned twice).
+  pm.addPass(createSeqRankPreservingSlices());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -73,6 +76,7 @@ static void addBuffersStage(OpPassManager &pm) {
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;
+  pm.addNestedPass<func::FuncOp>(createSeqDistinctResultBuffers());
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
