@@ -18,7 +18,9 @@
 // TILED:           scf.for
 // TILED:             linalg.matmul {seq.gpu.round_operands, seq.tile_role = "scores"} ins({{.*}} : tensor<64x64xf16>, tensor<64x32xf16>) outs({{.*}} : tensor<64x32xf32>)
 // TILED:             linalg.matmul {seq.gpu.round_operands, seq.tile_role = "values"} ins({{.*}} : tensor<64x32xf32>, tensor<32x64xf16>) outs({{.*}} : tensor<64x64xf32>)
-// TILED:       } {seq.gpu.kernel = "attention", seq.gpu.threads = 128 : i64}
+//                flops: 8 heads x 32896 visible pairs x (2 x 64 + 2 x 64 + 5).
+// TILED:       } {seq.gpu.bytes = {{[0-9]+}} : i64, seq.gpu.flops = 68686848 : i64, seq.gpu.kernel = "attention",
+// TILED-SAME:     seq.gpu.schedule = "FlashAttention tiles: 16 query rows x 4 heads per block, 32-key tiles, 128 threads{{.*}}", seq.gpu.threads = 128 : i64}
 
 // MAPPED-LABEL: func.func @attn
 // MAPPED:         gpu.launch blocks({{.*}}) in (%{{.*}} = %c16, %{{.*}} = %c2, %{{.*}} = %c1) threads({{.*}}) in (%{{.*}} = %c128, {{.*}}) module(@attn_attention_0) function(@attn_attention_0)
@@ -61,6 +63,9 @@
 // DESCRIPTOR: "binding": "input2"
 // DESCRIPTOR: "binding": "temporary0"
 // DESCRIPTOR: "binding": "output0"
+// DESCRIPTOR: "schedule": "FlashAttention tiles: 16 query rows x 4 heads per block, 32-key tiles, 128 threads
+// DESCRIPTOR: "flops": 68686848,
+// DESCRIPTOR: "arithmetic_intensity":
 
 // SM90: attn_attention_0: grid 16x2x1, block 128x1x1, mma.sync {{[1-9][0-9]*}}, wgmma 0
 func.func @attn(%q: tensor<1x8x256x64xf16>, %k: tensor<1x2x256x64xf16>, %v: tensor<1x2x256x64xf16>) -> tensor<1x8x256x64xf16> {

@@ -14,7 +14,10 @@
 // CHECK:           %[[C:.*]] = tensor.extract_slice %[[OUT]][0, %[[I]], %[[J]]] [1, 32, 32] [1, 1, 1]
 // CHECK:           %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[C]]
 // CHECK:           linalg.generic {{.*}} ins(%[[A]], %[[B]] : tensor<1x32x128xf16>, tensor<128x32xf16>) outs(%[[Z]] : tensor<1x32x32xf32>)
-// CHECK:       } {seq.gpu.kernel = "matmul", seq.gpu.threads = 128 : i64}
+//                2 M N K flops; bytes: A and B tiles once per block (32 blocks
+//                x (32 x 128 + 128 x 32) f16) plus C written once (f32).
+// CHECK:       } {seq.gpu.bytes = 655360 : i64, seq.gpu.flops = 8388608 : i64, seq.gpu.kernel = "matmul",
+// CHECK-SAME:     seq.gpu.schedule = "tensor cores: block tile 32x32 of C, all of K (128) staged through shared memory, 128 threads, mma.sync m16n8k16", seq.gpu.threads = 128 : i64}
 func.func @projection(%x: tensor<1x128x128xf16>, %w: tensor<128x256xf16>) -> tensor<1x128x256xf32> {
   %e = tensor.empty() : tensor<1x128x256xf32>
   %z = arith.constant 0.0 : f32
