@@ -13,6 +13,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 using namespace mlir::seq;
@@ -223,44 +225,150 @@ mlir::seq::matchMmaContraction(linalg::LinalgOp op, const TargetModel &model,
 // Warps: emission
 //===----------------------------------------------------------------------===//
 
+/// The allocation or argument a buffer is a view of.
+static Value rootBuffer(Value buffer) {
+  while (auto view = buffer.getDefiningOp<ViewLikeOpInterface>())
+    buffer = view.getViewSource();
+  return buffer;
+}
+
+/// Whether `buffer` is defined outside `loop` and nothing in `loop` other
+/// than `reader` (which only reads it) may write to the memory it views.
+static bool isReadOnlyIn(Value buffer, scf::ForOp loop, Operation *reader) {
+  if (!loop.isDefinedOutsideOfLoop(buffer))
+    return false;
+  Value root = rootBuffer(buffer);
+  bool written = false;
+  loop.walk([&](Operation *op) {
+    // A barrier orders memory but writes nothing.
+    if (op == reader || written || isa<gpu::BarrierOp>(op))
+      return;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      // Unknown effects: only ops whose regions hold the effects are fine.
+      written |= !op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() &&
+                 !isMemoryEffectFree(op);
+      return;
+    }
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (MemoryEffects::EffectInstance &effect : instances) {
+      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
+        continue;
+      Value target = effect.getValue();
+      // A write to an unknown or the same buffer might alias.
+      if (!target || rootBuffer(target) == root)
+        written = true;
+    }
+  });
+  return !written;
+}
+
+/// Whether the chunk can be copied in 16-byte vectors: 16-bit elements,
+/// unit stride along the chunk's columns (the source's innermost dimension)
+/// and whole vectors per row, no rounding on the way.
+static bool vectorizable(const StagedCopy &copy) {
+  auto source = cast<MemRefType>(copy.source.getType());
+  auto staged = cast<MemRefType>(copy.shared.getType()).getElementType();
+  if (source.getElementType() != staged ||
+      staged.getIntOrFloatBitWidth() != 16 || copy.cols % 8 != 0 ||
+      copy.map.getNumResults() == 0 ||
+      copy.map.getResults().back() !=
+          getAffineDimExpr(copy.colDim, copy.map.getContext()))
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(source.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
 void StagedCopy::emit(RewriterBase &rewriter, const BlockContext &block) {
   Location loc = before->getLoc();
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(before);
-  // The chunk offset is the induction variable of the loop over chunks.
-  Value base = before->getParentOfType<scf::ForOp>().getInductionVar();
   auto cst = [&](int64_t v) { return indexConst(rewriter, loc, v); };
-  // Neighbouring threads read neighbouring addresses: walk the chunk along
-  // whichever of its two dimensions is innermost in memory.
-  bool colsInnermost = resultPosition(map, colDim).value_or(0) >
-                       resultPosition(map, rowDim).value_or(0);
-  int64_t inner = colsInnermost ? cols : rows;
-  auto loop = scf::ForOp::create(rewriter, loc, block.threadId,
-                                 cst(rows * cols), cst(block.threads));
-  rewriter.setInsertionPointToStart(loop.getBody());
   // Affine index arithmetic only (see distributeOverWarps).
-  Value p = loop.getInductionVar();
   AffineExpr s0, s1;
   bindSymbols(rewriter.getContext(), s0, s1);
   auto apply = [&](AffineExpr e, ValueRange v) -> Value {
     return affine::AffineApplyOp::create(rewriter, loc,
                                          AffineMap::get(0, v.size(), e), v);
   };
-  Value outer = apply(s0.floorDiv(inner), p);
-  Value in = apply(s0 % inner, p);
-  Value row = colsInnermost ? outer : in;
-  Value col = colsInnermost ? in : outer;
-  SmallVector<Value> l = loops;
-  l[rowDim] = rowIsK ? apply(s0 + s1, {base, row}) : row;
-  l[colDim] = rowIsK ? col : apply(s0 + s1, {base, col});
-  SmallVector<Value> indices;
-  for (AffineExpr e : map.getResults())
-    indices.push_back(l[cast<AffineDimExpr>(e).getPosition()]);
-  Value v = memref::LoadOp::create(rewriter, loc, source, indices);
-  Type staged = cast<MemRefType>(shared.getType()).getElementType();
-  if (v.getType() != staged)
-    v = arith::TruncFOp::create(rewriter, loc, staged, v);
-  memref::StoreOp::create(rewriter, loc, v, shared, ValueRange{row, col});
+  Value kBase = base ? base : cst(0);
+  auto sourceIndices = [&](Value row, Value col) {
+    SmallVector<Value> l = loops;
+    l[rowDim] = rowIsK ? apply(s0 + s1, {kBase, row}) : row;
+    l[colDim] = rowIsK ? col : apply(s0 + s1, {kBase, col});
+    SmallVector<Value> indices;
+    for (AffineExpr e : map.getResults())
+      indices.push_back(l[cast<AffineDimExpr>(e).getPosition()]);
+    return indices;
+  };
+
+  // Element by element: neighbouring threads read neighbouring addresses,
+  // walking the chunk along whichever of its dimensions is innermost in
+  // memory.
+  auto scalarCopy = [&]() {
+    bool colsInnermost = resultPosition(map, colDim).value_or(0) >
+                         resultPosition(map, rowDim).value_or(0);
+    int64_t inner = colsInnermost ? cols : rows;
+    auto loop = scf::ForOp::create(rewriter, loc, block.threadId,
+                                   cst(rows * cols), cst(block.threads));
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    Value p = loop.getInductionVar();
+    Value outer = apply(s0.floorDiv(inner), p);
+    Value in = apply(s0 % inner, p);
+    Value row = colsInnermost ? outer : in;
+    Value col = colsInnermost ? in : outer;
+    Value v = memref::LoadOp::create(rewriter, loc, source,
+                                     sourceIndices(row, col));
+    Type staged = cast<MemRefType>(shared.getType()).getElementType();
+    if (v.getType() != staged)
+      v = arith::TruncFOp::create(rewriter, loc, staged, v);
+    memref::StoreOp::create(rewriter, loc, v, shared, ValueRange{row, col});
+  };
+  if (!vectorizable(*this))
+    return scalarCopy();
+
+  // 16 bytes per thread and step when the source's rows start 16-byte
+  // aligned: its base pointer, offset and outer strides are checked once
+  // (the same for every thread); the staging rows are padded to 16 bytes.
+  auto metadata =
+      memref::ExtractStridedMetadataOp::create(rewriter, loc, source);
+  Value pointer =
+      memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, source);
+  Value aligned = arith::CmpIOp::create(
+      rewriter, loc, arith::CmpIPredicate::eq,
+      apply(s0 % 16, pointer), cst(0));
+  auto andAligned = [&](Value v, int64_t multiple) {
+    Value ok = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                     apply(s0 % multiple, v), cst(0));
+    aligned = arith::AndIOp::create(rewriter, loc, aligned, ok);
+  };
+  andAligned(metadata.getOffset(), 8);
+  for (Value stride : metadata.getStrides().drop_back())
+    andAligned(stride, 8);
+  auto branch = scf::IfOp::create(rewriter, loc, aligned,
+                                  /*withElseRegion=*/true);
+  rewriter.setInsertionPointToStart(branch.elseBlock());
+  scalarCopy();
+  rewriter.setInsertionPointToStart(branch.thenBlock());
+  int64_t vectorsPerRow = cols / 8;
+  auto loop = scf::ForOp::create(rewriter, loc, block.threadId,
+                                 cst(rows * vectorsPerRow),
+                                 cst(block.threads));
+  rewriter.setInsertionPointToStart(loop.getBody());
+  Value p = loop.getInductionVar();
+  Value row = apply(s0.floorDiv(vectorsPerRow), p);
+  Value col = apply((s0 % vectorsPerRow) * 8, p);
+  auto type = VectorType::get({8}, cast<MemRefType>(shared.getType())
+                                       .getElementType());
+  Value v = vector::LoadOp::create(rewriter, loc, type, source,
+                                   sourceIndices(row, col),
+                                   /*nontemporal=*/false, llvm::Align(16));
+  vector::StoreOp::create(rewriter, loc, v, shared, ValueRange{row, col},
+                          /*nontemporal=*/false, llvm::Align(16));
 }
 
 namespace {
@@ -383,7 +491,37 @@ struct WarpMmaEmitter {
         chunk = candidate;
         break;
       }
-    Value aShared = sharedBuffer({M, chunk + kPad});
+    // A staged once for a whole block-level loop when it is read but not
+    // written in it (attention's Q tile across the key tiles): the loop is
+    // the outermost enclosing one in the block with that property, the
+    // staging happens before it. Only without batch loops and with all of K
+    // in one chunk, where the staged A is the whole operand.
+    OpOperand *aOperand = op.getDpsInputOperand(c.aOperand);
+    Operation *residentLoop = nullptr;
+    if (c.batchDims.empty() && chunk == K)
+      for (Operation *parent = op->getParentOp();
+           parent && parent != block.body->getParentOp();
+           parent = parent->getParentOp()) {
+        auto loop = dyn_cast<scf::ForOp>(parent);
+        if (!loop)
+          continue;
+        if (!isReadOnlyIn(aOperand->get(), loop, op))
+          break;
+        residentLoop = loop;
+      }
+    Value aShared;
+    if (residentLoop) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPoint(residentLoop);
+      aShared = sharedBuffer({M, chunk + kPad});
+      auto staged = gpu::BarrierOp::create(rewriter, loc);
+      StagedCopy{staged, aOperand->get(), op.getMatchingIndexingMap(aOperand),
+                 aShared, c.mDim, c.kDim, M, chunk, /*rowIsK=*/false, Value(),
+                 SmallVector<Value>(c.loopSizes.size())}
+          .emit(rewriter, block);
+    } else {
+      aShared = sharedBuffer({M, chunk + kPad});
+    }
     Value bShared = sharedBuffer({chunk, N + kPad});
 
     // The batch loops run in every thread, one batch point at a time.
@@ -414,7 +552,6 @@ struct WarpMmaEmitter {
     Value mBase = apply(s0.floorDiv(wn) * mw, tile);
     Value nBase = apply((s0 % wn) * nw, tile);
 
-    OpOperand *aOperand = op.getDpsInputOperand(c.aOperand);
     OpOperand *bOperand = op.getDpsInputOperand(c.bOperand);
     OpOperand *cOperand = op.getDpsInitOperand(0);
     Value cBuffer = cOperand->get();
@@ -458,21 +595,14 @@ struct WarpMmaEmitter {
       // All threads stage the chunk once the previous one is consumed.
       gpu::BarrierOp::create(rewriter, loc);
       auto staged = gpu::BarrierOp::create(rewriter, loc);
-      StagedCopy{staged,  aOperand->get(), op.getMatchingIndexingMap(aOperand),
-                 aShared, c.mDim,          c.kDim,
-                 M,       chunk,           /*rowIsK=*/false,
-                 loops}
-          .emit(rewriter, block);
-      StagedCopy{staged,
-                 bOperand->get(),
-                 op.getMatchingIndexingMap(bOperand),
-                 bShared,
-                 c.kDim,
-                 c.nDim,
-                 chunk,
-                 N,
-                 /*rowIsK=*/true,
-                 loops}
+      Value k0 = chunks.getInductionVar();
+      if (!residentLoop)
+        StagedCopy{staged, aOperand->get(),
+                   op.getMatchingIndexingMap(aOperand), aShared, c.mDim,
+                   c.kDim, M, chunk, /*rowIsK=*/false, k0, loops}
+            .emit(rewriter, block);
+      StagedCopy{staged, bOperand->get(), op.getMatchingIndexingMap(bOperand),
+                 bShared, c.kDim, c.nDim, chunk, N, /*rowIsK=*/true, k0, loops}
           .emit(rewriter, block);
 
       auto steps = scf::ForOp::create(rewriter, loc, cst(0), cst(chunk),

@@ -77,7 +77,9 @@ FailureOr<MmaContraction> matchMmaContraction(linalg::LinalgOp op,
                                               std::string *reason = nullptr);
 
 /// A copy of one chunk of an MMA operand into its shared staging buffer, by
-/// all threads, emitted before `before` (a barrier in the loop over chunks).
+/// all threads, emitted before `before`: in 16-byte vectors when the layout
+/// allows and the source turns out 16-byte aligned at run time, element by
+/// element otherwise.
 struct StagedCopy {
   Operation *before;
   /// The operand, its indexing map, and the staging buffer [rows][cols+pad].
@@ -87,8 +89,10 @@ struct StagedCopy {
   /// The loop dimensions along the buffer's rows and columns.
   unsigned rowDim, colDim;
   int64_t rows, cols;
-  /// Whether the rows (else the columns) run along K, offset by the chunk.
+  /// Whether the rows (else the columns) run along K, offset by `base`
+  /// (the chunk's first k; null for 0).
   bool rowIsK;
+  Value base;
   /// Values of the other (batch) loops.
   SmallVector<Value> loops;
 

@@ -24,7 +24,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::seq {
@@ -122,6 +124,51 @@ static FailureOr<gpu::LaunchOp> launchForall(RewriterBase &rewriter,
   return launch;
 }
 
+/// Moves `memref.copy %invariant, %alloc` out of block-level loops when
+/// %alloc is allocated in the loop body, the copy is its only writer and it
+/// does not leave the iteration.
+static void hoistInvariantCopies(RewriterBase &rewriter, gpu::LaunchOp launch) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    launch.walk([&](memref::CopyOp copy) {
+      auto loop = dyn_cast<scf::ForOp>(copy->getParentOp());
+      auto alloc = copy.getTarget().getDefiningOp<memref::AllocOp>();
+      if (!loop || !alloc || alloc->getParentOp() != loop ||
+          !loop.isDefinedOutsideOfLoop(copy.getSource()) ||
+          !alloc.getType().hasStaticShape())
+        return WalkResult::advance();
+      // Every other use (through views) only reads, inside this iteration.
+      SmallVector<Value> values{alloc.getResult()};
+      while (!values.empty()) {
+        Value value = values.pop_back_val();
+        for (OpOperand &use : value.getUses()) {
+          Operation *user = use.getOwner();
+          if (user == copy)
+            continue;
+          if (auto view = dyn_cast<ViewLikeOpInterface>(user);
+              view && view.getViewSource() == value) {
+            values.append(user->result_begin(), user->result_end());
+            continue;
+          }
+          auto dps = dyn_cast<DestinationStyleOpInterface>(user);
+          bool reads = (dps && dps.isDpsInput(&use)) ||
+                       isa<memref::LoadOp, vector::LoadOp,
+                           vector::TransferReadOp>(user) ||
+                       (isa<memref::CopyOp>(user) &&
+                        cast<memref::CopyOp>(user).getSource() == value);
+          if (!reads || isa<scf::YieldOp>(user))
+            return WalkResult::advance();
+        }
+      }
+      rewriter.moveOpBefore(alloc, loop);
+      rewriter.moveOpBefore(copy, loop);
+      changed = true;
+      return WalkResult::interrupt();
+    });
+  }
+}
+
 /// Shares out the body of `launch` among its threads and warps.
 static LogicalResult mapBlockBody(RewriterBase &rewriter, gpu::LaunchOp launch,
                                   int64_t threads, const TargetModel &model,
@@ -139,6 +186,15 @@ static LogicalResult mapBlockBody(RewriterBase &rewriter, gpu::LaunchOp launch,
     if (failed(scf::forallToForLoop(rewriter, forall)))
       return forall.emitError("seq-gpu-map-blocks: cannot sequentialize a "
                               "loop nested in a block");
+  // A copy of loop-invariant data into a buffer nothing else in the loop
+  // writes (bufferization's copy of a tile that has no strided view, e.g.
+  // attention's collapsed Q tile) moves out of the loop with its buffer.
+  hoistInvariantCopies(rewriter, launch);
+  // ... and the views of it with the rest of the loop-invariant code.
+  launch.walk([&](scf::ForOp loop) {
+    moveLoopInvariantCode(cast<LoopLikeOpInterface>(loop.getOperation()));
+  });
+
   SmallVector<memref::CopyOp> memrefCopies;
   launch.walk([&](memref::CopyOp copy) { memrefCopies.push_back(copy); });
   for (memref::CopyOp copy : memrefCopies) {

@@ -26,7 +26,13 @@
 // MAPPED:         gpu.launch blocks({{.*}}) in (%{{.*}} = %c16, %{{.*}} = %c2, %{{.*}} = %c1) threads({{.*}}) in (%{{.*}} = %c128, {{.*}}) module(@attn_attention_0) function(@attn_attention_0)
 // MAPPED-SAME:      workgroup(%[[ARENA:.*]] : memref<{{[0-9]+}}xi8, #gpu.address_space<workgroup>>)
 // MAPPED:           memref.view %[[ARENA]]
+//                  Q is resident: staged once before the key-tile loop (its
+//                  copy out of global memory hoisted too), not per key tile.
+// MAPPED:           memref.collapse_shape {{.*}} into memref<64x64xf16, #gpu.address_space<workgroup>>
+// MAPPED:           vector.load {{.*}} : memref<64x64xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// MAPPED:           gpu.barrier
 // MAPPED:           scf.for
+// MAPPED-NOT:         memref<64x64xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 //                     S = Q K^T, then P V with P rounded to f16 as it is staged.
 // MAPPED:             nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]}
 // MAPPED:             gpu.barrier

@@ -19,12 +19,21 @@ module attributes {seq.target = "sm_80"} {
 //                  C fragments (g = lane / 4, t = lane % 4: rows g and g + 8,
 //                  columns 2t, 2t + 1) stay in registers across the chunks of K.
 // CHECK-COUNT-16:  vector.load {{.*}} vector<2xf32>
+//                  The chunks are copied 8 halves (16 bytes) per thread and step
+//                  when the source rows are 16-byte aligned (checked once),
+//                  element by element otherwise.
 // CHECK:           scf.for %{{.*}} = %c0 to %c256 step %c64 iter_args({{.*}}) -> (vector<2x2xf32>,
 // CHECK:             gpu.barrier
-// CHECK:             scf.for %{{.*}} = %[[TID]] to %c4096 step %c128 {
-// CHECK:               memref.store %{{.*}}, %[[AS]]
-// CHECK:             scf.for %{{.*}} = %[[TID]] to %c4096 step %c128 {
-// CHECK:               memref.store %{{.*}}, %[[BS]]
+// CHECK:             memref.extract_aligned_pointer_as_index
+// CHECK:             scf.if
+// CHECK:               scf.for %{{.*}} = %[[TID]] to %c512 step %c128 {
+// CHECK:                 %[[V:.*]] = vector.load {{.*}} {alignment = 16 : i64} : memref<64x256xf16, {{.*}}>, vector<8xf16>
+// CHECK:                 vector.store %[[V]], %[[AS]]{{.*}} {alignment = 16 : i64}
+// CHECK:             } else {
+// CHECK:               scf.for %{{.*}} = %[[TID]] to %c4096 step %c128 {
+// CHECK:                 memref.store %{{.*}}, %[[AS]]
+// CHECK:             scf.if
+// CHECK:                 vector.store %{{.*}}, %[[BS]]
 // CHECK:             gpu.barrier
 // CHECK:             scf.for %{{.*}} = %c0 to %c64 step %c16 iter_args(
 // CHECK:               nvgpu.ldmatrix %[[AS]]{{.*}} {numTiles = 4 : i32, transpose = false} {{.*}} -> vector<4x2xf16>
