@@ -50,3 +50,6 @@ if shutil.which("clang-22"):
     config.available_features.add("clang")
 if shutil.which("ptxas", path="/usr/local/cuda/bin"):
     config.available_features.add("ptxas")
+# The CUDA driver stand-in of the unit tests (records launches, runs none).
+if os.path.exists(os.path.join(config.seq_obj_root, "lib", "libSeqFakeCudaDriver.so")):
+    config.available_features.add("fake-cuda-driver")
