@@ -354,8 +354,6 @@ void seq::python::populateCudaBindings(py::module_ &m,
           "The target model the engine compiles for.")
       .def_property_readonly(
           "device",
-          [](PyCudaEngine &self) {
-            return self.engine->device().name().str();
-          },
+          [](PyCudaEngine &self) { return self.engine->device().name().str(); },
           "The device's name, as the driver reports it.");
 }

@@ -321,8 +321,8 @@ void StagedCopy::emit(RewriterBase &rewriter, const BlockContext &block) {
     Value in = apply(s0 % inner, p);
     Value row = colsInnermost ? outer : in;
     Value col = colsInnermost ? in : outer;
-    Value v = memref::LoadOp::create(rewriter, loc, source,
-                                     sourceIndices(row, col));
+    Value v =
+        memref::LoadOp::create(rewriter, loc, source, sourceIndices(row, col));
     Type staged = cast<MemRefType>(shared.getType()).getElementType();
     if (v.getType() != staged)
       v = arith::TruncFOp::create(rewriter, loc, staged, v);
@@ -338,9 +338,8 @@ void StagedCopy::emit(RewriterBase &rewriter, const BlockContext &block) {
       memref::ExtractStridedMetadataOp::create(rewriter, loc, source);
   Value pointer =
       memref::ExtractAlignedPointerAsIndexOp::create(rewriter, loc, source);
-  Value aligned = arith::CmpIOp::create(
-      rewriter, loc, arith::CmpIPredicate::eq,
-      apply(s0 % 16, pointer), cst(0));
+  Value aligned = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                        apply(s0 % 16, pointer), cst(0));
   auto andAligned = [&](Value v, int64_t multiple) {
     Value ok = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
                                      apply(s0 % multiple, v), cst(0));
@@ -356,14 +355,13 @@ void StagedCopy::emit(RewriterBase &rewriter, const BlockContext &block) {
   rewriter.setInsertionPointToStart(branch.thenBlock());
   int64_t vectorsPerRow = cols / 8;
   auto loop = scf::ForOp::create(rewriter, loc, block.threadId,
-                                 cst(rows * vectorsPerRow),
-                                 cst(block.threads));
+                                 cst(rows * vectorsPerRow), cst(block.threads));
   rewriter.setInsertionPointToStart(loop.getBody());
   Value p = loop.getInductionVar();
   Value row = apply(s0.floorDiv(vectorsPerRow), p);
   Value col = apply((s0 % vectorsPerRow) * 8, p);
-  auto type = VectorType::get({8}, cast<MemRefType>(shared.getType())
-                                       .getElementType());
+  auto type =
+      VectorType::get({8}, cast<MemRefType>(shared.getType()).getElementType());
   Value v = vector::LoadOp::create(rewriter, loc, type, source,
                                    sourceIndices(row, col),
                                    /*nontemporal=*/false, llvm::Align(16));
@@ -440,8 +438,8 @@ struct WarpMmaEmitter {
       for (int64_t col = 0; col < 2; ++col)
         accValues.push_back(vector::ExtractOp::create(
             rewriter, loc, acc, ArrayRef<int64_t>{r, col}));
-    auto resultType = LLVM::LLVMStructType::getLiteral(
-        rewriter.getContext(), {f32, f32, f32, f32});
+    auto resultType = LLVM::LLVMStructType::getLiteral(rewriter.getContext(),
+                                                       {f32, f32, f32, f32});
     Value d = NVVM::MmaOp::create(
         rewriter, loc, resultType, registers(a), registers(b), accValues,
         ArrayRef<int64_t>{c.mmaM, c.mmaN, c.mmaK}, std::nullopt, std::nullopt,
@@ -452,8 +450,8 @@ struct WarpMmaEmitter {
     SmallVector<Value> out;
     for (int64_t r = 0; r < 4; ++r)
       out.push_back(LLVM::ExtractValueOp::create(rewriter, loc, d, r));
-    return vector::FromElementsOp::create(
-        rewriter, loc, VectorType::get({2, 2}, f32), out);
+    return vector::FromElementsOp::create(rewriter, loc,
+                                          VectorType::get({2, 2}, f32), out);
   }
 
   LogicalResult emit() {
@@ -515,8 +513,16 @@ struct WarpMmaEmitter {
       rewriter.setInsertionPoint(residentLoop);
       aShared = sharedBuffer({M, chunk + kPad});
       auto staged = gpu::BarrierOp::create(rewriter, loc);
-      StagedCopy{staged, aOperand->get(), op.getMatchingIndexingMap(aOperand),
-                 aShared, c.mDim, c.kDim, M, chunk, /*rowIsK=*/false, Value(),
+      StagedCopy{staged,
+                 aOperand->get(),
+                 op.getMatchingIndexingMap(aOperand),
+                 aShared,
+                 c.mDim,
+                 c.kDim,
+                 M,
+                 chunk,
+                 /*rowIsK=*/false,
+                 Value(),
                  SmallVector<Value>(c.loopSizes.size())}
           .emit(rewriter, block);
     } else {
@@ -597,12 +603,29 @@ struct WarpMmaEmitter {
       auto staged = gpu::BarrierOp::create(rewriter, loc);
       Value k0 = chunks.getInductionVar();
       if (!residentLoop)
-        StagedCopy{staged, aOperand->get(),
-                   op.getMatchingIndexingMap(aOperand), aShared, c.mDim,
-                   c.kDim, M, chunk, /*rowIsK=*/false, k0, loops}
+        StagedCopy{staged,
+                   aOperand->get(),
+                   op.getMatchingIndexingMap(aOperand),
+                   aShared,
+                   c.mDim,
+                   c.kDim,
+                   M,
+                   chunk,
+                   /*rowIsK=*/false,
+                   k0,
+                   loops}
             .emit(rewriter, block);
-      StagedCopy{staged, bOperand->get(), op.getMatchingIndexingMap(bOperand),
-                 bShared, c.kDim, c.nDim, chunk, N, /*rowIsK=*/true, k0, loops}
+      StagedCopy{staged,
+                 bOperand->get(),
+                 op.getMatchingIndexingMap(bOperand),
+                 bShared,
+                 c.kDim,
+                 c.nDim,
+                 chunk,
+                 N,
+                 /*rowIsK=*/true,
+                 k0,
+                 loops}
           .emit(rewriter, block);
 
       auto steps = scf::ForOp::create(rewriter, loc, cst(0), cst(chunk),

@@ -34,8 +34,7 @@ struct SeqGpuFuseElementwisePass
             return op && !op->getParentOfType<scf::ForallOp>();
           };
           // A producer with other users would be computed twice.
-          return onHost(producer) && onHost(consumer) &&
-                 producer->hasOneUse();
+          return onHost(producer) && onHost(consumer) && producer->hasOneUse();
         });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

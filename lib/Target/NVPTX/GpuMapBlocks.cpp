@@ -24,10 +24,10 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace mlir::seq {
 #define GEN_PASS_DEF_SEQGPUMAPBLOCKS
@@ -92,8 +92,8 @@ static FailureOr<gpu::LaunchOp> launchForall(RewriterBase &rewriter,
   copyKernelInfo(forall, launch);
   if (!launch->hasAttr(kScheduleAttr))
     setKernelInfo(launch,
-                  ("a block per iteration of the tile loop, " +
-                   Twine(threads) + " threads")
+                  ("a block per iteration of the tile loop, " + Twine(threads) +
+                   " threads")
                       .str(),
                   std::nullopt);
   Block &body = launch.getBody().front();
@@ -152,11 +152,12 @@ static void hoistInvariantCopies(RewriterBase &rewriter, gpu::LaunchOp launch) {
             continue;
           }
           auto dps = dyn_cast<DestinationStyleOpInterface>(user);
-          bool reads = (dps && dps.isDpsInput(&use)) ||
-                       isa<memref::LoadOp, vector::LoadOp,
-                           vector::TransferReadOp>(user) ||
-                       (isa<memref::CopyOp>(user) &&
-                        cast<memref::CopyOp>(user).getSource() == value);
+          bool reads =
+              (dps && dps.isDpsInput(&use)) ||
+              isa<memref::LoadOp, vector::LoadOp, vector::TransferReadOp>(
+                  user) ||
+              (isa<memref::CopyOp>(user) &&
+               cast<memref::CopyOp>(user).getSource() == value);
           if (!reads || isa<scf::YieldOp>(user))
             return WalkResult::advance();
         }

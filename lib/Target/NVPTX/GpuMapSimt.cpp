@@ -30,8 +30,8 @@ namespace mlir::seq {
 } // namespace mlir::seq
 
 using namespace mlir;
-using mlir::seq::KernelNamer;
 using mlir::seq::estimateLinalgWork;
+using mlir::seq::KernelNamer;
 using mlir::seq::setKernelInfo;
 
 /// True for an op this pass turns into a kernel: a TilingInterface op on the
@@ -94,9 +94,8 @@ static LogicalResult mapToSimtKernel(RewriterBase &rewriter, TilingInterface op,
       /*clusterSizeY=*/nullptr, /*clusterSizeZ=*/nullptr, moduleName,
       kernelName);
   setKernelInfo(launch,
-                ("SIMT, one thread per point of the " +
-                 Twine(parallel.size()) + " parallel loop(s), " +
-                 Twine(threads) + " threads per block")
+                ("SIMT, one thread per point of the " + Twine(parallel.size()) +
+                 " parallel loop(s), " + Twine(threads) + " threads per block")
                     .str(),
                 estimateLinalgWork(op));
   Block &body = launch.getBody().front();

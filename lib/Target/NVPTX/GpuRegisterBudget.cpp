@@ -43,14 +43,14 @@ struct SeqGpuRegisterBudgetPass
       int64_t threads = 1;
       for (int32_t d : *block)
         threads *= d;
-      int64_t budget = std::min<int64_t>(
-          model->registersPerThread,
-          model->registersPerMultiprocessor / (2 * threads));
+      int64_t budget =
+          std::min<int64_t>(model->registersPerThread,
+                            model->registersPerMultiprocessor / (2 * threads));
       // Register allocation granularity is 8 per thread.
       budget = std::max<int64_t>(32, budget / 8 * 8);
-      func->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
-                    IntegerAttr::get(IntegerType::get(&getContext(), 32),
-                                     budget));
+      func->setAttr(
+          NVVM::NVVMDialect::getMaxnregAttrName(),
+          IntegerAttr::get(IntegerType::get(&getContext(), 32), budget));
     });
   }
 };

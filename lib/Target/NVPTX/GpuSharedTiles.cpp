@@ -49,10 +49,9 @@ struct SeqGpuSharedTilesPass
       });
       for (tensor::EmptyOp empty : empties) {
         rewriter.setInsertionPoint(empty);
-        rewriter.replaceOp(empty,
-                           sharedTensor(rewriter, empty.getLoc(),
-                                        empty.getType(),
-                                        empty.getDynamicSizes()));
+        rewriter.replaceOp(empty, sharedTensor(rewriter, empty.getLoc(),
+                                               empty.getType(),
+                                               empty.getDynamicSizes()));
       }
       // A padded tile: a shared buffer filled with the padding value, with
       // the source copied in.

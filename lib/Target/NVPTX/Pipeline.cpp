@@ -1,14 +1,14 @@
 //===- Pipeline.cpp - the seq-to-nvptx pipeline ---------------------------===//
 
 #include "seq/Target/NVPTX/Pipeline.h"
-#include "seq/Dialect/SeqDialect.h"
-#include "seq/TransformOps/SeqTransformOps.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "seq/Dialect/SeqDialect.h"
 #include "seq/Target/NVPTX/Passes.h"
 #include "seq/Target/Passes.h"
 #include "seq/Target/TargetModel.h"
+#include "seq/TransformOps/SeqTransformOps.h"
 #include "seq/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"

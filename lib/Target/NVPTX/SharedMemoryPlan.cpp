@@ -70,10 +70,9 @@ FailureOr<int64_t> mlir::seq::planSharedMemory(RewriterBase &rewriter,
           << type;
       return WalkResult::interrupt();
     }
-    SharedBuffer buffer{alloc,
-                        type.getNumElements() *
-                            elementBytes(type.getElementType()),
-                        start[alloc], start[alloc]};
+    SharedBuffer buffer{
+        alloc, type.getNumElements() * elementBytes(type.getElementType()),
+        start[alloc], start[alloc]};
     // Every use, through views, extended to its ancestor in the block that
     // allocates the buffer.
     Block *home = alloc->getBlock();
@@ -109,8 +108,8 @@ FailureOr<int64_t> mlir::seq::planSharedMemory(RewriterBase &rewriter,
     for (size_t j = 0; j < i; ++j)
       if (buffers[j].first <= buffers[i].last &&
           buffers[i].first <= buffers[j].last)
-        taken.push_back({buffers[j].offset,
-                         buffers[j].offset + buffers[j].bytes});
+        taken.push_back(
+            {buffers[j].offset, buffers[j].offset + buffers[j].bytes});
     llvm::sort(taken);
     int64_t offset = 0;
     for (auto [lo, hi] : taken) {
@@ -124,13 +123,14 @@ FailureOr<int64_t> mlir::seq::planSharedMemory(RewriterBase &rewriter,
   total = static_cast<int64_t>(llvm::alignTo(total, 16));
   if (total > model.sharedBytesPerBlock)
     return launch.emitError("seq-gpu-map-blocks: the block needs ")
-           << total << " bytes of shared memory; " << model.name
-           << " allows " << model.sharedBytesPerBlock;
+           << total << " bytes of shared memory; " << model.name << " allows "
+           << model.sharedBytesPerBlock;
 
   // The arena: static up to 48 KiB, else the launch's dynamic shared memory.
   constexpr int64_t kStaticLimit = 48 * 1024;
   MLIRContext *ctx = rewriter.getContext();
-  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   Block &body = launch.getBody().front();
   rewriter.setInsertionPointToStart(&body);
   Value arena;
@@ -146,8 +146,8 @@ FailureOr<int64_t> mlir::seq::planSharedMemory(RewriterBase &rewriter,
                         MemRefLayoutAttrInterface(), workgroup));
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPoint(launch);
-    Value bytes = arith::ConstantIntOp::create(rewriter, launch.getLoc(),
-                                               total, /*width=*/32);
+    Value bytes = arith::ConstantIntOp::create(rewriter, launch.getLoc(), total,
+                                               /*width=*/32);
     launch.getDynamicSharedMemorySizeMutable().assign(bytes);
   }
   rewriter.setInsertionPointToStart(&body);

@@ -74,8 +74,8 @@ std::pair<int64_t, int64_t> attentionWork(AttentionOp op, int64_t queryTile,
   auto k = cast<ShapedType>(op.getKey().getType());
   auto v = cast<ShapedType>(op.getValue().getType());
   int64_t batch = q.getDimSize(0), heads = q.getDimSize(1),
-          kvHeads = k.getDimSize(1), lq = q.getDimSize(2),
-          lk = k.getDimSize(2), e = q.getDimSize(3), ev = v.getDimSize(3);
+          kvHeads = k.getDimSize(1), lq = q.getDimSize(2), lk = k.getDimSize(2),
+          e = q.getDimSize(3), ev = v.getDimSize(3);
   int64_t bytesPer = llvm::divideCeil(q.getElementTypeBitWidth(), 8);
   AttentionMask mask = AttentionMask::of(op);
   int64_t pairs = 0, keyTilesVisited = 0;
@@ -93,9 +93,9 @@ std::pair<int64_t, int64_t> attentionWork(AttentionOp op, int64_t queryTile,
       keyTilesVisited += llvm::divideCeil(hi, keyTile) - lo / keyTile;
   }
   int64_t flops = batch * heads * pairs * (2 * e + 2 * ev + 5);
-  int64_t bytes = batch * heads * lq * (e + ev) * bytesPer +
-                  batch * kvHeads * keyTilesVisited * keyTile * (e + ev) *
-                      bytesPer;
+  int64_t bytes =
+      batch * heads * lq * (e + ev) * bytesPer +
+      batch * kvHeads * keyTilesVisited * keyTile * (e + ev) * bytesPer;
   return {flops, bytes};
 }
 } // namespace
