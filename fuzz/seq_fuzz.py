@@ -27,7 +27,8 @@ crash, one that does not answer within --timeout is a hang. Failures:
 
 Each failure is saved to <out>/<kind>-<seed>-<index>/: program.py (the DSL
 source), program.mlir (the traced IR), in<i>.npy, verdict.txt and replay.sh,
-whose one line `python3 fuzz/seq_fuzz.py --replay <dir>` reruns the .mlir on
+whose one line `$PYTHON fuzz/seq_fuzz.py --replay <dir>` (the interpreter
+that found it, unless PYTHON is set) reruns the .mlir on
 the inputs with seq-run for both pipelines and compares again.
 
 The last line is `fuzz: N programs, M failed` (exit status 1 on a failure).
@@ -294,7 +295,7 @@ def save_reproducer(out_dir, scratch, program, verdict):
     with open(os.path.join(dest, "replay.sh"), "w") as f:
         f.write("#!/bin/sh\n# Reruns program.mlir on the inputs with seq-run, both pipelines.\n"
                 f"cd \"$(dirname \"$0\")\" && cd \"$(git rev-parse --show-toplevel)\" && "
-                f"python3 fuzz/seq_fuzz.py --replay {rel}\n")
+                f"\"${{PYTHON:-{sys.executable}}}\" fuzz/seq_fuzz.py --replay {rel}\n")
     os.chmod(os.path.join(dest, "replay.sh"), 0o755)
     return dest
 

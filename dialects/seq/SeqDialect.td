@@ -27,6 +27,8 @@ def Seq_Dialect : Dialect {
     each paper's official code.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Folds tensor.cast producers into seq ops (see SeqCanonicalization.cpp).
+  let hasCanonicalizer = 1;
   // The dialects seq ops are decomposed into and whose ops their reference
   // computations and tiles are made of.
   let dependentDialects = [

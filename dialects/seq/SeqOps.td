@@ -154,6 +154,11 @@ defvar attentionMaskDoc = [{
 
     `scale` defaults to 1/sqrt(E). Hq must be a multiple of Hkv: query head h
     reads key/value head h / (Hq / Hkv) (grouped-query attention).
+
+    Keys and values must be finite, also where masked. The reference
+    lowering never reads a masked key; the tiled lowering, like FlashAttention
+    and PyTorch's SDPA, multiplies a block's zero weights with its value rows,
+    so an inf or NaN in a masked value row of a computed block gives NaN.
 }];
 
 def Seq_AttentionOp : Seq_DpsOp<"attention", [AttrSizedOperandSegments,

@@ -25,6 +25,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -48,24 +49,24 @@ std::string TensorSpec::str() const {
 // Threads
 //===----------------------------------------------------------------------===//
 
-/// The thread count to run with: `requested`, else SEQ_NUM_THREADS, else 0
-/// (the OpenMP runtime's default: every core).
+/// The thread count to run with: `requested`, else SEQ_NUM_THREADS, else
+/// every core this process may run on. Always a concrete count: the OpenMP
+/// team size is per calling thread and sticks, so a function compiled for
+/// "all cores" must not inherit the count another function last set.
 static unsigned threadCount(unsigned requested) {
   if (requested)
     return requested;
   if (const char *env = std::getenv("SEQ_NUM_THREADS")) {
     unsigned value = 0;
-    if (!llvm::StringRef(env).trim().getAsInteger(10, value))
+    if (!llvm::StringRef(env).trim().getAsInteger(10, value) && value)
       return value;
   }
-  return 0;
+  return std::max(1u, llvm::hardware_concurrency().compute_thread_count());
 }
 
 /// Sets the OpenMP team size of this thread's next parallel regions. The
 /// runtime is the libomp the JIT loaded; without it there is nothing to set.
 static void setOpenMPThreads(unsigned threads) {
-  if (!threads)
-    return;
   using SetNumThreads = void (*)(int);
   static SetNumThreads setter = reinterpret_cast<SetNumThreads>(
       llvm::sys::DynamicLibrary::SearchForAddressOfSymbol(

@@ -91,13 +91,16 @@ Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type element,
 
 /// Everything one query tile's loops share.
 struct TileContext {
+  TileContext(AttentionOp op, Location loc)
+      : op(op), loc(loc), mask(AttentionMask::of(op)) {}
+
   mutable AttentionOp op;
   Location loc;
   AttentionMask mask;
-  int64_t groupSize, queryTile, keyTile, headDim, valueDim, keyLength,
-      numKeyTiles;
-  bool keysPadded;
-  FloatType acc;
+  int64_t groupSize = 0, queryTile = 0, keyTile = 0, headDim = 0,
+          valueDim = 0, keyLength = 0, numKeyTiles = 0;
+  bool keysPadded = false;
+  FloatType acc = {};
   /// Padded operands (and the keys transposed to (B, Hkv, E, Lk)), and the
   /// tile's indices and positions.
   Value query, key, value, keyTransposed;
@@ -372,7 +375,7 @@ seq::tileAttention(RewriterBase &rewriter, AttentionOp op,
     return rewriter.notifyMatchFailure(op, "expects a static scale");
 
   Location loc = op.getLoc();
-  TileContext ctx{op, loc, AttentionMask::of(op)};
+  TileContext ctx(op, loc);
   ctx.groupSize = heads / kvHeads;
   ctx.queryTile = std::min(options.queryTile, queryLength);
   ctx.keyTile = std::min(options.keyTile, keyLength);

@@ -550,15 +550,36 @@ public:
                           b.getFloatAttr(part, c.attr("imag").cast<double>())});
       return finishOp(complex::ConstantOp::create(b, location, type, attr));
     }
+    // Python numbers of any kind (int, float, bool, NumPy scalars) convert
+    // to the requested type as Python's own float()/int()/bool() would; an
+    // integer type takes only integral values.
+    py::module_ builtins = py::module_::import("builtins");
     TypedAttr attr;
-    if (auto floatType = dyn_cast<FloatType>(type))
-      attr = b.getFloatAttr(floatType, value.cast<double>());
-    else if (type.isInteger(1))
-      attr = b.getBoolAttr(value.cast<bool>());
-    else if (isa<IntegerType, IndexType>(type))
-      attr = b.getIntegerAttr(type, value.cast<int64_t>());
-    else
-      fail(prefix(location) + "cannot make a constant of type " + typeName);
+    try {
+      if (auto floatType = dyn_cast<FloatType>(type)) {
+        attr = b.getFloatAttr(floatType,
+                              builtins.attr("float")(value).cast<double>());
+      } else if (type.isInteger(1)) {
+        attr = b.getBoolAttr(builtins.attr("bool")(value).cast<bool>());
+      } else if (isa<IntegerType, IndexType>(type)) {
+        py::object asInt = builtins.attr("int")(value);
+        if (!asInt.equal(value))
+          fail(prefix(location) + "constant " + py::str(value).cast<std::string>() +
+               " is not an integer, needed for type " + typeName);
+        attr = b.getIntegerAttr(type, asInt.cast<int64_t>());
+      } else {
+        fail(prefix(location) + "cannot make a constant of type " + typeName);
+      }
+    } catch (py::error_already_set &e) {
+      if (!e.matches(PyExc_TypeError) && !e.matches(PyExc_ValueError) &&
+          !e.matches(PyExc_OverflowError))
+        throw;
+      fail(prefix(location) + "cannot make a " + typeName + " constant of " +
+           py::repr(value).cast<std::string>());
+    } catch (py::cast_error &) {
+      fail(prefix(location) + "cannot make a " + typeName + " constant of " +
+           py::repr(value).cast<std::string>());
+    }
     return finishOp(arith::ConstantOp::create(b, location, attr));
   }
 

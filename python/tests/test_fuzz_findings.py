@@ -32,3 +32,20 @@ def test_rank_reducing_slices_with_steps(shape, index, pipeline):
     out = seq.jit(lambda x: (x[index],), pipeline=pipeline)(x)[0]
     np.testing.assert_array_equal(out, x[index])
 
+
+
+# An integer einsum filled its accumulator from the float 0.0, which the
+# builder's integer constant could not take ("Unable to cast Python instance
+# of type float", fuzz seed 1, programs 1, 9, 30, ...).
+@pytest.mark.parametrize("pipeline", ["tiled", "reference"])
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32])
+def test_integer_einsum_accumulator(dtype, pipeline):
+    x = RNG.integers(-50, 50, size=(4, 6)).astype(dtype)
+    out = seq.jit(lambda x: seq.einsum("ab->a", x), pipeline=pipeline)(x)
+    np.testing.assert_array_equal(out, x.sum(axis=1))
+
+
+def test_constant_of_the_wrong_kind_is_a_named_error():
+    with pytest.raises(seq.Error, match="not an integer"):
+        seq.jit(lambda x: x + seq.full(x.shape, 0.5, dtype="int32"))(
+            np.zeros(3, np.int32))

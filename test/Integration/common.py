@@ -16,6 +16,9 @@ TOOLS_DIR = os.environ.get(
     "SEQ_TOOLS_DIR",
     os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
 SEQ_RUN = os.path.join(TOOLS_DIR, "seq-run")
+# The seq-to-cpu path the tests compile with: "tiled" (the default) or
+# "reference"; lit runs every integration test on both.
+PIPELINE = os.environ.get("SEQ_TEST_PIPELINE", "tiled")
 
 # The element types seq exchanges, from the one table in C++
 # (seq/Runtime/Tensor.h, exported by the Python extension): NumPy name ->
@@ -62,7 +65,8 @@ def run(mlir, entry, inputs, num_outputs=None):
         path = os.path.join(tmp, "prog.mlir")
         with open(path, "w") as f:
             f.write(mlir)
-        cmd = [SEQ_RUN, path, "-e", entry, "--output-dir", tmp]
+        cmd = [SEQ_RUN, path, "-e", entry, "--output-dir", tmp,
+               "--pipeline", PIPELINE]
         for i, array in enumerate(inputs):
             name = os.path.join(tmp, f"in{i}.npy")
             # (np.ascontiguousarray would turn a 0-d array into shape (1,))

@@ -70,7 +70,7 @@ private:
   std::string entry;
   std::vector<TensorSpec> inputSpecs, outputSpecs;
   std::unique_ptr<mlir::ExecutionEngine> engine;
-  /// Threads for parallel tiles (0: the OpenMP runtime's default).
+  /// Threads for parallel tiles, resolved when compiled (never 0).
   unsigned numThreads = 0;
 };
 
@@ -88,7 +88,8 @@ public:
     /// schedules (empty: the target model's own).
     std::string scheduleFile;
     /// Threads the compiled code runs its parallel tiles on; 0 takes
-    /// SEQ_NUM_THREADS from the environment, or else every core.
+    /// SEQ_NUM_THREADS from the environment (read when compiling), or else
+    /// every core the process may run on.
     unsigned numThreads = 0;
   };
 

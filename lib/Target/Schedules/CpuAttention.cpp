@@ -160,12 +160,11 @@ module attributes {{transform.with_named_sequence} {
     transform.apply_cse to %forall : !transform.any_op
 
     // Keep each register tile's accumulators in registers across its
-    // reduction loop.
-    %register_loops = transform.merge_handles %scores_loops#0, %scores_loops#1, %scores_loops#2,
-        %values_loops#0, %values_loops#1, %values_loops#2 : !transform.any_op
-    transform.apply_licm to %register_loops : !transform.any_op
+    // reduction loop. (Loops are matched again: canonicalization may have
+    // folded single-iteration tile loops away.)
     %loops = transform.structured.match ops{{["scf.for"]} in %forall
         : (!transform.any_op) -> !transform.any_op
+    transform.apply_licm to %loops : !transform.any_op
     transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
 
     // Contractions -> outer products -> FMAs.

@@ -1,5 +1,5 @@
 // RUN: seq-opt %s --convert-seq-to-loops | FileCheck %s
-// RUN: seq-opt %s --seq-to-cpu | FileCheck %s --check-prefix=LLVM \
+// RUN: seq-opt %s --seq-to-cpu=reference=1 | FileCheck %s --check-prefix=LLVM \
 // RUN:   --implicit-check-not=seq. --implicit-check-not=scf. \
 // RUN:   --implicit-check-not=memref. --implicit-check-not=complex.
 

@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.attention modifiers that read tensors of the enclosing function.
 
 The score_mod and mask_mod regions are not isolated from above: they index

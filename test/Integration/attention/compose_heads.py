@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.compose_heads (DCFormer DCMHA) against seq_ref.
 
 Each optional term alone (static, query-wise, key-wise, query gate, key

@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """DCFormer's DCMHA attention written with linalg ops around seq.compose_heads.
 
 As DCFormer's _apply_attention_dot (OPS.md §6.3):

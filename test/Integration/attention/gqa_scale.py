@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.attention head mapping, scales and large logits against seq_ref.
 
 * GQA (Hq = 8, Hkv = 2), MQA (Hkv = 1) and MHA (Hkv = Hq), causal and not:

@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.attention on f16 and bf16 (bf16 via ml_dtypes).
 
 16-bit inputs are computed in f32 and the output is rounded once to the

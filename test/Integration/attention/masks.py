@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.attention with every mask kind against the float64 naive softmax (seq_ref).
 
 Every mask kind (with several windows, chunk sizes and prefix lengths, and

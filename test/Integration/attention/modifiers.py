@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.attention score_mod and mask_mod regions against seq_ref.
 
 * score_mod: tanh soft-capping (Gemma 2), an ALiBi bias that reads the head

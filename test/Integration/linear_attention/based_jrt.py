@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """Feature-mapped linear attention in one program (seq.feature_map feeding
 seq.linear_attention): Based (taylor2, normalized), JRT-RNN prefix linear
 attention, and the cross-check that prefill followed by one recurrent decode

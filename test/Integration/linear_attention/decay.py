@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.linear_attention with decay: Mamba-2-like per-head decays (including
 decays within 1e-4 of 1 over long sequences), GLA-like per-key-dimension
 decays with scale = F^-0.5, state carrying, normalization and bf16, against

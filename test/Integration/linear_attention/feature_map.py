@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.feature_map: every kind against the float64 reference, the taylor2
 dot-product identity on the compiled features, a dynamic-shape run and f16 /
 bf16 inputs."""

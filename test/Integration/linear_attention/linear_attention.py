@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.linear_attention without decay: raw and normalized, scale and eps,
 initial / final state and normalizer, the carried-state split, odd lengths,
 dynamic shapes, f64 and half precisions, against the float64 reference."""

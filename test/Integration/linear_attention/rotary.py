@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.rotary: both pairings, base, position offset, chunk restarts (with the
 MEGALODON per-chunk cross-check), long sequences, dynamic shapes and half
 precisions, against the float64 reference."""

@@ -5,6 +5,7 @@
 #
 # REQUIRES: seq-run
 # RUN: %python %s %seq_src_root
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s %seq_src_root
 
 import os
 import sys

@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.scan, seq.ema and seq.timestep_norm on dynamically shaped tensors,
 against seq_ref.
 

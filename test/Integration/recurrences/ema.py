@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.ema (MEGA damped EMA, MEGALODON CEMA) against seq_ref.
 
 Both kinds, f32 / f64 (and f16 / bf16 input with f32 parameters, and mixed

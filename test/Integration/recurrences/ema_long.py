@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """Complex EMA over a long sequence with decays within 1e-4 of 1.
 
 The per-(d, n) coefficients q = |q| e^{iφ} are computed in f64 and rounded

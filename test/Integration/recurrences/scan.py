@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.scan against the float64 recurrence of seq_ref.scan.
 
 Forward and reverse, f32 / f64 / complex<f32> / complex<f64> (and f16 / bf16

@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.timestep_norm (MEGALODON) against seq_ref.timestep_norm (the Welford
 recurrence) and seq_ref.timestep_norm_direct (two-pass cumulative statistics).
 

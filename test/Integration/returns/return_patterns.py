@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """Every way a function can return values, through seq-run on both pipelines.
 
 The program is test/Tools/Inputs/return_patterns.mlir: a computed value

@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """Rank-reducing tensor.extract_slice and tensor.insert_slice with steps on
 the kept dimensions, compiled through seq-run, against NumPy indexing. Each
 crashed expand-strided-metadata before seq-rank-preserving-slices."""

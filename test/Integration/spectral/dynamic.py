@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """The spectral ops on dynamically shaped tensors: the inputs are cast to
 dynamic shapes inside the function (seq-run wants static signatures), so the
 lowering takes every size, N included, from tensor.dim / memref.dim at run time.

@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.fft and seq.ifft against the float64 direct DFT (seq_ref) and np.fft.
 
 Every length of LENGTHS (powers of two, primes, composites, N = 1) with every

@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.long_conv against the direct float64 reference (seq_ref.long_conv) and,
 as a second, independent form, the FFT convolution seq_ref.fftconv (padded to
 2L) with the gates applied around it.

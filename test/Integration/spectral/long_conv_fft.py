@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """The FFT convolution written with seq's own transforms equals seq.long_conv.
 
 For each case one function computes, on the same inputs,

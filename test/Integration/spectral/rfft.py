@@ -1,4 +1,5 @@
 # RUN: %python %s
+# RUN: env SEQ_TEST_PIPELINE=reference %python %s
 """seq.rfft and seq.irfft against the float64 direct DFT (seq_ref) and np.fft.
 
 Every length of LENGTHS (odd and even, N = 1) with every norm, f32 and f64,
