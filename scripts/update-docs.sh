@@ -7,4 +7,5 @@ bash "$root/scripts/build.sh" seq-docs
 cp "$build/dialects/seq/SeqDialect.md" "$root/docs/SeqDialect.md"
 cp "$build/include/seq/Conversion/SeqConversionPasses.md" "$root/docs/SeqConversionPasses.md"
 cp "$build/include/seq/Transforms/SeqTransformsPasses.md" "$root/docs/SeqTransformsPasses.md"
+cp "$build/include/seq/Target/NVPTX/SeqNVPTXPasses.md" "$root/docs/SeqNVPTXPasses.md"
 echo "docs/ updated"

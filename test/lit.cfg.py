@@ -35,7 +35,7 @@ llvm_config.with_environment(
 llvm_config.with_environment("SEQ_TOOLS_DIR", config.seq_tools_dir)
 
 tool_dirs = [config.seq_tools_dir, config.llvm_tools_dir]
-tools = ["seq-opt", "mlir-opt"]
+tools = ["seq-opt", "seq-compile", "mlir-opt"]
 for optional in ["seq-run", "seq-host-attention"]:
     if os.path.exists(os.path.join(config.seq_tools_dir, optional)):
         tools.append(optional)
@@ -50,3 +50,6 @@ if shutil.which("clang-22"):
     config.available_features.add("clang")
 if shutil.which("ptxas", path="/usr/local/cuda/bin"):
     config.available_features.add("ptxas")
+# The CUDA driver stand-in of the unit tests (records launches, runs none).
+if os.path.exists(os.path.join(config.seq_obj_root, "lib", "libSeqFakeCudaDriver.so")):
+    config.available_features.add("fake-cuda-driver")

@@ -12,7 +12,8 @@ NumPy arrays.
 """
 
 from . import _ops, _tracer
-from ._jit import Compiled, JitFunction, Lowered, ShapeDtype, engine, jit
+from ._jit import (Compiled, JitFunction, Lowered, ShapeDtype, cuda_available,
+                   engine, jit)
 from ._ops import (abs, add, astype, broadcast_to, complex, concat, conj,
                    constant, cos, div, flip, floor, floor_divide, mod,
                    einsum, erf, exp, full, gelu, getitem, group_norm, imag,
@@ -31,7 +32,7 @@ _tracer.bind_operations(_ops)
 
 __all__ = [
     "Error", "Tensor", "Scalar", "JitFunction", "Lowered", "Compiled",
-    "ShapeDtype", "jit", "engine",
+    "ShapeDtype", "jit", "engine", "cuda_available",
     # seq ops
     "attention", "compose_heads", "scan", "ema", "long_conv", "fft", "ifft",
     "rfft", "irfft", "linear_attention", "feature_map", "timestep_norm", "rotary",

@@ -29,6 +29,31 @@ def engine(pipeline="tiled"):
     return _engines[pipeline]
 
 
+DEVICES = ("cpu", "cuda")
+
+
+def cuda_engine():
+    """The process-wide GPU engine (seq._core.CudaEngine), created on first
+    use; raises seq.Error naming the reason when there is no usable NVIDIA
+    driver or GPU."""
+    if "cuda" not in _engines:
+        try:
+            _engines["cuda"] = _core().CudaEngine()
+        except _core().CudaError as e:
+            raise T.Error(f"device='cuda': {e}") from None
+    return _engines["cuda"]
+
+
+def cuda_available():
+    """Whether an NVIDIA GPU can run seq programs here (a driver and a
+    device open)."""
+    try:
+        cuda_engine()
+        return True
+    except T.Error:
+        return False
+
+
 class ShapeDtype:
     """The shape and dtype of an array, for `f.lower(...)` / `f.compile(...)`
     without data (like jax.ShapeDtypeStruct)."""
@@ -187,15 +212,22 @@ class JitFunction:
     `.lowered(*args, stage=...)`; compile ahead of time with
     `.lower(*args).compile()` or `.compile(*args)`. `pipeline` is 'tiled'
     (tiled, vectorized, multi-threaded) or 'reference' (the scalar reference
-    lowering the tiled path is checked against)."""
+    lowering the tiled path is checked against). `device` is 'cpu' or
+    'cuda' (an NVIDIA GPU through the CUDA driver: arrays are copied to the
+    device and back). `.ptx(*args, arch=...)` and `.kernels(...)` give the
+    GPU code without a GPU."""
 
-    def __init__(self, fn, name=None, pipeline="tiled"):
+    def __init__(self, fn, name=None, pipeline="tiled", device="cpu"):
         functools.update_wrapper(self, fn)
         if pipeline not in _core().PIPELINES:
             raise T.Error(f"unknown pipeline {pipeline!r}; valid pipelines: "
                           + ", ".join(repr(p) for p in _core().PIPELINES))
+        if device not in DEVICES:
+            raise T.Error(f"unknown device {device!r}; valid devices: "
+                          + ", ".join(repr(d) for d in DEVICES))
         self.fn = fn
         self.pipeline = pipeline
+        self.device = device
         raw = name or getattr(fn, "__name__", "fn")
         # A valid MLIR symbol: '<lambda>' becomes 'lambda'.
         self.name = "".join(c if c.isalnum() or c == "_" else "_" for c in raw).strip("_") or "fn"
@@ -241,8 +273,9 @@ class JitFunction:
     def _compile(self, key, trace):
         function = self._compiled.get(key)
         if function is None:
+            compiler = cuda_engine() if self.device == "cuda" else engine(self.pipeline)
             try:
-                function = engine(self.pipeline).compile(trace.text, self.name, self.name)
+                function = compiler.compile(trace.text, self.name, self.name)
             except _core().CompileError as e:
                 raise T.Error(f"{self.name}: {e}") from None
             self._compiled[key] = function
@@ -256,7 +289,7 @@ class JitFunction:
             arrays.append(leaf)
         try:
             outputs = function(*arrays)
-        except ValueError as e:
+        except (ValueError, _core().CudaError) as e:
             raise T.Error(f"{self.name}: {e}") from None
         return _unflatten_result(trace.out_tree, iter(outputs))
 
@@ -303,6 +336,26 @@ class JitFunction:
         """The MLIR text that is compiled, with the user's locations."""
         return self.lower(*args)._trace.text
 
+    def kernels(self, *args, arch="sm_90a", assemble=False):
+        """The GPU kernels of this function for the signature of `args`
+        (arrays or seq.ShapeDtype), compiled through seq-to-nvptx for `arch`
+        ('sm_80', 'sm_90a') without needing a GPU: a list, in launch order,
+        of dicts with 'name', 'ptx', 'grid', 'block', shared memory,
+        'parameters', MMA instruction counts and the JSON 'descriptor'; with
+        assemble=True (ptxas) also 'cubin' and 'ptxas' (registers, spills)."""
+        text = self.source(*args)
+        try:
+            program = _core().compile_nvptx(text, self.name, chip=arch,
+                                            name=self.name, assemble=assemble)
+        except _core().CompileError as e:
+            raise T.Error(f"{self.name}: {e}") from None
+        return program["kernels"]
+
+    def ptx(self, *args, arch="sm_90a"):
+        """The PTX of each kernel, {kernel name: PTX text}, in launch order
+        (see kernels())."""
+        return {k["name"]: k["ptx"] for k in self.kernels(*args, arch=arch)}
+
 
 def _array_leaves(key):
     """The ("array", shape, dtype) leaves of a signature, in order."""
@@ -337,7 +390,7 @@ def _unflatten_result(tree, outputs):
     raise AssertionError(kind)
 
 
-def jit(fn=None, *, name=None, pipeline="tiled"):
+def jit(fn=None, *, name=None, pipeline="tiled", device="cpu"):
     """Decorator: compile a Python function of seq tensors.
 
         @seq.jit
@@ -347,8 +400,9 @@ def jit(fn=None, *, name=None, pipeline="tiled"):
         y = layer(x_np, w_np)        # traces, compiles, runs
         y = layer(x_np, w_np)        # cached: runs only
 
-    `pipeline="reference"` compiles with the scalar reference lowering.
+    `pipeline="reference"` compiles with the scalar reference lowering;
+    `device="cuda"` runs on an NVIDIA GPU (seq.Error without one).
     """
     if fn is None:
-        return lambda f: JitFunction(f, name=name, pipeline=pipeline)
-    return JitFunction(fn, name=name, pipeline=pipeline)
+        return lambda f: JitFunction(f, name=name, pipeline=pipeline, device=device)
+    return JitFunction(fn, name=name, pipeline=pipeline, device=device)

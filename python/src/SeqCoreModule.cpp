@@ -24,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Core.h"
+#include "CudaModule.h"
 
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Dialect/SeqOps.h"
@@ -575,6 +576,8 @@ PYBIND11_MODULE(_core, m) {
       "(after bufferization, out-params and deallocation), 'llvm' (the full "
       "pipeline, LLVM dialect). Raises CompileError on failure, ValueError "
       "on an unknown stage.");
+
+  seq::python::populateCudaBindings(m, m.attr("CompileError"));
 
   m.attr("STAGES") = py::make_tuple("seq", "tiled", "loops", "buffers", "llvm");
   m.attr("PIPELINES") = py::make_tuple("tiled", "reference");

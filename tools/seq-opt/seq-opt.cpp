@@ -9,9 +9,12 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "seq/Conversion/Passes.h"
 #include "seq/Dialect/SeqDialect.h"
+#include "seq/Target/NVPTX/Passes.h"
+#include "seq/Target/NVPTX/Pipeline.h"
 #include "seq/Target/Passes.h"
 #include "seq/Target/Pipelines.h"
 #include "seq/Target/TargetModel.h"
@@ -32,11 +35,15 @@ int main(int argc, char **argv) {
   mlir::seq::registerSeqConversionPasses();
   mlir::seq::registerSeqTransformsPasses();
   mlir::seq::registerSeqTargetPasses();
+  mlir::seq::registerSeqNVPTXPasses();
+  mlir::seq::registerSeqToNVPTXPipeline();
   mlir::seq::registerPipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // seq-to-nvptx serializes kernels through LLVM IR (gpu-module-to-binary).
+  mlir::registerAllToLLVMIRTranslations(registry);
   registry.insert<mlir::seq::SeqDialect>();
   mlir::seq::registerTransformDialectExtension(registry);
 

@@ -4,14 +4,18 @@
 //
 // compiles FN through seq-to-cpu, runs it on the inputs and writes result i
 // to DIR/out<i>.npy. `--bench N` times N further runs and prints the median
-// and minimum wall time. `--emit-object F.o` (alone, without inputs) only
+// and minimum wall time. `--device cuda` compiles through seq-to-nvptx and
+// runs on the GPU (copies in, kernels, copies out; --bench then reports the
+// device time per run); without a GPU it fails with the driver's reason.
+// `--emit-object F.o` (alone, without inputs) only
 // compiles: the object exports FN's C wrapper _mlir_ciface_FN, which takes a
-// pointer to a memref descriptor per input and then per result. Every problem (unreadable file, wrong dtype or
-// shape, missing argument, bad IR) is reported with exit code 1, and no
-// output file is written unless the run succeeded.
+// pointer to a memref descriptor per input and then per result. Every problem
+// (unreadable file, wrong dtype or shape, missing argument, bad IR) is reported
+// with exit code 1, and no output file is written unless the run succeeded.
 //
 //===----------------------------------------------------------------------===//
 
+#include "seq/Runtime/CudaEngine.h"
 #include "seq/Runtime/Engine.h"
 #include "seq/Runtime/Npy.h"
 
@@ -67,6 +71,18 @@ static cl::opt<std::string> schedule(
     "schedule",
     cl::desc("Transform-dialect file replacing built-in schedules"),
     cl::value_desc("file.mlir"), cl::cat(category));
+enum class DeviceKind { cpu, cuda };
+static cl::opt<DeviceKind> device(
+    "device", cl::desc("Where the program runs"),
+    cl::values(clEnumValN(DeviceKind::cpu, "cpu", "the host CPU (default)"),
+               clEnumValN(DeviceKind::cuda, "cuda",
+                          "an NVIDIA GPU through the CUDA driver")),
+    cl::init(DeviceKind::cpu), cl::cat(category));
+static cl::opt<std::string>
+    chip("chip",
+         cl::desc("GPU target model for --device cuda (default: from the "
+                  "device)"),
+         cl::init(""), cl::cat(category));
 static cl::opt<bool> printSignature("print-signature",
                                     cl::desc("Print the function's signature"),
                                     cl::init(false), cl::cat(category));
@@ -92,35 +108,71 @@ int main(int argc, char **argv) {
     return fail("cannot read '" + inputFile +
                 "': " + source.getError().message());
 
+  // The function and how to call it, on the CPU or on the GPU.
+  std::vector<TensorSpec> inputSpecs, outputSpecs;
+  std::function<llvm::Error(llvm::ArrayRef<TensorView>,
+                            llvm::ArrayRef<TensorView>)>
+      call;
+  std::function<llvm::Expected<double>(llvm::ArrayRef<TensorView>,
+                                       llvm::ArrayRef<TensorView>, unsigned)>
+      deviceTimed;
   Engine::Options options;
   options.reference = pipeline == PipelineKind::reference;
   options.scheduleFile = schedule;
   options.target = target;
   Engine engine(options);
-  auto compiled = engine.compile((*source)->getBuffer(), entry, inputFile);
-  if (!compiled)
-    return fail(llvm::toString(compiled.takeError()));
-  const CompiledFunction &fn = **compiled;
+  std::unique_ptr<CudaEngine> cudaEngine;
+  const CompiledFunction *cpuFn = nullptr;
+  if (device == DeviceKind::cuda) {
+    if (!objectFile.empty())
+      return fail("--emit-object writes CPU code; it cannot be combined with "
+                  "--device cuda (use seq-compile for PTX and cubin)");
+    CudaEngine::Options cudaOptions;
+    cudaOptions.chip = chip;
+    auto created = CudaEngine::create(cudaOptions);
+    if (!created)
+      return fail(llvm::toString(created.takeError()));
+    cudaEngine = std::move(*created);
+    auto compiled =
+        cudaEngine->compile((*source)->getBuffer(), entry, inputFile);
+    if (!compiled)
+      return fail(llvm::toString(compiled.takeError()));
+    const CudaFunction *gpuFn = *compiled;
+    inputSpecs.assign(gpuFn->inputs().begin(), gpuFn->inputs().end());
+    outputSpecs.assign(gpuFn->outputs().begin(), gpuFn->outputs().end());
+    call = [gpuFn](auto in, auto out) { return gpuFn->call(in, out); };
+    deviceTimed = [gpuFn](auto in, auto out, unsigned n) {
+      return gpuFn->timedCall(in, out, n);
+    };
+  } else {
+    auto compiled = engine.compile((*source)->getBuffer(), entry, inputFile);
+    if (!compiled)
+      return fail(llvm::toString(compiled.takeError()));
+    cpuFn = *compiled;
+    inputSpecs.assign(cpuFn->inputs().begin(), cpuFn->inputs().end());
+    outputSpecs.assign(cpuFn->outputs().begin(), cpuFn->outputs().end());
+    call = [cpuFn](auto in, auto out) { return cpuFn->call(in, out); };
+  }
 
   if (printSignature) {
-    llvm::outs() << "@" << fn.name() << "(";
-    llvm::interleaveComma(fn.inputs(), llvm::outs(),
+    llvm::outs() << "@" << entry << "(";
+    llvm::interleaveComma(inputSpecs, llvm::outs(),
                           [](const TensorSpec &s) { llvm::outs() << s.str(); });
     llvm::outs() << ") -> (";
-    llvm::interleaveComma(fn.outputs(), llvm::outs(),
+    llvm::interleaveComma(outputSpecs, llvm::outs(),
                           [](const TensorSpec &s) { llvm::outs() << s.str(); });
     llvm::outs() << ")\n";
   }
   if (!objectFile.empty())
-    if (llvm::Error err = fn.writeObjectFile(objectFile))
+    if (llvm::Error err = cpuFn->writeObjectFile(objectFile))
       return fail(llvm::toString(std::move(err)));
   // Asked only for the signature or the object file: nothing to run.
-  if (inputs.empty() && !fn.inputs().empty() && outputDir.empty() &&
+  if (inputs.empty() && !inputSpecs.empty() && outputDir.empty() &&
       benchRuns == 0 && (printSignature || !objectFile.empty()))
     return 0;
 
-  if (inputs.size() != fn.inputs().size())
-    return fail("@" + entry + " takes " + llvm::Twine(fn.inputs().size()) +
+  if (inputs.size() != inputSpecs.size())
+    return fail("@" + entry + " takes " + llvm::Twine(inputSpecs.size()) +
                 " arguments, but " + llvm::Twine(inputs.size()) +
                 " --input files were given");
   std::vector<NpyArray> arrays;
@@ -130,9 +182,9 @@ int main(int argc, char **argv) {
     if (!array)
       return fail(llvm::toString(array.takeError()));
     // A 2-byte raw payload ('<u2', 'V2') is how bf16 travels through NumPy.
-    if (array->isTwoByteRaw && fn.inputs()[i].dtype != DType::bf16)
+    if (array->isTwoByteRaw && inputSpecs[i].dtype != DType::bf16)
       return fail(path + ": 2-byte payload given for argument #" +
-                  llvm::Twine(i) + " of type " + fn.inputs()[i].str());
+                  llvm::Twine(i) + " of type " + inputSpecs[i].str());
     arrays.push_back(std::move(*array));
   }
   for (NpyArray &array : arrays)
@@ -140,7 +192,7 @@ int main(int argc, char **argv) {
 
   std::vector<NpyArray> results;
   std::vector<TensorView> outputViews;
-  for (const TensorSpec &spec : fn.outputs()) {
+  for (const TensorSpec &spec : outputSpecs) {
     if (llvm::any_of(spec.shape, [](int64_t d) { return d < 0; }))
       return fail("result " + spec.str() +
                   " has a dynamic shape; seq-run needs static result shapes");
@@ -149,14 +201,22 @@ int main(int argc, char **argv) {
   for (NpyArray &array : results)
     outputViews.push_back(array.view());
 
-  if (llvm::Error err = fn.call(inputViews, outputViews))
+  if (llvm::Error err = call(inputViews, outputViews))
     return fail(llvm::toString(std::move(err)));
 
-  if (benchRuns > 0) {
+  if (benchRuns > 0 && deviceTimed) {
+    auto ms = deviceTimed(inputViews, outputViews, benchRuns);
+    if (!ms)
+      return fail(llvm::toString(ms.takeError()));
+    llvm::outs() << llvm::format(
+        "@%s: %u runs on the GPU, %.6f s per run "
+        "(device time)\n",
+        entry.c_str(), static_cast<unsigned>(benchRuns), *ms / 1000.0);
+  } else if (benchRuns > 0) {
     std::vector<double> seconds;
     for (unsigned r = 0; r < benchRuns; ++r) {
       auto start = std::chrono::steady_clock::now();
-      if (llvm::Error err = fn.call(inputViews, outputViews))
+      if (llvm::Error err = call(inputViews, outputViews))
         return fail(llvm::toString(std::move(err)));
       seconds.push_back(std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - start)

@@ -55,6 +55,11 @@ std::optional<Schedule> cpuElementwiseSchedule(Operation *op,
 std::optional<Schedule> cpuParallelSchedule(Operation *op,
                                             const TargetModel &target);
 
+/// The NVIDIA GPU schedule of a seq.attention op (thread-block tiles for
+/// seq-to-nvptx; lib/Target/Schedules/GpuAttention.cpp).
+std::optional<Schedule> gpuAttentionSchedule(Operation *op,
+                                             const TargetModel &target);
+
 } // namespace mlir::seq
 
 #endif // SEQ_TARGET_SCHEDULES_H

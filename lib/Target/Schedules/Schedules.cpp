@@ -33,10 +33,15 @@ std::optional<std::string> seq::scheduleFamily(Operation *op) {
 std::optional<Schedule> seq::builtinSchedule(Operation *op,
                                              const TargetModel &target) {
   std::optional<std::string> family = scheduleFamily(op);
-  if (!family || !target.isCpu())
+  if (!family)
     return std::nullopt;
   if (*family == "attention")
-    return cpuAttentionSchedule(op, target);
+    return target.isCpu() ? cpuAttentionSchedule(op, target)
+                          : gpuAttentionSchedule(op, target);
+  // The other families have CPU schedules only; on a GPU those ops become
+  // SIMT kernels (seq-gpu-map-simt) or block-tiled contractions.
+  if (!target.isCpu())
+    return std::nullopt;
   if (*family == "matmul")
     return cpuMatmulSchedule(op, target);
   if (*family == "elementwise")
