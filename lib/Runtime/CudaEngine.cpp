@@ -5,6 +5,7 @@
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Runtime/CudaDriver.h"
 #include "seq/Runtime/CudaRuntime.h"
+#include "seq/Runtime/ElementTypes.h"
 #include "seq/Target/NVPTX/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -28,74 +29,6 @@ using llvm::StringRef;
 
 static llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-/// The runtime dtype of an MLIR element type.
-static std::optional<DType> dtypeOf(mlir::Type type) {
-  if (type.isF16())
-    return DType::f16;
-  if (type.isBF16())
-    return DType::bf16;
-  if (type.isF32())
-    return DType::f32;
-  if (type.isF64())
-    return DType::f64;
-  if (type.isInteger(1))
-    return DType::i1;
-  if (type.isInteger(32))
-    return DType::i32;
-  if (type.isInteger(64))
-    return DType::i64;
-  if (auto complex = llvm::dyn_cast<mlir::ComplexType>(type)) {
-    if (complex.getElementType().isF32())
-      return DType::c64;
-    if (complex.getElementType().isF64())
-      return DType::c128;
-  }
-  return std::nullopt;
-}
-
-static llvm::Expected<TensorSpec> specOf(mlir::Type type, StringRef role,
-                                         size_t index, StringRef entry) {
-  auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type);
-  std::string text;
-  llvm::raw_string_ostream(text) << type;
-  if (!tensor)
-    return makeError(role + " #" + llvm::Twine(index) + " of @" + entry +
-                     " has type " + text +
-                     "; compiled functions take and return ranked tensors");
-  std::optional<DType> dtype = dtypeOf(tensor.getElementType());
-  if (!dtype)
-    return makeError(role + " #" + llvm::Twine(index) + " of @" + entry +
-                     " has unsupported element type in " + text);
-  TensorSpec spec{*dtype, {}};
-  for (int64_t d : tensor.getShape())
-    spec.shape.push_back(mlir::ShapedType::isDynamic(d) ? -1 : d);
-  return spec;
-}
-
-static llvm::Error checkView(const TensorView &view, const TensorSpec &spec,
-                             StringRef role, size_t index, StringRef entry) {
-  std::string where = (role + " #" + llvm::Twine(index) + " of @" + entry +
-                       " (" + spec.str() + ")")
-                          .str();
-  if (view.dtype != spec.dtype)
-    return makeError(where + ": expected " + dtypeName(spec.dtype) +
-                     " elements, got " + dtypeName(view.dtype));
-  if (view.shape.size() != spec.shape.size())
-    return makeError(where + ": expected rank " +
-                     llvm::Twine(spec.shape.size()) + ", got shape " +
-                     formatShape(view.shape));
-  for (size_t i = 0; i < spec.shape.size(); ++i)
-    if (view.shape[i] < 0 ||
-        (spec.shape[i] >= 0 && view.shape[i] != spec.shape[i]))
-      return makeError(where + ": expected shape " + formatShape(spec.shape) +
-                       ", got " + formatShape(view.shape));
-  if (!view.isContiguous())
-    return makeError(where + ": pass a contiguous row-major array");
-  if (!view.data && view.numElements() > 0)
-    return makeError(where + ": null data pointer");
-  return llvm::Error::success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -146,11 +79,11 @@ llvm::Expected<double> CudaFunction::run(llvm::ArrayRef<TensorView> inputs,
                      " output buffers were given");
   for (size_t i = 0; i < inputs.size(); ++i)
     if (llvm::Error err =
-            checkView(inputs[i], inputSpecs[i], "input", i, entry))
+            checkTensorArgument(inputs[i], inputSpecs[i], "input", i, entry))
       return std::move(err);
   for (size_t i = 0; i < outputs.size(); ++i)
     if (llvm::Error err =
-            checkView(outputs[i], outputSpecs[i], "output", i, entry))
+            checkTensorArgument(outputs[i], outputSpecs[i], "output", i, entry))
       return std::move(err);
   if (llvm::Error err = device->makeCurrent())
     return std::move(err);
@@ -337,13 +270,13 @@ CudaEngine::compile(StringRef source, StringRef entry, StringRef bufferName) {
   compiled->entry = entry.str();
   compiled->device = dev.get();
   for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
-    auto spec = specOf(type, "argument", i, entry);
+    auto spec = tensorSpecOf(type, "argument", i, entry);
     if (!spec)
       return spec.takeError();
     compiled->inputSpecs.push_back(*spec);
   }
   for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
-    auto spec = specOf(type, "result", i, entry);
+    auto spec = tensorSpecOf(type, "result", i, entry);
     if (!spec)
       return spec.takeError();
     compiled->outputSpecs.push_back(*spec);

@@ -47,6 +47,61 @@ std::string TensorSpec::str() const {
 }
 
 //===----------------------------------------------------------------------===//
+// Signatures: shared with the CUDA engine
+//===----------------------------------------------------------------------===//
+llvm::Expected<TensorSpec> seq::runtime::tensorSpecOf(mlir::Type type,
+                                                     StringRef role,
+                                                     size_t index,
+                                                     StringRef entry) {
+  auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type);
+  std::string text;
+  llvm::raw_string_ostream(text) << type;
+  if (!tensor)
+    return makeError(role + " #" + llvm::Twine(index) + " of @" + entry +
+                     " has type " + text +
+                     "; compiled functions take and return ranked tensors");
+  std::optional<DType> dtype = dtypeOf(tensor.getElementType());
+  if (!dtype)
+    return makeError(role + " #" + llvm::Twine(index) + " of @" + entry +
+                     " has unsupported element type in " + text);
+  TensorSpec spec{*dtype, {}};
+  for (int64_t d : tensor.getShape())
+    spec.shape.push_back(mlir::ShapedType::isDynamic(d) ? -1 : d);
+  return spec;
+}
+
+llvm::Error seq::runtime::checkTensorArgument(const TensorView &view,
+                                              const TensorSpec &spec,
+                                              StringRef role, size_t index,
+                                              StringRef entry) {
+  auto where = [&]() {
+    return (role + " #" + llvm::Twine(index) + " of @" + entry + " (" +
+            spec.str() + ")")
+        .str();
+  };
+  if (view.dtype != spec.dtype)
+    return makeError(where() + ": expected " + dtypeName(spec.dtype) +
+                     " elements, got " + dtypeName(view.dtype));
+  if (view.shape.size() != spec.shape.size())
+    return makeError(where() + ": expected rank " +
+                     llvm::Twine(spec.shape.size()) + ", got rank " +
+                     llvm::Twine(view.shape.size()) + " (shape " +
+                     formatShape(view.shape) + ")");
+  for (size_t i = 0; i < spec.shape.size(); ++i)
+    if (view.shape[i] < 0 ||
+        (spec.shape[i] >= 0 && view.shape[i] != spec.shape[i]))
+      return makeError(where() + ": expected shape " + formatShape(spec.shape) +
+                       ", got " + formatShape(view.shape));
+  if (!view.isContiguous())
+    return makeError(where() +
+                     ": strided views are not supported; pass a contiguous "
+                     "row-major array");
+  if (!view.data && view.numElements() > 0)
+    return makeError(where() + ": null data pointer");
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
 // Threads
 //===----------------------------------------------------------------------===//
 
@@ -86,31 +141,7 @@ llvm::Error CompiledFunction::checkArgument(const TensorView &view,
                                             const TensorSpec &spec,
                                             StringRef role,
                                             size_t index) const {
-  auto where = [&]() {
-    return (role + " #" + llvm::Twine(index) + " of @" + entry + " (" +
-            spec.str() + ")")
-        .str();
-  };
-  if (view.dtype != spec.dtype)
-    return makeError(where() + ": expected " + dtypeName(spec.dtype) +
-                     " elements, got " + dtypeName(view.dtype));
-  if (view.shape.size() != spec.shape.size())
-    return makeError(where() + ": expected rank " +
-                     llvm::Twine(spec.shape.size()) + ", got rank " +
-                     llvm::Twine(view.shape.size()) + " (shape " +
-                     formatShape(view.shape) + ")");
-  for (size_t i = 0; i < spec.shape.size(); ++i)
-    if (view.shape[i] < 0 ||
-        (spec.shape[i] >= 0 && view.shape[i] != spec.shape[i]))
-      return makeError(where() + ": expected shape " + formatShape(spec.shape) +
-                       ", got " + formatShape(view.shape));
-  if (!view.isContiguous())
-    return makeError(where() +
-                     ": strided views are not supported; pass a contiguous "
-                     "row-major array");
-  if (!view.data && view.numElements() > 0)
-    return makeError(where() + ": null data pointer");
-  return llvm::Error::success();
+  return checkTensorArgument(view, spec, role, index, entry);
 }
 
 namespace {
@@ -237,25 +268,6 @@ Engine::~Engine() = default;
 
 mlir::MLIRContext &Engine::context() { return *ctx; }
 
-static llvm::Expected<TensorSpec> specOf(mlir::Type type, StringRef role,
-                                         size_t index, StringRef entry) {
-  auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(type);
-  std::string text;
-  llvm::raw_string_ostream(text) << type;
-  if (!tensor)
-    return makeError(role + " #" + llvm::Twine(index) + " of @" + entry +
-                     " has type " + text +
-                     "; compiled functions take and return ranked tensors");
-  std::optional<DType> dtype = dtypeOf(tensor.getElementType());
-  if (!dtype)
-    return makeError(role + " #" + llvm::Twine(index) + " of @" + entry +
-                     " has unsupported element type in " + text);
-  TensorSpec spec{*dtype, {}};
-  for (int64_t d : tensor.getShape())
-    spec.shape.push_back(mlir::ShapedType::isDynamic(d) ? -1 : d);
-  return spec;
-}
-
 llvm::Expected<const CompiledFunction *>
 Engine::compile(StringRef source, StringRef entry, StringRef bufferName) {
   std::string key = (entry + llvm::Twine('\0') + source).str();
@@ -327,13 +339,13 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
   auto compiled = std::unique_ptr<CompiledFunction>(new CompiledFunction());
   compiled->entry = entry.str();
   for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
-    auto spec = specOf(type, "argument", i, entry);
+    auto spec = tensorSpecOf(type, "argument", i, entry);
     if (!spec)
       return spec.takeError();
     compiled->inputSpecs.push_back(*spec);
   }
   for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
-    auto spec = specOf(type, "result", i, entry);
+    auto spec = tensorSpecOf(type, "result", i, entry);
     if (!spec)
       return spec.takeError();
     compiled->outputSpecs.push_back(*spec);
@@ -346,6 +358,9 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
       func->setAttr(mlir::LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                     mlir::UnitAttr::get(ctx.get()));
 
+  if (options.attentionQueryTile < 0 || options.attentionKeyTile < 0)
+    return makeError("attention tile sizes must be positive (or 0 for the "
+                     "target model's choice)");
   if (!options.reference) {
     llvm::Expected<mlir::seq::TargetModel> model =
         mlir::seq::lookupTarget(options.target);
@@ -362,6 +377,8 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
   pipeline.reference = options.reference;
   pipeline.schedule = options.scheduleFile;
   pipeline.target = options.target;
+  pipeline.attentionQueryTile = options.attentionQueryTile;
+  pipeline.attentionKeyTile = options.attentionKeyTile;
   mlir::seq::buildSeqToCpuPipeline(pm, pipeline);
   if (mlir::failed(pm.run(module)))
     return makeError("lowering @" + entry + " through seq-to-cpu failed");

@@ -38,11 +38,13 @@ struct SeqApplySchedulesPass
 
 /// The schedule modules of one run: the user's and the built-in ones.
 struct ScheduleLibrary {
-  ScheduleLibrary(MLIRContext *context, bool print)
-      : context(context), print(print) {}
+  ScheduleLibrary(MLIRContext *context, bool print,
+                  ScheduleOverrides overrides)
+      : context(context), print(print), overrides(overrides) {}
 
   MLIRContext *context;
   bool print;
+  ScheduleOverrides overrides;
   /// The parsed built-in schedule modules, by text.
   llvm::StringMap<OwningOpRef<ModuleOp>> builtins;
   OwningOpRef<ModuleOp> user;
@@ -63,7 +65,7 @@ ScheduleLibrary::sequenceFor(Operation *op, const TargetModel &model) {
   if (user)
     if (auto sequence = user->lookupSymbol<transform::NamedSequenceOp>(name))
       return {sequence, *user};
-  std::optional<Schedule> schedule = builtinSchedule(op, model);
+  std::optional<Schedule> schedule = builtinSchedule(op, model, overrides);
   if (!schedule)
     return {};
   if (print)
@@ -92,8 +94,19 @@ void SeqApplySchedulesPass::runOnOperation() {
     emitError(module.getLoc()) << llvm::toString(model.takeError());
     return signalPassFailure();
   }
+  if (attentionQueryTile < 0 || attentionKeyTile < 0) {
+    emitError(module.getLoc())
+        << "attention-query-tile and attention-key-tile must be positive (or "
+           "0 for the target model's choice), got "
+        << static_cast<int64_t>(attentionQueryTile) << " and "
+        << static_cast<int64_t>(attentionKeyTile);
+    return signalPassFailure();
+  }
   transform::TransformOptions options;
-  ScheduleLibrary library(&getContext(), printSchedules);
+  ScheduleOverrides overrides;
+  overrides.attentionQueryTile = attentionQueryTile;
+  overrides.attentionKeyTile = attentionKeyTile;
+  ScheduleLibrary library(&getContext(), printSchedules, overrides);
   if (!schedule.empty()) {
     if (failed(transform::detail::parseTransformModuleFromFile(
             &getContext(), schedule, library.user)))

@@ -103,6 +103,8 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
 /// written.
 static void addBufferization(OpPassManager &pm) {
   pm.addPass(seq::createSeqReadOnlyArguments());
+  // After the last CSE: one scratch buffer per parallel tile, not one shared.
+  pm.addPass(seq::createSeqPrivateEmptyTensors());
   pm.addPass(seq::createSeqRankPreservingSlices());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -213,6 +215,8 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm,
   SeqApplySchedulesOptions schedules;
   schedules.target = options.target;
   schedules.schedule = options.schedule;
+  schedules.attentionQueryTile = options.attentionQueryTile;
+  schedules.attentionKeyTile = options.attentionKeyTile;
   pm.addPass(seq::createSeqApplySchedules(schedules));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

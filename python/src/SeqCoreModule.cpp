@@ -120,7 +120,8 @@ private:
 class PyEngine {
 public:
   PyEngine(unsigned optLevel, const std::string &pipeline,
-           const std::string &schedule) {
+           const std::string &schedule, const std::string &target,
+           int64_t attentionQueryTile, int64_t attentionKeyTile) {
     if (optLevel > 3)
       throw py::value_error("opt_level must be 0, 1, 2 or 3, got " +
                             std::to_string(optLevel));
@@ -128,6 +129,12 @@ public:
     options.optLevel = optLevel;
     options.reference = parsePipeline(pipeline);
     options.scheduleFile = schedule;
+    options.target = target;
+    if (attentionQueryTile < 0 || attentionKeyTile < 0)
+      throw py::value_error("attention_query_tile and attention_key_tile must "
+                            "be positive (or 0 for the target model's choice)");
+    options.attentionQueryTile = attentionQueryTile;
+    options.attentionKeyTile = attentionKeyTile;
     state = std::make_shared<EngineState>(options);
   }
 
@@ -529,14 +536,20 @@ PYBIND11_MODULE(_core, m) {
       "Owns a seq JIT engine (seq::runtime::Engine): compiles MLIR text "
       "through the seq-to-cpu pipeline and caches compiled functions by "
       "(source, entry).")
-      .def(py::init<unsigned, const std::string &, const std::string &>(),
+      .def(py::init<unsigned, const std::string &, const std::string &,
+                    const std::string &, int64_t, int64_t>(),
            py::arg("opt_level") = 2, py::arg("pipeline") = "tiled",
-           py::arg("schedule") = "",
+           py::arg("schedule") = "", py::arg("target") = "host",
+           py::arg("attention_query_tile") = 0,
+           py::arg("attention_key_tile") = 0,
            "Creates an engine; `opt_level` (0-3) is the LLVM optimization "
            "level of the generated code, `pipeline` is 'tiled' (default: "
            "tiled, vectorized, multi-threaded) or 'reference' (the scalar "
            "reference lowering, the oracle), `schedule` a transform-dialect "
-           "file replacing built-in schedules.")
+           "file replacing built-in schedules, `target` the CPU target model "
+           "('host', 'x86-64-avx2', 'x86-64-avx512'), "
+           "`attention_query_tile`/`attention_key_tile` the CPU attention "
+           "schedule's tile sizes (0: from the target model).")
       .def("compile", &PyEngine::compile, py::arg("source"), py::arg("entry"),
            py::arg("name") = "<seq>",
            "Parses `source` (MLIR text; `name` is the buffer name in "

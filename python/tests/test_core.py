@@ -6,6 +6,7 @@ Run from a build tree with
     PYTHONPATH=<build>/python_packages python3 -m pytest python/tests/test_core.py
 """
 
+import platform
 import re
 import threading
 
@@ -279,6 +280,48 @@ def test_engines_have_separate_caches():
 def test_bad_opt_level():
     with pytest.raises(ValueError, match="opt_level"):
         _core.Engine(opt_level=7)
+
+
+CAUSAL = """
+func.func @causal(%q: tensor<1x2x100x16xf32>, %k: tensor<1x2x100x16xf32>, %v: tensor<1x2x100x16xf32>) -> tensor<1x2x100x16xf32> {
+  %o = tensor.empty() : tensor<1x2x100x16xf32>
+  %r = seq.attention ins(%q, %k, %v : tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>, tensor<1x2x100x16xf32>)
+    outs(%o : tensor<1x2x100x16xf32>) {mask = #seq.mask<causal>} -> tensor<1x2x100x16xf32>
+  return %r : tensor<1x2x100x16xf32>
+}
+"""
+
+
+def causal_attention_f64(q, k, v):
+    """OPS.md section 2: softmax(q k^T / sqrt(E)) v with key j <= query i."""
+    q, k, v = (a.astype(np.float64) for a in (q, k, v))
+    s = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    s = np.where(np.tril(np.ones(s.shape[-2:], bool)), s, -np.inf)
+    p = np.exp(s - s.max(-1, keepdims=True))
+    return (p / p.sum(-1, keepdims=True)) @ v
+
+
+@pytest.mark.parametrize("tiles", [(0, 0), (7, 16), (33, 100), (1000, 1000)])
+def test_attention_tile_overrides(tiles):
+    """User tile sizes (odd, larger than the problem) change the loop nest,
+    not the result; target x86-64-avx2 is runnable on every x86-64 host
+    these tests run on."""
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("x86-64-avx2 is an x86-64 target model")
+    engine = _core.Engine(target="x86-64-avx2", attention_query_tile=tiles[0],
+                          attention_key_tile=tiles[1])
+    q, k, v = (rng_array((1, 2, 100, 16), seed=s) for s in range(3))
+    (out,) = engine.compile(CAUSAL, "causal")(q, k, v)
+    np.testing.assert_allclose(out, causal_attention_f64(q, k, v), rtol=2e-5, atol=2e-5)
+
+
+def test_bad_engine_options():
+    with pytest.raises(ValueError, match="attention_query_tile"):
+        _core.Engine(attention_key_tile=-1)
+    with pytest.raises(_core.CompileError, match="unknown target 'z80'"):
+        _core.Engine(target="z80").compile(ADD, "add")
+    with pytest.raises(_core.CompileError, match="GPU model"):
+        _core.Engine(target="sm_80").compile(ADD, "add")
 
 
 # --- compile errors -----------------------------------------------------------

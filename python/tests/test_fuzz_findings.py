@@ -49,3 +49,34 @@ def test_constant_of_the_wrong_kind_is_a_named_error():
     with pytest.raises(seq.Error, match="not an integer"):
         seq.jit(lambda x: x + seq.full(x.shape, 0.5, dtype="int32"))(
             np.zeros(3, np.int32))
+
+
+# Boolean masks are one byte per element in memory, but a vector of i1 is
+# loaded and stored as packed bits: vectorized `where`s and comparisons
+# read the wrong mask bits (fuzz seed 1, program 11; seed 20261130,
+# programs 130, 141, 151; the DCFormer example's causal mask).
+@pytest.mark.parametrize("pipeline", ["tiled", "reference"])
+def test_boolean_masks_of_vectorized_ops(pipeline):
+    mask = RNG.standard_normal((7, 8, 2, 64)) > 0
+    a = RNG.integers(-9, 9, (8, 2, 64)).astype(np.int32)
+    b = RNG.integers(-9, 9, (7, 8, 2, 64)).astype(np.int32)
+    x = RNG.standard_normal((7, 8, 2, 64)).astype(np.float32)
+    where, less = seq.jit(lambda m, a, b, x: (seq.where(m, a, b), x < 0.5),
+                          pipeline=pipeline)(mask, a, b, x)
+    np.testing.assert_array_equal(where, np.where(mask, a, b))
+    np.testing.assert_array_equal(less, x < 0.5)
+
+
+# An op with an empty dimension was cut into parallel tiles whose slices
+# started past the end of that dimension ("offset 3 is out-of-bounds: 0 >=
+# 0"; fuzz seed 1, programs 62, 77; seed 20261130, program 29).
+@pytest.mark.parametrize("pipeline", ["tiled", "reference"])
+def test_empty_op_with_large_operands(pipeline):
+    x = np.zeros((4, 7, 7, 0), np.float32)
+    w1 = RNG.standard_normal((4, 7, 16, 7)).astype(np.float32)
+    w2 = RNG.standard_normal((4, 7, 16, 7)).astype(np.float32)
+    gate = RNG.standard_normal((4, 7, 7)).astype(np.float32)
+    out = seq.jit(lambda x, w1, w2, g: seq.compose_heads(x, query_w1=w1, query_w2=w2,
+                                                        query_gate=g),
+                  pipeline=pipeline)(x, w1, w2, gate)
+    assert out.shape == (4, 7, 7, 0)

@@ -7,6 +7,8 @@
 // RUN: seq-opt %s --seq-apply-schedules=target=x86-64-avx512 | FileCheck %s --check-prefix=NO-LXL
 // RUN: seq-opt %s --seq-apply-schedules="target=x86-64-avx512 print-schedules=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PRINT
 // RUN: seq-opt %s --seq-apply-schedules="schedule=%S/Inputs/attention-query-tile-32.mlir" | FileCheck %s --check-prefix=USER
+// RUN: seq-opt %s --seq-apply-schedules="target=x86-64-avx512 attention-query-tile=32 attention-key-tile=128 print-schedules=1" 2>&1 | FileCheck %s --check-prefix=TILES
+// RUN: not seq-opt %s --seq-apply-schedules="attention-key-tile=-8" 2>&1 | FileCheck %s --check-prefix=BAD-TILE
 // RUN: not seq-opt %s --seq-apply-schedules=target=tpu 2>&1 | FileCheck %s --check-prefix=BAD-TARGET
 // RUN: not seq-opt %s --seq-apply-schedules=schedule=%t.missing.mlir 2>&1 | FileCheck %s --check-prefix=BAD-FILE
 
@@ -46,5 +48,14 @@ func.func @causal(%q: tensor<1x4x256x64xf32>, %k: tensor<1x4x256x64xf32>, %v: te
 //       USER:       linalg.matmul {seq.tile_role = "scores"} ins(%{{.*}}, %{{.*}} : tensor<32x64xf32>, tensor<64x128xf32>)
 //   USER-NOT:   vector.fma
 
+// The tile-size options replace the model's rule; the loop nest follows.
+// TILES: transform.seq.tile_attention %op {query_tile = 32, key_tile = 128}
+// TILES-LABEL: func.func @causal
+// TILES: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 4, 8)
+// TILES: arith.ceildivsi %{{.*}}, %c128
+// TILES: tensor.empty() : tensor<32x128xf32>
+// TILES: vector.fma {{.*}} : vector<64xf32>
+
+// BAD-TILE: error: attention-query-tile and attention-key-tile must be positive (or 0 for the target model's choice), got 0 and -8
 // BAD-TARGET: error: unknown target 'tpu'; known targets: host, x86-64-avx2, x86-64-avx512, sm_80, sm_90a
 // BAD-FILE: error: failed to open transform file

@@ -116,3 +116,46 @@ func.func @atan(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
   } -> tensor<64x64xf32>
   return %r : tensor<64x64xf32>
 }
+
+// -----
+
+// A named transpose that moves the innermost dimension (the FFT's
+// re/im planes, 6x128x2 -> 6x2x128): a strided read of 64 elements written
+// as one vector per row. (The lowering and canonicalization patterns once
+// rewrote this transpose of a vector with a unit dimension forever.)
+
+// CHECK-LABEL: func.func @transpose_planes
+// AVX512:        scf.for %{{.*}} = %c0{{.*}} to %c128 step %c64
+// AVX512:          vector.transfer_read {{.*}} : tensor<1x64x1xf32>, vector<64x1xf32>
+// AVX512:          vector.transfer_write {{.*}} : vector<64xf32>, tensor<1x1x64xf32>
+// AVX2:          scf.for %{{.*}} = %c0{{.*}} to %c128 step %c32
+// AVX2:            vector.transfer_read {{.*}} : tensor<1x32x1xf32>, vector<32x1xf32>
+// AVX2:            vector.transfer_write {{.*}} : vector<32xf32>, tensor<1x1x32xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         return
+func.func @transpose_planes(%x: tensor<6x128x2xf32>) -> tensor<6x2x128xf32> {
+  %e = tensor.empty() : tensor<6x2x128xf32>
+  %r = linalg.transpose ins(%x : tensor<6x128x2xf32>) outs(%e : tensor<6x2x128xf32>) permutation = [0, 2, 1]
+  return %r : tensor<6x2x128xf32>
+}
+
+// -----
+
+// A boolean operand keeps the scalar loops: LLVM would load a vector of i1
+// as packed bits, but seq stores booleans one per byte.
+
+// CHECK-LABEL: func.func @select_mask
+// CHECK-NOT:     vector.
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.
+// CHECK:         return
+func.func @select_mask(%m: tensor<64x256xi1>, %a: tensor<64x256xi32>, %b: tensor<64x256xi32>) -> tensor<64x256xi32> {
+  %e = tensor.empty() : tensor<64x256xi32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %a, %b : tensor<64x256xi1>, tensor<64x256xi32>, tensor<64x256xi32>) outs(%e : tensor<64x256xi32>) {
+  ^bb0(%c: i1, %x: i32, %y: i32, %o: i32):
+    %s = arith.select %c, %x, %y : i32
+    linalg.yield %s : i32
+  } -> tensor<64x256xi32>
+  return %r : tensor<64x256xi32>
+}

@@ -83,3 +83,17 @@ func.func @dynamic_small(%a: tensor<?x?x512xf32>, %b: tensor<?x?x512xf32>) -> te
   %r = seq.scan ins(%a, %b : tensor<?x?x512xf32>, tensor<?x?x512xf32>) outs(%a : tensor<?x?x512xf32>) -> tensor<?x?x512xf32>
   return %r : tensor<?x?x512xf32>
 }
+
+// -----
+
+// An empty op (an empty dimension) with large weights: nothing to run, so no
+// parallel tiles (they would slice past the end of the empty dimension).
+
+// CHECK-LABEL: func.func @empty_heads
+// CHECK-NOT:     scf.forall
+// CHECK:         seq.compose_heads
+func.func @empty_heads(%x: tensor<4x7x7x0xf32>, %w1: tensor<4x7x160x7xf32>, %w2: tensor<4x7x160x7xf32>) -> tensor<4x7x7x0xf32> {
+  %e = tensor.empty() : tensor<4x7x7x0xf32>
+  %r = seq.compose_heads ins(%x : tensor<4x7x7x0xf32>) query_w(%w1, %w2 : tensor<4x7x160x7xf32>, tensor<4x7x160x7xf32>) outs(%e : tensor<4x7x7x0xf32>) -> tensor<4x7x7x0xf32>
+  return %r : tensor<4x7x7x0xf32>
+}

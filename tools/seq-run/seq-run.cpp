@@ -67,6 +67,16 @@ static cl::opt<std::string> target(
     cl::desc("CPU target model whose schedules the tiled path applies "
              "(default: host; e.g. x86-64-avx2 on an AVX-512 host)"),
     cl::value_desc("name"), cl::init("host"), cl::cat(category));
+static cl::opt<int64_t> attentionQueryTile(
+    "attention-query-tile",
+    cl::desc("Query rows per tile of the CPU attention schedule (default: "
+             "from the target model)"),
+    cl::init(0), cl::cat(category));
+static cl::opt<int64_t> attentionKeyTile(
+    "attention-key-tile",
+    cl::desc("Keys per key/value tile of the CPU attention schedule "
+             "(default: from the target model)"),
+    cl::init(0), cl::cat(category));
 static cl::opt<std::string> schedule(
     "schedule",
     cl::desc("Transform-dialect file replacing built-in schedules"),
@@ -120,6 +130,8 @@ int main(int argc, char **argv) {
   options.reference = pipeline == PipelineKind::reference;
   options.scheduleFile = schedule;
   options.target = target;
+  options.attentionQueryTile = attentionQueryTile;
+  options.attentionKeyTile = attentionKeyTile;
   Engine engine(options);
   std::unique_ptr<CudaEngine> cudaEngine;
   const CompiledFunction *cpuFn = nullptr;

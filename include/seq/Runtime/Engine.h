@@ -30,6 +30,7 @@ namespace mlir {
 class ExecutionEngine;
 class MLIRContext;
 class ModuleOp;
+class Type;
 } // namespace mlir
 
 namespace seq::runtime {
@@ -42,6 +43,18 @@ struct TensorSpec {
   /// "tensor<2x8xf32>"
   std::string str() const;
 };
+
+/// The TensorSpec of argument or result #`index` (`role`) of function
+/// @`entry`, or an error naming it when it is not a ranked tensor of an
+/// exchangeable element type. Shared by the CPU and CUDA engines.
+llvm::Expected<TensorSpec> tensorSpecOf(mlir::Type type, llvm::StringRef role,
+                                        size_t index, llvm::StringRef entry);
+
+/// Checks that `view` can be passed as #`index` (`role`) of @`entry`: dtype,
+/// rank, shape, contiguity and data; the error names the argument.
+llvm::Error checkTensorArgument(const TensorView &view, const TensorSpec &spec,
+                                llvm::StringRef role, size_t index,
+                                llvm::StringRef entry);
 
 /// A function compiled for the host CPU. Owned by its Engine.
 class CompiledFunction {
@@ -90,6 +103,9 @@ public:
     /// The CPU target model whose schedules the tiled path applies: "host",
     /// or a named model the host can run (x86-64-avx2 on an AVX-512 host).
     std::string target = "host";
+    /// Tile sizes of the CPU attention schedule fixed by the user (query
+    /// rows, keys per tile; 0: from the target model).
+    int64_t attentionQueryTile = 0, attentionKeyTile = 0;
     /// Threads the compiled code runs its parallel tiles on; 0 takes
     /// SEQ_NUM_THREADS from the environment (read when compiling), or else
     /// every core the process may run on.

@@ -30,7 +30,11 @@ def SeqApplySchedules : Pass<"seq-apply-schedules", "::mlir::ModuleOp"> {
     Example:
     ```
     seq-opt --seq-apply-schedules='target=x86-64-avx512 print-schedules=1' in.mlir
+    seq-opt --seq-apply-schedules='attention-query-tile=32 attention-key-tile=128' in.mlir
     ```
+
+    The `attention-*-tile` options fix sizes the rules would otherwise
+    derive from the target model (docs/Schedules.md).
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"host\"",
@@ -41,6 +45,14 @@ def SeqApplySchedules : Pass<"seq-apply-schedules", "::mlir::ModuleOp"> {
            "ones">,
     Option<"printSchedules", "print-schedules", "bool", /*default=*/"false",
            "Print each schedule to stderr before applying it">,
+    Option<"attentionQueryTile", "attention-query-tile", "int64_t",
+           /*default=*/"0",
+           "Query rows per tile of the CPU attention schedule (0: from the "
+           "target model)">,
+    Option<"attentionKeyTile", "attention-key-tile", "int64_t",
+           /*default=*/"0",
+           "Keys per key/value tile of the CPU attention schedule (0: from "
+           "the target model)">,
   ];
   let dependentDialects = [
     "::mlir::transform::TransformDialect",

@@ -35,6 +35,16 @@ struct SeqToCpuOptions : public PassPipelineOptions<SeqToCpuOptions> {
       llvm::cl::desc("A transform-dialect file whose named sequences replace "
                      "the built-in schedules of the op families it defines"),
       llvm::cl::init("")};
+  PassOptions::Option<int64_t> attentionQueryTile{
+      *this, "attention-query-tile",
+      llvm::cl::desc("Query rows per tile of the CPU attention schedule (0: "
+                     "from the target model)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> attentionKeyTile{
+      *this, "attention-key-tile",
+      llvm::cl::desc("Keys per key/value tile of the CPU attention schedule "
+                     "(0: from the target model)"),
+      llvm::cl::init(0)};
 };
 
 /// Adds the seq-to-cpu passes up to and including `upTo`.

@@ -28,18 +28,31 @@ struct Schedule {
   std::string text;
 };
 
+/// Sizes a user fixes instead of the target model's rules (0: the rule's
+/// choice). `seq-apply-schedules` and `seq-to-cpu` options, Engine options
+/// and `seq-run` flags of the same names set them.
+struct ScheduleOverrides {
+  /// Query rows per FlashAttention tile (per query head) of the CPU
+  /// attention schedule.
+  int64_t attentionQueryTile = 0;
+  /// Keys per streamed key/value tile of the CPU attention schedule.
+  int64_t attentionKeyTile = 0;
+};
+
 /// The op family of `op` ("attention", "matmul", "elementwise", "parallel"),
 /// or none when seq has no schedule for it.
 std::optional<std::string> scheduleFamily(Operation *op);
 
 /// The built-in schedule of `op` on `target`, or none when it is better left
 /// to the reference lowering (dynamic shapes, tiny problems).
-std::optional<Schedule> builtinSchedule(Operation *op,
-                                        const TargetModel &target);
+std::optional<Schedule>
+builtinSchedule(Operation *op, const TargetModel &target,
+                const ScheduleOverrides &overrides = ScheduleOverrides());
 
 /// The CPU schedule of a seq.attention op.
-std::optional<Schedule> cpuAttentionSchedule(Operation *op,
-                                             const TargetModel &target);
+std::optional<Schedule>
+cpuAttentionSchedule(Operation *op, const TargetModel &target,
+                     const ScheduleOverrides &overrides = ScheduleOverrides());
 
 /// The CPU schedule of a linalg contraction (the `matmul` family).
 std::optional<Schedule> cpuMatmulSchedule(Operation *op,

@@ -22,6 +22,34 @@ def SeqReadOnlyArguments : Pass<"seq-read-only-arguments", "::mlir::ModuleOp"> {
   }];
 }
 
+def SeqPrivateEmptyTensors : Pass<"seq-private-empty-tensors"> {
+  let summary = "Give each parallel tile its own copy of the empty tensors it fills";
+  let description = [{
+    CSE merges equal `tensor.empty` ops, including one inside an
+    `scf.forall` body with an equal one above it. One-shot bufferization then
+    allocates a single buffer outside the parallel loop, and every thread
+    uses it as scratch at the same time: a data race (seen with the chunked
+    EMA's per-step tensors). An empty tensor has no contents, so this pass
+    clones each `tensor.empty` into every `scf.forall` body that uses it
+    from outside: each iteration (each thread) gets its own buffer, which
+    the pipeline later puts on that thread's stack when it is small.
+    Runs right before bufferization.
+
+    Example:
+    ```mlir
+    %e = tensor.empty() : tensor<2xf32>
+    scf.forall (%i) in (4) { ... linalg.generic ... outs(%e ...) ... }
+    ```
+    becomes
+    ```mlir
+    scf.forall (%i) in (4) {
+      %e = tensor.empty() : tensor<2xf32>
+      ... linalg.generic ... outs(%e ...) ...
+    }
+    ```
+  }];
+}
+
 def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
   let summary = "FFTs as stages of DFT-matrix GEMMs (Monarch, mixed radix, Bluestein)";
   let description = [{

@@ -215,7 +215,7 @@ llvm::Expected<std::string> mlir::seq::assemblePtx(StringRef ptx,
   }
   llvm::sys::fs::createTemporaryFile("seq-kernel", "cubin", output);
   llvm::sys::fs::createTemporaryFile("seq-ptxas", "log", log);
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(input);
     llvm::sys::fs::remove(output);
     llvm::sys::fs::remove(log);

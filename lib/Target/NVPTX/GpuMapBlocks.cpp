@@ -41,11 +41,6 @@ using namespace mlir::seq;
 static constexpr StringLiteral kThreadsAttr = "seq.gpu.threads";
 static constexpr StringLiteral kKernelAttr = "seq.gpu.kernel";
 
-static bool isWorkgroup(MemRefType type) {
-  auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(type.getMemorySpace());
-  return space && space.getValue() == gpu::AddressSpace::Workgroup;
-}
-
 /// A gpu.launch running the iterations of `forall` as blocks; returns the
 /// launch with the forall's body moved into it.
 static FailureOr<gpu::LaunchOp> launchForall(RewriterBase &rewriter,

@@ -23,6 +23,8 @@
 //  - Query rows per tile: 64 / (query heads per key/value head), at least
 //    MR, so a tile of all the group's heads is 64 rows; its working set
 //    (Q, S, the accumulator: 64 x (E + BN + Ev) floats) stays in L2.
+//  - The attention-query-tile / attention-key-tile overrides replace the
+//    two tile rules; the register tiles then follow from them as above.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,17 +43,23 @@ struct AttentionSizes {
   int64_t queryTile, keyTile, registerRows, registerColumns, lanes;
 };
 
-AttentionSizes attentionSizes(const TargetModel &target, int64_t groupSize,
-                              int64_t queryLength, int64_t keyLength) {
+AttentionSizes attentionSizes(const TargetModel &target,
+                              const ScheduleOverrides &overrides,
+                              int64_t groupSize, int64_t queryLength,
+                              int64_t keyLength) {
   AttentionSizes sizes;
   sizes.lanes = std::max<int64_t>(1, target.f32Lanes());
   sizes.registerColumns = 4 * sizes.lanes;
   constexpr int64_t rowsPerTile = 64;
   int64_t perHead =
       std::max<int64_t>(1, rowsPerTile / std::max<int64_t>(1, groupSize));
+  if (overrides.attentionQueryTile > 0)
+    perHead = overrides.attentionQueryTile;
   sizes.queryTile = std::min(perHead, queryLength);
-  sizes.keyTile =
-      std::min(std::max<int64_t>(sizes.registerColumns, 64), keyLength);
+  int64_t keyTile = overrides.attentionKeyTile > 0
+                        ? overrides.attentionKeyTile
+                        : std::max<int64_t>(sizes.registerColumns, 64);
+  sizes.keyTile = std::min(keyTile, keyLength);
   int64_t rows = sizes.queryTile * groupSize;
   // Accumulators, the B row and one broadcast must fit the registers.
   int64_t columnVectors = sizes.registerColumns / sizes.lanes;
@@ -66,8 +74,9 @@ AttentionSizes attentionSizes(const TargetModel &target, int64_t groupSize,
 }
 } // namespace
 
-std::optional<Schedule> seq::cpuAttentionSchedule(Operation *op,
-                                                  const TargetModel &target) {
+std::optional<Schedule>
+seq::cpuAttentionSchedule(Operation *op, const TargetModel &target,
+                          const ScheduleOverrides &overrides) {
   auto attention = cast<AttentionOp>(op);
   auto query = cast<ShapedType>(attention.getQuery().getType());
   auto key = cast<ShapedType>(attention.getKey().getType());
@@ -79,7 +88,7 @@ std::optional<Schedule> seq::cpuAttentionSchedule(Operation *op,
       value.getNumElements() == 0)
     return std::nullopt;
   AttentionSizes sizes =
-      attentionSizes(target, query.getDimSize(1) / key.getDimSize(1),
+      attentionSizes(target, overrides, query.getDimSize(1) / key.getDimSize(1),
                      query.getDimSize(2), key.getDimSize(2));
   // Kᵀ is vectorized in lanes x lanes blocks when they divide (E, padded
   // Lk); otherwise it stays a scalar copy (small or odd shapes).

@@ -148,6 +148,14 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
         return !shaped || shaped.hasStaticShape();
       }))
     return std::nullopt;
+  // Booleans are stored one per byte, but LLVM loads and stores a vector of
+  // i1 as packed bits: an i1 operand (a `where` mask, a comparison's result)
+  // keeps the scalar loops.
+  if (llvm::any_of(op->getOperandTypes(), [](Type type) {
+        auto shaped = dyn_cast<ShapedType>(type);
+        return shaped && shaped.getElementType().isInteger(1);
+      }))
+    return std::nullopt;
   SmallVector<AffineMap> maps = linalgOp.getIndexingMapsArray();
   if (!llvm::all_of(maps,
                     [](AffineMap map) { return map.isProjectedPermutation(); }))
@@ -314,6 +322,10 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
        "vector.lower_contraction lowering_strategy = \"outerproduct\"",
        "vector.lower_outerproduct", "vector.transfer_permutation_patterns",
        "vector.lower_transpose lowering_strategy = \"eltwise\"",
-       "vector.lower_shape_cast"});
+       "vector.lower_shape_cast"},
+      /*canonicalize=*/false);
+  // Canonicalized apart (see ScheduleWriter::lowerVectors): a transpose
+  // and its canonical form would rewrite each other forever.
+  w.applyPatterns(scope, {});
   return Schedule{"elementwise", w.str()};
 }

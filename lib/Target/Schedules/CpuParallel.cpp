@@ -79,10 +79,16 @@ std::optional<Schedule> seq::cpuParallelSchedule(Operation *op,
   // The domain may leave out what each point walks (a scan's time): count
   // the elements the op reads and writes too.
   int64_t elements = 0;
-  for (Type type : op->getOperandTypes())
-    if (auto shaped = dyn_cast<ShapedType>(type);
-        shaped && shaped.hasStaticShape())
-      elements += shaped.getNumElements();
+  for (Type type : op->getOperandTypes()) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !shaped.hasStaticShape())
+      continue;
+    // An empty operand makes an empty op (nothing to run in parallel); its
+    // tiles would slice past the end of the empty dimension.
+    if (shaped.getNumElements() == 0)
+      return std::nullopt;
+    elements += shaped.getNumElements();
+  }
   if (std::max(points, elements) < kParallelWork)
     return std::nullopt;
 

@@ -56,6 +56,10 @@ std::pair<int64_t, int64_t> keyRange(const AttentionMask &mask, int64_t p,
     lo = (p >= 0 ? p / mask.chunkSize : -1) * mask.chunkSize;
     hi = p + 1;
     break;
+  case MaskKind::chunk:
+    lo = (p >= 0 ? p / mask.chunkSize : -1) * mask.chunkSize;
+    hi = lo + mask.chunkSize;
+    break;
   case MaskKind::prefix:
     hi = std::max(p + 1, mask.prefixLength);
     break;

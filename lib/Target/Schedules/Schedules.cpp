@@ -30,13 +30,14 @@ std::optional<std::string> seq::scheduleFamily(Operation *op) {
   return std::nullopt;
 }
 
-std::optional<Schedule> seq::builtinSchedule(Operation *op,
-                                             const TargetModel &target) {
+std::optional<Schedule>
+seq::builtinSchedule(Operation *op, const TargetModel &target,
+                     const ScheduleOverrides &overrides) {
   std::optional<std::string> family = scheduleFamily(op);
   if (!family)
     return std::nullopt;
   if (*family == "attention")
-    return target.isCpu() ? cpuAttentionSchedule(op, target)
+    return target.isCpu() ? cpuAttentionSchedule(op, target, overrides)
                           : gpuAttentionSchedule(op, target);
   // The other families have CPU schedules only; on a GPU those ops become
   // SIMT kernels (seq-gpu-map-simt) or block-tiled contractions.
