@@ -17,7 +17,15 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.seq_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
-config.substitutions.append(("%python", config.python_executable))
+# Under scripts/sanitize.sh the Python interpreter (not instrumented) must load
+# the ASan runtime before seq's instrumented extension; the tools it starts are
+# instrumented themselves and get LD_PRELOAD removed (test/Integration/common.py).
+python_preload = os.environ.get("SEQ_SANITIZER_PRELOAD")
+if python_preload:
+    config.substitutions.append(
+        ("%python", f"env LD_PRELOAD={python_preload} {config.python_executable}"))
+else:
+    config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%seq_src_root", config.seq_src_root))
 config.substitutions.append(("%seq_obj_root", config.seq_obj_root))
 

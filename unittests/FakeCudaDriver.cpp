@@ -16,11 +16,13 @@
 #include <string>
 
 namespace {
-struct Module {
-  std::string image;
-};
 struct Function {
   std::string name;
+};
+struct Module {
+  std::string image;
+  /// The module owns its functions, as the driver's do.
+  std::map<std::string, Function> functions;
 };
 std::string launchLog;
 std::map<uintptr_t, size_t> allocations;
@@ -93,7 +95,7 @@ FAKE_API int cuModuleLoadDataEx(void **module, const void *image, unsigned,
     failNextLoad = 0;
     return 218; // CUDA_ERROR_INVALID_PTX
   }
-  *module = new Module{static_cast<const char *>(image)};
+  *module = new Module{static_cast<const char *>(image), {}};
   return 0;
 }
 FAKE_API int cuModuleUnload(void *module) {
@@ -102,10 +104,12 @@ FAKE_API int cuModuleUnload(void *module) {
 }
 FAKE_API int cuModuleGetFunction(void **function, void *module,
                                  const char *name) {
-  const std::string &image = static_cast<Module *>(module)->image;
-  if (image.find(name) == std::string::npos)
-    return 500;                   // CUDA_ERROR_NOT_FOUND
-  *function = new Function{name}; // leaked: tests are short
+  auto *owner = static_cast<Module *>(module);
+  if (owner->image.find(name) == std::string::npos)
+    return 500; // CUDA_ERROR_NOT_FOUND
+  Function &found = owner->functions[name];
+  found.name = name;
+  *function = &found;
   return 0;
 }
 FAKE_API int cuFuncGetAttribute(int *value, int, void *) {

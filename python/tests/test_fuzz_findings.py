@@ -80,3 +80,14 @@ def test_empty_op_with_large_operands(pipeline):
                                                         query_gate=g),
                   pipeline=pipeline)(x, w1, w2, gate)
     assert out.shape == (4, 7, 7, 0)
+
+
+# A contraction whose reduction only one operand reads (einsum 'ab,->b':
+# a sum over the rows scaled by a scalar) sent the matmul schedule to
+# extents[-1] (UBSan under scripts/sanitize.sh, fuzz seed 2, program 27).
+@pytest.mark.parametrize("pipeline", ["tiled", "reference"])
+def test_einsum_reduction_of_one_operand(pipeline):
+    a = RNG.standard_normal((300, 200)).astype(np.float32)
+    s = np.array(1.5, np.float32)
+    out = seq.jit(lambda a, s: seq.einsum("ab,->b", a, s), pipeline=pipeline)(a, s)
+    np.testing.assert_allclose(out, (a.astype(np.float64) * 1.5).sum(0), rtol=1e-4, atol=1e-4)

@@ -6,7 +6,8 @@ count_lit() {  # lit -sv output
   local p x f
   p=$(grep -E '^\s*Passed\s*:' "$1" | grep -oE '[0-9]+' | head -1)
   x=$(grep -E '^\s*Expectedly Failed\s*:' "$1" | grep -oE '[0-9]+' | head -1)
-  f=$(grep -E '^\s*(Failed|Unresolved|Timed Out|Unexpectedly Passed)\s*:' "$1" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  # The count after the colon, not the percentage after it ("Failed: 1 (1.22%)").
+  f=$(grep -E '^\s*(Failed|Unresolved|Timed Out|Unexpectedly Passed)\s*:' "$1" | sed -E 's/^[^:]*:\s*([0-9]+).*/\1/' | awk '{s+=$1} END {print s+0}')
   passed=$((passed + ${p:-0} + ${x:-0})); failed=$((failed + ${f:-0}))
   [ -z "$p" ] && failed=$((failed + 1))
   return 0

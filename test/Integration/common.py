@@ -24,6 +24,10 @@ PIPELINE = os.environ.get("SEQ_TEST_PIPELINE", "tiled")
 # AVX2 schedules.
 TARGET = os.environ.get("SEQ_TEST_TARGET", "host")
 
+# The tools run without LD_PRELOAD: under scripts/sanitize.sh this Python
+# preloads the ASan runtime, which the instrumented tools link themselves.
+TOOL_ENV = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+
 # The element types seq exchanges, from the one table in C++
 # (seq/Runtime/Tensor.h, exported by the Python extension): NumPy name ->
 # MLIR name.
@@ -76,7 +80,7 @@ def run(mlir, entry, inputs, num_outputs=None):
             # (np.ascontiguousarray would turn a 0-d array into shape (1,))
             np.save(name, np.asarray(array, order="C"))
             cmd += ["--input", name]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=TOOL_ENV)
         if proc.returncode != 0:
             raise RuntimeError(
                 f"seq-run failed ({proc.returncode}):\n{proc.stderr}\n--- program ---\n{mlir}")

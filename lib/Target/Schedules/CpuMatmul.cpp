@@ -226,6 +226,10 @@ static std::optional<MatmulPlan> planMatmul(linalg::LinalgOp op,
       break;
     }
   }
+  // A reduction only the vector operand reads (an einsum summing B over an
+  // index A lacks) is not the outer-product form this schedule builds.
+  if (plan.cacheReductionDim < 0)
+    return std::nullopt;
 
   // Element types: the accumulator decides the vector lanes.
   Type accType = getElementTypeOrSelf(op.getDpsInits()[0].getType());

@@ -28,6 +28,10 @@ import sys
 import tempfile
 import time
 
+# The tools are instrumented themselves: under scripts/sanitize.sh they must
+# not inherit the ASan runtime this Python preloads (test/lit.cfg.py).
+os.environ.pop("LD_PRELOAD", None)
+
 SEED = 20240611
 NUM_EVEN_CUTS = 8
 TIMEOUT_SECONDS = 30

@@ -10,6 +10,11 @@
 import os
 import sys
 
+# This test runs the tools only (seq-opt, seq-run, both instrumented under
+# scripts/sanitize.sh): they must not inherit the ASan runtime that lit's
+# %python preloads there.
+os.environ.pop("LD_PRELOAD", None)
+
 src_root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
 sys.path.insert(0, os.path.join(src_root, "examples", "megalodon"))

@@ -34,7 +34,8 @@ def run(entry, inputs, pipeline):
             path = os.path.join(tmp, f"in{i}.npy")
             np.save(path, array)
             cmd += ["--input", path]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True,
+                              env=common.TOOL_ENV)
         if proc.returncode != 0:
             raise AssertionError(f"{entry} ({pipeline}): seq-run exited "
                                  f"{proc.returncode}:\n{proc.stderr}")

@@ -18,6 +18,10 @@ import subprocess
 import sys
 import tempfile
 
+# The tools are instrumented themselves: under scripts/sanitize.sh they must
+# not inherit the ASan runtime this Python preloads (test/lit.cfg.py).
+os.environ.pop("LD_PRELOAD", None)
+
 
 def entry_of(path):
     with open(path) as f:
