@@ -111,13 +111,8 @@ def make_cases(quick):
 # Timing
 # --------------------------------------------------------------------------
 
-def call_times(fn, args, count):
-    times = []
-    for _ in range(count):
-        t0 = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - t0)
-    return times
+# Wall time of each of `count` calls: the same helper as bench_ops.py's.
+call_times = bench_ops._call_times
 
 
 def time_sides(sides, opts):
