@@ -3,6 +3,7 @@
 #include "seq/Runtime/Engine.h"
 
 #include "seq/Dialect/SeqDialect.h"
+#include "seq/Runtime/BufferCache.h"
 #include "seq/Runtime/ElementTypes.h"
 #include "seq/Target/Pipelines.h"
 #include "seq/Target/TargetModel.h"
@@ -416,6 +417,21 @@ Engine::compileModule(mlir::ModuleOp module, StringRef entry,
   if (!engine)
     return makeError("JIT compilation of @" + entry +
                      " failed: " + llvm::toString(engine.takeError()));
+  // Intermediate buffers are reused across calls (BufferCache.h) instead of
+  // faulting in fresh pages every call.
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto bind = [&](llvm::StringRef name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    bind("malloc", &seq::runtime::cachedMalloc);
+    bind("calloc", &seq::runtime::cachedCalloc);
+    bind("realloc", &seq::runtime::cachedRealloc);
+    bind("aligned_alloc", &seq::runtime::cachedAlignedAlloc);
+    bind("free", &seq::runtime::cachedFree);
+    return symbols;
+  });
   // The JIT generates machine code on the first lookup: do it now, so that
   // compile() returns compiled code and the first call only runs.
   if (auto packed = (*engine)->lookupPacked(entry); !packed)
