@@ -317,29 +317,76 @@ Value asRows(TensorBuilder &tb, Value v) {
   return tb.reshape(v, {rows, s.empty() ? 1 : s.back()});
 }
 
+/// Rows per block when the batch is cut into blocks that fit `blockBytes`
+/// (0: not cut). A row's transform keeps about four copies of its planes
+/// live (input planes, a stage's output, its twiddled copy, the result);
+/// there must be at least two blocks, and blocks divide the rows.
+int64_t rowsPerBlock(int64_t rows, int64_t length, FloatType type,
+                     int64_t blockBytes) {
+  if (blockBytes <= 0 || rows < 2)
+    return 0;
+  int64_t rowBytes = 4 * 2 * length * (type.getWidth() / 8);
+  int64_t limit = std::min(blockBytes / std::max<int64_t>(rowBytes, 1),
+                           rows / 2);
+  for (int64_t block = limit; block >= 1; --block)
+    if (rows % block == 0)
+      return block;
+  return 0;
+}
+
+/// The transform of `op` on rows `x` (R, n) into `out`.
 template <typename OpTy>
-LogicalResult rewrite(OpTy op, const FftOptions &options) {
+Value transformRows(OpTy op, FftRewriter &fr, Value x, Value out) {
+  if constexpr (std::is_same_v<OpTy, FftOp>) {
+    int64_t n = TensorBuilder::shape(x)[1];
+    return fr.complexTransform(x, out, -1, normScale(op.getNorm(), false, n));
+  } else if constexpr (std::is_same_v<OpTy, IfftOp>) {
+    int64_t n = TensorBuilder::shape(x)[1];
+    return fr.complexTransform(x, out, +1, normScale(op.getNorm(), true, n));
+  } else if constexpr (std::is_same_v<OpTy, RfftOp>) {
+    int64_t n = TensorBuilder::shape(x)[1];
+    return fr.rfft(x, out, normScale(op.getNorm(), false, n));
+  } else {
+    int64_t n = TensorBuilder::shape(out)[1];
+    return fr.irfft(x, out, normScale(op.getNorm(), true, n));
+  }
+}
+
+template <typename OpTy>
+LogicalResult rewrite(OpTy op, const FftOptions &options, int64_t blockBytes) {
   Value input = op.getInput(), dest = op.getOuts()[0];
   if (!allStatic({input, dest}) || hasEmptyTensor({input, dest}))
     return failure();
   IRRewriter rewriter(op);
   TensorBuilder tb(rewriter, op.getLoc());
   FloatType type = accumulationFloat(TensorBuilder::elementType(dest));
-  FftRewriter fr(tb, type, options);
   Value x = asRows(tb, input), out = asRows(tb, dest);
+  ArrayRef<int64_t> xShape = TensorBuilder::shape(x);
+  ArrayRef<int64_t> outShape = TensorBuilder::shape(out);
+  int64_t rows = xShape[0];
+  int64_t length = std::max(xShape[1], outShape[1]);
   Value result;
-  if constexpr (std::is_same_v<OpTy, FftOp>) {
-    int64_t n = TensorBuilder::shape(x)[1];
-    result = fr.complexTransform(x, out, -1, normScale(op.getNorm(), false, n));
-  } else if constexpr (std::is_same_v<OpTy, IfftOp>) {
-    int64_t n = TensorBuilder::shape(x)[1];
-    result = fr.complexTransform(x, out, +1, normScale(op.getNorm(), true, n));
-  } else if constexpr (std::is_same_v<OpTy, RfftOp>) {
-    int64_t n = TensorBuilder::shape(x)[1];
-    result = fr.rfft(x, out, normScale(op.getNorm(), false, n));
+  if (int64_t block = rowsPerBlock(rows, length, type, blockBytes)) {
+    // One block of rows through all stages at a time, blocks in parallel.
+    result = tb.forall(
+        {rows / block}, out,
+        [&](TensorBuilder &inner, ValueRange ivs, ValueRange shared)
+            -> SmallVector<TensorBuilder::ParallelInsert> {
+          Value first = inner.affineIndex(ivs[0], block);
+          auto at = [&](Value v, int64_t width) {
+            return inner.sliceAt(v, {first, inner.index(0)},
+                                 inner.sizes({block, width}));
+          };
+          FftRewriter fr(inner, type, options);
+          Value y = transformRows(op, fr, at(x, xShape[1]),
+                                  at(shared[0], outShape[1]));
+          return {{y,
+                   {first, rewriter.getIndexAttr(0)},
+                   inner.sizes({block, outShape[1]})}};
+        })[0];
   } else {
-    int64_t n = TensorBuilder::shape(out)[1];
-    result = fr.irfft(x, out, normScale(op.getNorm(), true, n));
+    FftRewriter fr(tb, type, options);
+    result = transformRows(op, fr, x, out);
   }
   result = tb.reshape(result, TensorBuilder::shape(dest));
   rewriter.replaceOp(op, result);
@@ -365,7 +412,7 @@ struct SeqDecomposeFftPass
     for (Operation *op : ops)
       (void)TypeSwitch<Operation *, LogicalResult>(op)
           .Case<FftOp, IfftOp, RfftOp, IrfftOp>(
-              [&](auto typed) { return rewrite(typed, options); });
+              [&](auto typed) { return rewrite(typed, options, blockBytes); });
   }
 };
 

@@ -159,6 +159,12 @@ public:
     int64_t kept = blocks == 1 ? length : block + taps - 1;
     bool paired = channels % 2 == 0;
     int64_t lanes = paired ? channels / 2 : channels;
+    // The channels trail every stage. With a vector of them (the radix is
+    // about the vector lanes) every GEMM runs along whole vectors in any
+    // stage order, so the largest stage goes first: it is the one that
+    // contracts only the nonzero half of the zero-extended input.
+    if (lanes >= options.radix)
+      llvm::sort(stages, std::greater<int64_t>());
     // Blocks of inputs, each zero-extended to n by the first stage.
     Value data = tb.padHigh(w, {0, blocks * block - length, 0});
     if (paired) {

@@ -69,7 +69,10 @@ mlir::seq::fftStages(int64_t n, const FftOptions &options) {
       stages.push_back(int64_t(1) << exponent);
     }
   }
-  llvm::sort(stages, std::greater<int64_t>());
+  // Smallest first: the GEMM of stage j runs along the N / (N1 ... Nj)
+  // points after its digit, so putting the large stages last keeps those
+  // runs at least one full stage (a vector of lanes) long.
+  llvm::sort(stages);
   return stages;
 }
 
@@ -159,6 +162,14 @@ Value FftBuilder::dftMatrix(int64_t n, int sign, double scale, int64_t rows,
 // Stages
 //===----------------------------------------------------------------------===//
 
+Value FftBuilder::planeOf(Value x, int64_t dim, int64_t plane) {
+  SmallVector<int64_t> offsets(TensorBuilder::shape(x).size(), 0);
+  SmallVector<int64_t> sizes(TensorBuilder::shape(x));
+  offsets[dim] = plane;
+  sizes[dim] = 1;
+  return tb.sliceDropping(x, offsets, sizes, {dim});
+}
+
 static int64_t product(ArrayRef<int64_t> values) {
   return std::accumulate(values.begin(), values.end(), int64_t(1),
                          std::multiplies<int64_t>());
@@ -212,12 +223,16 @@ Value FftBuilder::twiddle(Value x, int64_t rows, int64_t nj,
   SmallVector<int64_t> groups = twiddleGroups(nj, inner);
   int64_t g = groups.size();
   // Loops: (r, p, c, m_1 .. m_g, t); m = sum_i m_i stride_i.
-  unsigned numLoops = 4 + g;
+  // No loop for a unit trailing batch: unit dimensions would end up inside
+  // the vectors (vector<16x1xf32>) and be unrolled.
+  bool hasT = t > 1;
+  unsigned numLoops = 3 + g + (hasT ? 1 : 0);
   unsigned rDim = 0, pDim = 1, cDim = 2, tDim = 3 + g;
   SmallVector<int64_t> shapeIn, shapeOut;
   auto withInner = [&](SmallVector<int64_t> head) {
     head.append(groups.begin(), groups.end());
-    head.push_back(t);
+    if (hasT)
+      head.push_back(t);
     return head;
   };
   if (forward) {
@@ -229,21 +244,26 @@ Value FftBuilder::twiddle(Value x, int64_t rows, int64_t nj,
   }
   Value in = tb.reshape(x, shapeIn);
 
-  auto dataMap = [&](AffineExpr plane, bool planeFirst) {
+  auto dataMap = [&](std::optional<AffineExpr> plane, bool planeFirst) {
     SmallVector<AffineExpr> exprs{tb.dim(rDim)};
-    if (planeFirst)
-      exprs.append({plane, tb.dim(pDim)});
-    else
-      exprs.append({tb.dim(pDim), plane});
+    if (plane && planeFirst)
+      exprs.push_back(*plane);
+    exprs.push_back(tb.dim(pDim));
+    if (plane && !planeFirst)
+      exprs.push_back(*plane);
     for (int64_t i = 0; i < g; ++i)
       exprs.push_back(tb.dim(3 + i));
-    exprs.push_back(tb.dim(tDim));
+    if (hasT)
+      exprs.push_back(tb.dim(tDim));
     return tb.map(numLoops, exprs);
   };
 
-  SmallVector<Value> inputs{in, in};
-  SmallVector<AffineMap> maps{dataMap(tb.cst(0), forward),
-                              dataMap(tb.cst(1), forward)};
+  // The planes as slices (views), so that every input map is a projected
+  // permutation the vectorizer takes.
+  int64_t planeDim = forward ? 1 : 2;
+  SmallVector<Value> inputs{planeOf(in, planeDim, 0), planeOf(in, planeDim, 1)};
+  SmallVector<AffineMap> maps{dataMap(std::nullopt, forward),
+                              dataMap(std::nullopt, forward)};
   // One (2, nj, group) table per group: w_n^{sign p m_i stride_i}.
   int64_t stride = mj;
   for (int64_t i = 0; i < g; ++i) {
@@ -255,11 +275,13 @@ Value FftBuilder::twiddle(Value x, int64_t rows, int64_t nj,
         values[p * groups[i] + m] = re;
         values[nj * groups[i] + p * groups[i] + m] = im;
       }
-    Value table = tb.constant({2, nj, groups[i]}, type, values);
+    // Real and imaginary parts as tables of their own: plain maps.
     for (int64_t plane = 0; plane < 2; ++plane) {
-      inputs.push_back(table);
-      maps.push_back(
-          tb.map(numLoops, {tb.cst(plane), tb.dim(pDim), tb.dim(3 + i)}));
+      inputs.push_back(tb.constant(
+          {nj, groups[i]}, type,
+          ArrayRef<double>(values).slice(plane * nj * groups[i],
+                                         nj * groups[i])));
+      maps.push_back(tb.map(numLoops, {tb.dim(pDim), tb.dim(3 + i)}));
     }
   }
   maps.push_back(dataMap(tb.dim(cDim), !forward));

@@ -116,6 +116,10 @@ public:
                   int64_t cols, int64_t planesIn, int64_t planesOut);
 
 private:
+  /// Plane `plane` (0: re, 1: im) of `x` along dimension `dim`, that
+  /// dimension dropped: a view, read by generics with plain maps.
+  Value planeOf(Value x, int64_t dim, int64_t plane);
+
   /// Multiplies (Rj, ., Nj, Mj, T) data by w_{Nj Mj}^{sign p m} and moves
   /// the plane dimension: forward takes (Rj, 2, Nj, Mj, T) to (Rj, Nj, 2, Mj,
   /// T), the inverse direction the other way round.

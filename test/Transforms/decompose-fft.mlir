@@ -1,22 +1,38 @@
 // RUN: seq-opt %s -split-input-file --seq-decompose-fft="radix=16 max-stage=64" | FileCheck %s
 // RUN: not seq-opt %s --seq-decompose-fft="radix=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: seq-opt %s -split-input-file --seq-decompose-fft="radix=16 max-stage=64 block-bytes=262144" | FileCheck %s --check-prefix=BLOCK
 
 // BAD: radix and max-stage must be at least 2
 
 // 4096 = 16 x 16 x 16: three stages, each one real GEMM with the 32 x 32
 // block DFT matrix, two twiddle generics between them, one transpose back
-// to natural order; no 4096-point DFT matrix anywhere.
+// to natural order; no 4096-point DFT matrix anywhere. The twiddles read
+// the real and imaginary planes as slices (plain maps, vectorizable).
 // CHECK-LABEL: func.func @pow2
 // CHECK-NOT:   seq.fft
 // CHECK:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<8x32x256xf32>)
 // CHECK:       linalg.generic
-// CHECK-SAME:  ins({{.*}} : tensor<8x2x16x256x1xf32>, tensor<8x2x16x256x1xf32>, tensor<2x16x256xf32>, tensor<2x16x256xf32>)
+// CHECK-SAME:  ins({{.*}} : tensor<8x16x256xf32>, tensor<8x16x256xf32>, tensor<16x256xf32>, tensor<16x256xf32>) outs({{.*}} : tensor<8x16x2x256xf32>)
 // CHECK:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<128x32x16xf32>)
 // CHECK:       linalg.generic
 // CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2048x32xf32>, tensor<32x32xf32>)
 // CHECK:       linalg.transpose ins(%{{.*}} : tensor<8x16x16x2x16xf32>) {{.*}} permutation = [0, 3, 4, 2, 1]
 // CHECK:       complex.create
 // CHECK-NOT:   4096x4096
+// With a 256 KiB block budget (4 planes of 32 KiB per row: 2 rows), the
+// batch of 8 runs as 4 blocks of 2 rows in an scf.forall, all stages inside.
+// BLOCK-LABEL: func.func @pow2
+// BLOCK:       scf.forall (%{{.*}}) in (4) shared_outs(
+// BLOCK:         tensor.extract_slice %{{.*}} [2, 4096] [1, 1]
+// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<2x32x256xf32>)
+// BLOCK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<512x32xf32>, tensor<32x32xf32>)
+// BLOCK:         linalg.transpose
+// BLOCK:         complex.create
+// BLOCK:         scf.forall.in_parallel
+// BLOCK-NEXT:      tensor.parallel_insert_slice %{{.*}} [2, 4096] [1, 1]
+// A single transform is not cut.
+// BLOCK-LABEL: func.func @mixed
+// BLOCK-NOT:   scf.forall
 func.func @pow2(%x: tensor<8x4096xcomplex<f32>>) -> tensor<8x4096xcomplex<f32>> {
   %e = tensor.empty() : tensor<8x4096xcomplex<f32>>
   %y = seq.fft ins(%x : tensor<8x4096xcomplex<f32>>) outs(%e : tensor<8x4096xcomplex<f32>>) -> tensor<8x4096xcomplex<f32>>
@@ -25,13 +41,14 @@ func.func @pow2(%x: tensor<8x4096xcomplex<f32>>) -> tensor<8x4096xcomplex<f32>> 
 
 // -----
 
-// Mixed radix: 6000 = 15 x 10 x 10 x 4 in f64.
+// Mixed radix: 6000 = 4 x 10 x 10 x 15 in f64, the smallest stage first so
+// that every GEMM but the last runs along at least 15 points.
 // CHECK-LABEL: func.func @mixed
 // CHECK-NOT:   seq.ifft
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<30x30xf64>, tensor<30x400xf64>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf64>, tensor<15x20x40xf64>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf64>, tensor<150x20x4xf64>)
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<1500x8xf64>, tensor<8x8xf64>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<8x8xf64>, tensor<8x1500xf64>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf64>, tensor<4x20x150xf64>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf64>, tensor<40x20x15xf64>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<400x30xf64>, tensor<30x30xf64>)
 // CHECK:       linalg.transpose
 // CHECK-NOT:   6000x6000
 func.func @mixed(%x: tensor<6000xcomplex<f64>>) -> tensor<6000xcomplex<f64>> {
@@ -43,17 +60,21 @@ func.func @mixed(%x: tensor<6000xcomplex<f64>>) -> tensor<6000xcomplex<f64>> {
 // -----
 
 // A prime above max-stage: Bluestein. The chirp is computed at run time
-// (math.cos); the convolution of size 131072 = 16 x 16 x 8 x 8 x 8 is done
-// on the stages, the data's first GEMM contracting only the 8 nonzero
-// leading digits (16 of 32 columns), the filter's spectrum once (batch 1:
-// linalg.matmul), the inverse keeping 8 of 16 output digits.
+// (math.cos); the convolution of size 131072 = 8 x 8 x 8 x 16 x 16 is done
+// on the stages, the filter's spectrum once (batch 1: linalg.matmul), the
+// data's first GEMM contracting only the 4 nonzero leading digits (8 of 16
+// columns), the inverse keeping 4 of 8 output digits.
 // CHECK-LABEL: func.func @prime
+// Rows of 65521 points are above the 256 KiB block budget: not cut.
+// BLOCK-LABEL: func.func @prime
+// BLOCK-NOT:   scf.forall
+// BLOCK-LABEL: func.func @real
 // CHECK-NOT:   seq.fft
 // CHECK:       math.cos
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<32x8192xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16384xf32>)
 // CHECK:       tensor.pad
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x16xf32>, tensor<2x16x8192xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x32xf32>, tensor<2x32x8192xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<2x8x16384xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<8x16xf32>, tensor<2x16x16384xf32>)
 // CHECK-NOT:   65521x65521
 func.func @prime(%x: tensor<2x65521xcomplex<f32>>) -> tensor<2x65521xcomplex<f32>> {
   %e = tensor.empty() : tensor<2x65521xcomplex<f32>>

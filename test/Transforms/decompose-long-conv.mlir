@@ -60,15 +60,17 @@ func.func @short_filter(%u: tensor<2x4096x8xbf16>, %k: tensor<8x4xf32>) -> tenso
 // -----
 
 // A filter much shorter than the sequence (K = 1024, L = 20000): overlap-add
-// of FFTs of 8192 = 16 x 8 x 8 x 8 on 3 blocks of 7169 inputs, the two channels as one complex signal (the first
-// GEMM contracting the 15 leading digits that hold the inputs, both
-// planes), the 1023-output tails added to the next block, gates fused.
+// of FFTs of 8192 = 8 x 8 x 8 x 16 (smallest stage first: one channel pair
+// per transform, so the stages' runs must come from the later digits) on 3
+// blocks of 7169 inputs, the two channels as one complex signal (7169
+// inputs fill all 8 leading digits of the first GEMM, both planes), the
+// 1023-output tails added to the next block, gates fused.
 // CHECK-LABEL: func.func @overlap_add
 // CHECK:       linalg.generic
 // CHECK-SAME:  outs(%{{.*}} : tensor<1x20000x2xf32>)
 // CHECK:       linalg.transpose ins(%{{.*}} : tensor<3x7169x2x1xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x30xf32>, tensor<3x30x512xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<3x32x512xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<3x16x1024xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<24x16x128xf32>)
 // CHECK:       tensor.insert_slice {{.*}} [1, 2, 1023, 2] [1, 1, 1, 1] : tensor<1x2x1023x2xf32> into tensor<1x3x7169x2xf32>
 // CHECK:       linalg.generic
 // CHECK-SAME:  outs(%{{.*}} : tensor<1x3x7169x2xf32>)

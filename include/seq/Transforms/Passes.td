@@ -99,12 +99,28 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
     %s3 = linalg.matmul ins(%t2, %F16t : tensor<2048x32xf32>, tensor<32x32xf32>) ...
     %n  = linalg.transpose ...  // digit-reversed -> natural order
     ```
+
+    With `block-bytes` > 0, a batch of rows is cut into blocks whose
+    transform keeps its working set (about four copies of the block's
+    planes) within that many bytes, e.g. the L2 cache: the stages run on
+    one block at a time, in an `scf.forall` over the blocks, instead of
+    each stage passing over the whole batch in memory. The stages inside
+    are scheduled sequentially (the blocks are the parallel work).
+    ```mlir
+    %r = scf.forall (%i) in (64) shared_outs(%o = %e) -> (tensor<128x16384xcomplex<f32>>) {
+      %xi = tensor.extract_slice %x[%i * 2, 0] [2, 16384] [1, 1] ...
+      ...   // the stages of two rows
+    }
+    ```
   }];
   let options = [
     Option<"radix", "radix", "int64_t", "16",
            "Largest power-of-two stage (a 2r x 2r real GEMM)">,
     Option<"maxStage", "max-stage", "int64_t", "64",
            "Largest stage of any size; larger prime factors use Bluestein">,
+    Option<"blockBytes", "block-bytes", "int64_t", "0",
+           "Cache budget of one block of rows transformed together "
+           "(0: every stage over the whole batch)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

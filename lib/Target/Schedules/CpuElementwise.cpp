@@ -55,6 +55,7 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -137,6 +138,83 @@ static int64_t widestElementBits(linalg::LinalgOp op) {
   return bits;
 }
 
+/// Whether every result of `map` is a distinct loop dimension or a constant
+/// (a fixed plane of an operand, as FFT stages read real and imaginary
+/// parts): the accesses the linalg vectorizer turns into transfers.
+static bool isPermutationWithConstants(AffineMap map) {
+  llvm::SmallBitVector seen(map.getNumDims());
+  for (AffineExpr expr : map.getResults()) {
+    if (isa<AffineConstantExpr>(expr))
+      continue;
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim || seen.test(dim.getPosition()))
+      return false;
+    seen.set(dim.getPosition());
+  }
+  return true;
+}
+
+/// Whether the vector schedule below can vectorize `op` (its loops known
+/// to be static and non-empty).
+static bool isVectorizable(linalg::LinalgOp linalgOp) {
+  Operation *op = linalgOp.getOperation();
+  // Booleans are stored one per byte, but LLVM loads and stores a vector of
+  // i1 as packed bits: an i1 operand (a `where` mask, a comparison's result)
+  // keeps the scalar loops.
+  if (llvm::any_of(op->getOperandTypes(), [](Type type) {
+        auto shaped = dyn_cast<ShapedType>(type);
+        return shaped && shaped.getElementType().isInteger(1);
+      }))
+    return false;
+  if (!llvm::all_of(linalgOp.getIndexingMapsArray(),
+                    isPermutationWithConstants))
+    return false;
+  if (failed(linalg::vectorizeOpPrecondition(op)))
+    return false;
+  if (Block *body = linalgOp.getBlock())
+    for (Operation &inner : *body)
+      if (!lowersOnVectors(&inner))
+        return false;
+  return true;
+}
+
+static bool insideParallelLoop(Operation *op) {
+  return op->getParentOfType<scf::ForallOp>() ||
+         op->getParentOfType<scf::ParallelOp>() ||
+         op->getParentOfType<omp::ParallelOp>();
+}
+
+/// Ops the vector schedule cannot take (complex numbers, libm calls, i1
+/// data) still run on every core: their parallel loops are tiled into an
+/// scf.forall of 2 x cores tiles, the bodies stay scalar loops.
+static std::optional<Schedule>
+scalarParallelSchedule(linalg::LinalgOp linalgOp, ArrayRef<int64_t> extents,
+                       const TargetModel &target) {
+  // Tiles of shifted or reversed accesses (the partner reads of a paired
+  // spectrum product, x[N - k]) may be cut wrongly: those keep their loops.
+  if (!llvm::all_of(linalgOp.getIndexingMapsArray(),
+                    isPermutationWithConstants))
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = linalgOp.getIteratorTypesArray();
+  SmallVector<int64_t> tiles(extents.size(), 0);
+  int64_t needed = 2 * target.cores;
+  for (unsigned dim = 0; dim < extents.size() && needed > 1; ++dim) {
+    if (iterators[dim] != utils::IteratorType::parallel)
+      continue;
+    int64_t tile = evenTile(extents[dim], 1, needed);
+    if (!tile)
+      continue;
+    tiles[dim] = tile;
+    needed = llvm::divideCeil(needed, extents[dim] / tile);
+  }
+  if (llvm::all_of(tiles, [](int64_t t) { return t == 0; }))
+    return std::nullopt;
+  ScheduleWriter w("elementwise");
+  w.comment("scalar loops (not vectorizable), parallel tiles over the cores");
+  w.tileUsingForall("%op", tiles);
+  return Schedule{"elementwise", w.str()};
+}
+
 std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
                                                     const TargetModel &target) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
@@ -147,18 +225,6 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
         auto shaped = dyn_cast<ShapedType>(type);
         return !shaped || shaped.hasStaticShape();
       }))
-    return std::nullopt;
-  // Booleans are stored one per byte, but LLVM loads and stores a vector of
-  // i1 as packed bits: an i1 operand (a `where` mask, a comparison's result)
-  // keeps the scalar loops.
-  if (llvm::any_of(op->getOperandTypes(), [](Type type) {
-        auto shaped = dyn_cast<ShapedType>(type);
-        return shaped && shaped.getElementType().isInteger(1);
-      }))
-    return std::nullopt;
-  SmallVector<AffineMap> maps = linalgOp.getIndexingMapsArray();
-  if (!llvm::all_of(maps,
-                    [](AffineMap map) { return map.isProjectedPermutation(); }))
     return std::nullopt;
   unsigned numLoops = linalgOp.getNumLoops();
   if (numLoops == 0)
@@ -172,12 +238,13 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
   }
   if (points < kTinyPoints)
     return std::nullopt;
-  if (failed(linalg::vectorizeOpPrecondition(op)))
-    return std::nullopt;
-  if (Block *body = linalgOp.getBlock())
-    for (Operation &inner : *body)
-      if (!lowersOnVectors(&inner))
-        return std::nullopt;
+  bool parallel = target.cores > 1 && points >= kParallelPoints &&
+                  !insideParallelLoop(op);
+  if (!isVectorizable(linalgOp)) {
+    if (!parallel)
+      return std::nullopt;
+    return scalarParallelSchedule(linalgOp, extents, target);
+  }
   SmallVector<utils::IteratorType> iterators = linalgOp.getIteratorTypesArray();
   auto isReduction = [&](int64_t dim) {
     return iterators[dim] == utils::IteratorType::reduction;
@@ -187,9 +254,16 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
   // the output when there are no (shaped) inputs or that one is a scalar.
   auto innermost = [&](OpOperand &operand) -> std::optional<int64_t> {
     AffineMap map = linalgOp.getMatchingIndexingMap(&operand);
-    if (map.getNumResults() == 0)
-      return std::nullopt;
-    return cast<AffineDimExpr>(map.getResults().back()).getPosition();
+    // Constant (fixed-plane) and unit dimensions do not change which
+    // dimension is contiguous in memory.
+    for (AffineExpr expr : llvm::reverse(map.getResults())) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim)
+        continue;
+      if (extents[dim.getPosition()] > 1)
+        return dim.getPosition();
+    }
+    return std::nullopt;
   };
   std::optional<int64_t> vecDim;
   for (OpOperand *input : linalgOp.getDpsInputOperands())
@@ -201,6 +275,7 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
   if (!vecDim)
     return std::nullopt;
   bool innerReduction = isReduction(*vecDim);
+  std::optional<int64_t> inputInner = vecDim;
   if (!innerReduction) {
     // Rows: vectors along the output's innermost dimension when it is a
     // loop of its own (a transpose reads it with a stride, but writes
@@ -215,18 +290,14 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
   if (innerReduction && !hasPartialReductions(linalgOp))
     vectorTile = std::min(16 * lanes, extents[*vecDim]);
 
-  bool parallel = target.cores > 1 && points >= kParallelPoints &&
-                  !op->getParentOfType<scf::ForallOp>() &&
-                  !op->getParentOfType<scf::ParallelOp>() &&
-                  !op->getParentOfType<omp::ParallelOp>();
-
   ScheduleWriter w("elementwise");
   std::string current = "%op";
   std::string scope;
+  SmallVector<int64_t> parallelTiles(numLoops, 0);
   if (parallel) {
     // 2 x cores tiles over the parallel dimensions, the vector dimension
     // last and in whole vector tiles.
-    SmallVector<int64_t> tiles(numLoops, 0);
+    SmallVector<int64_t> &tiles = parallelTiles;
     int64_t needed = 2 * target.cores;
     SmallVector<int64_t> order;
     for (unsigned dim = 0; dim < numLoops; ++dim)
@@ -292,6 +363,25 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
     // vector loop innermost.
     SmallVector<int64_t> vectorTiles(numLoops, 1);
     vectorTiles[*vecDim] = vectorTile;
+    // A transpose (the input's contiguous dimension is another loop than
+    // the output's): square tiles of lanes x lanes, read along one
+    // dimension, transposed in registers, written along the other, instead
+    // of one strided element per lane.
+    if (!innerReduction && inputInner && *inputInner != *vecDim &&
+        !isReduction(*inputInner) && extents[*vecDim] >= lanes / 2) {
+      int64_t across = 0;
+      for (int64_t t = std::min(lanes, extents[*inputInner]); t >= lanes / 2;
+           --t)
+        if (extents[*inputInner] % t == 0 &&
+            (!parallelTiles[*inputInner] || parallelTiles[*inputInner] % t == 0)) {
+          across = t;
+          break;
+        }
+      if (across > 1) {
+        vectorTiles[*inputInner] = across;
+        vectorTiles[*vecDim] = std::min(vectorTile, lanes);
+      }
+    }
     w.comment(innerReduction ? "reduce contiguous chunks of " +
                                    std::to_string(vectorTile) + " elements"
                              : "vectors of " + std::to_string(vectorTile) +
@@ -305,7 +395,7 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
         w.tileUsingFor(current, vectorTiles, interchange);
     // A remainder along the vector dimension becomes a static tile of its
     // own (parallel tiles divide the extents, so it is the extent's).
-    if (extents[*vecDim] % vectorTile != 0)
+    if (extents[*vecDim] % vectorTiles[*vecDim] != 0)
       w.peel(tiled.loops.back());
   }
   w.applyPatterns(scope, {});
