@@ -70,6 +70,9 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   seq::SeqDecomposeLongConvOptions conv;
   conv.radix = radix;
   conv.maxStage = maxStage;
+  // Whole-sequence convolutions of paired channels run as blocks of channel
+  // rows in one core's L2 (the same reason as the FFT's blocks).
+  conv.cacheBytes = target.isGpu() ? 0 : target.l2Bytes;
   pm.addPass(seq::createSeqDecomposeLongConv(conv));
   seq::SeqDecomposeFftOptions fft;
   fft.radix = radix;
@@ -234,6 +237,7 @@ void seq::buildSeqToCpuPipeline(OpPassManager &pm,
   // subview, which canonicalization removes once they are the same value.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(seq::createSeqEraseSelfCopies());
   pm.addPass(seq::createConvertSeqToLoops());
   pm.addPass(createCanonicalizerPass());
   if (upTo == SeqToCpuStage::Loops)

@@ -14,6 +14,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace mlir::seq {
@@ -320,14 +321,16 @@ Value asRows(TensorBuilder &tb, Value v) {
 /// Rows per block when the batch is cut into blocks that fit `blockBytes`
 /// (0: not cut). A row's transform keeps about four copies of its planes
 /// live (input planes, a stage's output, its twiddled copy, the result);
-/// there must be at least two blocks, and blocks divide the rows.
+/// there must be at least two blocks, and blocks divide the rows. A row
+/// larger than the budget is a block of its own: in the outer caches it
+/// still beats every stage streaming the whole batch.
 int64_t rowsPerBlock(int64_t rows, int64_t length, FloatType type,
                      int64_t blockBytes) {
   if (blockBytes <= 0 || rows < 2)
     return 0;
   int64_t rowBytes = 4 * 2 * length * (type.getWidth() / 8);
-  int64_t limit = std::min(blockBytes / std::max<int64_t>(rowBytes, 1),
-                           rows / 2);
+  int64_t limit = std::clamp<int64_t>(
+      blockBytes / std::max<int64_t>(rowBytes, 1), 1, rows / 2);
   for (int64_t block = limit; block >= 1; --block)
     if (rows % block == 0)
       return block;

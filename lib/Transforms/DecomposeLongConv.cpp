@@ -13,8 +13,10 @@
 #include "seq/Dialect/SeqOps.h"
 #include "seq/Transforms/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace mlir::seq {
@@ -147,6 +149,24 @@ public:
         })[0];
   }
 
+  /// P = (A + B) / 2 and Q = (A - B) / 2 of two filters' spectra: the
+  /// factors of the paired product (FftBuilder::multiplyPairedSpectra).
+  SmallVector<Value> halfSumAndDifference(TensorBuilder &t, Value a, Value b) {
+    ArrayRef<int64_t> shape = TensorBuilder::shape(a);
+    unsigned rank = shape.size();
+    return t.generic(
+        {a, b}, {t.empty(shape, acc), t.empty(shape, acc)},
+        SmallVector<AffineMap>(4, t.identity(rank)), rank, {},
+        [&](OpBuilder &nb, Location loc, ValueRange v) {
+          Value half = TensorBuilder(nb, loc).scalar(acc, 0.5);
+          return SmallVector<Value>{
+              arith::MulFOp::create(
+                  nb, loc, arith::AddFOp::create(nb, loc, v[0], v[1]), half),
+              arith::MulFOp::create(
+                  nb, loc, arith::SubFOp::create(nb, loc, v[0], v[1]), half)};
+        });
+  }
+
   /// The FFT convolution on blocks of `block` outputs with FFT size n;
   /// returns the (B, L, C) causal convolution. With an even number of
   /// channels, channel c and c + C/2 travel as the real and imaginary parts
@@ -184,17 +204,7 @@ public:
       SmallVector<int64_t> half{ks[0], ks[1], ks[2], lanes};
       Value first = tb.slice(kernelSpectrum, {0, 0, 0, 0}, half);
       Value second = tb.slice(kernelSpectrum, {0, 0, 0, lanes}, half);
-      SmallVector<Value> pq = tb.generic(
-          {first, second}, {tb.empty(half, acc), tb.empty(half, acc)},
-          SmallVector<AffineMap>(4, tb.identity(4)), 4, {},
-          [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
-            Value halfC = TensorBuilder(b, loc).scalar(acc, 0.5);
-            return {
-                arith::MulFOp::create(
-                    b, loc, arith::AddFOp::create(b, loc, a[0], a[1]), halfC),
-                arith::MulFOp::create(
-                    b, loc, arith::SubFOp::create(b, loc, a[0], a[1]), halfC)};
-          });
+      SmallVector<Value> pq = halfSumAndDifference(tb, first, second);
       Value product = fb.multiplyPairedSpectra(spectrum, pq[0], pq[1], stages);
       y = fb.fromPermuted(product, batch * blocks, stages, +1, 1.0, kept,
                           /*realOut=*/false);
@@ -226,6 +236,67 @@ public:
         })[0];
     sum = tb.reshape(sum, {batch, blocks * block, channels});
     return tb.slice(sum, {0, 0, 0}, {batch, length, channels});
+  }
+
+  /// The whole-sequence FFT convolution (size n) with the channel pairs as
+  /// rows: (B, L, C) -> (B C/2, 2, L), channel c and c + C/2 the planes of
+  /// row c. Blocks of `rowsPerBlock` rows (dividing C/2) run the forward
+  /// stages, the product with their pairs' filter spectra and the inverse
+  /// stages in an scf.forall, each block in one core's cache.
+  Value fftRows(Value w, int64_t n, int64_t rowsPerBlock) {
+    SmallVector<int64_t> stages = *fftStages(n, options);
+    int64_t pairs = channels / 2, rows = batch * pairs;
+    Value data = tb.transpose(tb.reshape(w, {batch, length, 2, pairs}),
+                              {0, 3, 2, 1});
+    data = tb.reshape(data, {rows, 2, length, 1});
+
+    Value filters = tb.slice(op.getFilter(), {0, 0}, {channels, taps});
+    Value y = tb.forall(
+        {rows / rowsPerBlock}, tb.empty({rows, 2, length, 1}, acc),
+        [&](TensorBuilder &t, ValueRange ivs, ValueRange shared)
+            -> SmallVector<TensorBuilder::ParallelInsert> {
+          FftBuilder inner(t, acc, options);
+          Value first = t.affineIndex(ivs[0], rowsPerBlock);
+          Value x = t.sliceAt(data, {first, t.index(0), t.index(0), t.index(0)},
+                              t.sizes({rowsPerBlock, 2, length, 1}));
+          Value spectrum = inner.toPermuted(x, stages, -1, 1.0);
+          // The block's filters, transformed here while the block is in
+          // cache (1/n folded in): channels j.. and j + C/2.., j the block's
+          // first pair; P = (A + B) / 2 and Q = (A - B) / 2 per pair.
+          AffineExpr d0 = t.dim(0);
+          auto channelAt = [&](int64_t offset) -> Value {
+            return affine::AffineApplyOp::create(
+                t.b, t.loc,
+                AffineMap::get(1, 0, (d0 * rowsPerBlock) % pairs + offset),
+                ValueRange{ivs[0]});
+          };
+          auto filterSpectrum = [&](Value channel) {
+            Value rows = t.sliceAt(filters, {channel, t.index(0)},
+                                   t.sizes({rowsPerBlock, taps}));
+            rows = t.generic(rows, t.empty({rowsPerBlock, taps}, acc),
+                             {t.identity(2), t.identity(2)}, 2, {},
+                             [&](OpBuilder &b, Location loc, ValueRange a) {
+                               return SmallVector<Value>{
+                                   TensorBuilder::castFloat(b, loc, a[0], acc)};
+                             })[0];
+            return inner.toPermuted(t.reshape(rows, {rowsPerBlock, 1, taps, 1}),
+                                    stages, -1, 1.0 / static_cast<double>(n));
+          };
+          Value lower = filterSpectrum(channelAt(0));
+          Value upper = filterSpectrum(channelAt(pairs));
+          SmallVector<Value> pq = halfSumAndDifference(t, lower, upper);
+          Value product =
+              inner.multiplyPairedSpectra(spectrum, pq[0], pq[1], stages);
+          Value out = inner.fromPermuted(product, rowsPerBlock, stages, +1,
+                                         1.0, length, /*realOut=*/false);
+          return {{out,
+                   {first, t.b.getIndexAttr(0), t.b.getIndexAttr(0),
+                    t.b.getIndexAttr(0)},
+                   t.sizes({rowsPerBlock, 2, length, 1})}};
+        })[0];
+    // (B C/2, 2, L) -> (B, L, 2, C/2) = (B, L, C).
+    y = tb.transpose(tb.reshape(y, {batch, pairs, 2, length}), {0, 3, 2, 1});
+    return tb.reshape(y, {batch, length, channels});
   }
 
   /// out = (conv + D * w) * postgate in the output's element type.
@@ -272,6 +343,26 @@ struct SeqDecomposeLongConvPass
     : public seq::impl::SeqDecomposeLongConvBase<SeqDecomposeLongConvPass> {
   using Base::Base;
 
+  /// Channel-pair rows per block for fftRows, or 0 to keep the channels
+  /// last: a whole-sequence FFT of paired channels, at least two rows, the
+  /// block's working set (about four copies of its planes) within
+  /// cache-bytes but at least one row, blocks dividing the pairs.
+  int64_t pairRowsPerBlock(const LongConvRewriter &lc, const ConvPlan &plan) {
+    int64_t pairs = lc.channels / 2;
+    if (cacheBytes <= 0 || lc.channels % 2 != 0 || plan.block != lc.length ||
+        lc.batch * pairs < 2)
+      return 0;
+    int64_t rowBytes =
+        4 * 2 * plan.fftSize * static_cast<int64_t>(sizeof(float));
+    int64_t limit = std::clamp<int64_t>(cacheBytes / rowBytes, 1, pairs);
+    if (lc.batch == 1)
+      limit = std::min(limit, std::max<int64_t>(pairs / 2, 1));
+    for (int64_t rows = limit; rows > 1; --rows)
+      if (pairs % rows == 0)
+        return rows;
+    return 1;
+  }
+
   void runOnOperation() override {
     if (radix < 2 || maxStage < 2 || directTapCost <= 0 || blockSize < 0) {
       getOperation()->emitError()
@@ -296,8 +387,13 @@ struct SeqDecomposeLongConvPass
           choosePlan(op.getMethod(), lc.length, lc.taps, lc.batch,
                      lc.channels % 2 == 0, options, directTapCost, blockSize);
       Value w = lc.gatedInput();
-      Value conv =
-          plan.direct ? lc.direct(w) : lc.fft(w, plan.fftSize, plan.block);
+      Value conv;
+      if (plan.direct)
+        conv = lc.direct(w);
+      else if (int64_t rows = pairRowsPerBlock(lc, plan))
+        conv = lc.fftRows(w, plan.fftSize, rows);
+      else
+        conv = lc.fft(w, plan.fftSize, plan.block);
       rewriter.replaceOp(op, lc.epilogue(conv, w));
     }
   }

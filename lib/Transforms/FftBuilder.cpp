@@ -375,19 +375,30 @@ Value FftBuilder::multiplySpectra(Value lhs, Value rhs) {
   ArrayRef<int64_t> r = TensorBuilder::shape(rhs);
   int64_t q = r[0], nk = r[2], t = r[3];
   int64_t batch = l[0] / q;
-  Value a = tb.reshape(lhs, {batch, q, 2, nk, t});
-  // Loops (b, q, c, k, t).
-  auto lhsMap = [&](int64_t plane) {
-    return tb.map(5,
-                  {tb.dim(0), tb.dim(1), tb.cst(plane), tb.dim(3), tb.dim(4)});
-  };
-  auto rhsMap = [&](int64_t plane) {
-    return tb.map(5, {tb.dim(1), tb.cst(plane), tb.dim(3), tb.dim(4)});
-  };
-  Value init = tb.empty({batch, q, 2, nk, t}, type);
+  // Loops (b, q, c, k[, t]); no loop for a unit trailing batch (it would sit
+  // inside the vectors). The planes are read as slices: plain maps.
+  bool hasT = t > 1;
+  unsigned numLoops = hasT ? 5 : 4;
+  SmallVector<int64_t> lhsShape{batch, q, 2, nk}, rhsShape{q, 2, nk};
+  if (hasT) {
+    lhsShape.push_back(t);
+    rhsShape.push_back(t);
+  }
+  Value a = tb.reshape(lhs, lhsShape), bm = tb.reshape(rhs, rhsShape);
+  SmallVector<AffineExpr> lhsExprs{tb.dim(0), tb.dim(1), tb.dim(3)};
+  SmallVector<AffineExpr> rhsExprs{tb.dim(1), tb.dim(3)};
+  if (hasT) {
+    lhsExprs.push_back(tb.dim(4));
+    rhsExprs.push_back(tb.dim(4));
+  }
+  AffineMap lhsMap = tb.map(numLoops, lhsExprs);
+  AffineMap rhsMap = tb.map(numLoops, rhsExprs);
+  Value init = tb.empty(lhsShape, type);
   Value out = tb.generic(
-      {a, a, rhs, rhs}, init,
-      {lhsMap(0), lhsMap(1), rhsMap(0), rhsMap(1), tb.identity(5)}, 5, {},
+      {planeOf(a, 2, 0), planeOf(a, 2, 1), planeOf(bm, 1, 0),
+       planeOf(bm, 1, 1)},
+      init, {lhsMap, lhsMap, rhsMap, rhsMap, tb.identity(numLoops)}, numLoops,
+      {},
       [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
         Value ar = args[0], ai = args[1], br = args[2], bi = args[3];
         Value re =
@@ -410,73 +421,98 @@ Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
   ArrayRef<int64_t> zs = TensorBuilder::shape(z);
   int64_t t = zs[3];
   int64_t k = stages.size();
-  int64_t qRows = TensorBuilder::shape(p)[0];
-  int64_t rows = zs[0] / qRows;
-  // The digits view: (R, N1 .. N(k-1), 2, Nk, T); digit i (0-based) sits at
-  // dimension 1 + i for i < k - 1, the last at k + 1; the plane at k.
+  int64_t rows = zs[0] / product(stages.drop_back());
+  // Filters of their own per row (p and q as many rows as z), or one pair
+  // shared by the rows.
+  bool perRow = rows > 1 && TensorBuilder::shape(p)[0] == zs[0];
+  // The digits view: (R, N1 .. N(k-1), 2, Nk[, T]); digit i (0-based) sits
+  // at dimension 1 + i for i < k - 1, the last at k + 1; the plane at k. No
+  // dimension for a unit trailing batch (it would sit inside the vectors).
   SmallVector<int64_t> shape{rows};
   shape.append(stages.begin(), stages.end() - 1);
-  shape.append({2, stages.back(), t});
+  shape.append({2, stages.back()});
+  if (t > 1)
+    shape.push_back(t);
   int64_t rank = shape.size();
   auto digitDim = [&](int64_t i) { return i < k - 1 ? 1 + i : k + 1; };
   int64_t planeDim = k;
   Value zd = tb.reshape(z, shape);
-  SmallVector<int64_t> filterShape(shape.begin() + 1, shape.end());
+  SmallVector<int64_t> filterShape(shape.begin() + (perRow ? 0 : 1),
+                                   shape.end());
   Value pd = tb.reshape(p, filterShape), qd = tb.reshape(q, filterShape);
-  Value result = tb.empty(shape, type);
 
+  // Zr = Z with every digit reversed (p_i -> N_i - 1 - p_i): one pass with
+  // reversed reads. The partner of a position in piece j (below) is then a
+  // plain shifted read of Zr: digits before j at N_i - 1, digit j at
+  // p_j - 1, later digits p_i. So every read of the pieces is a slice with
+  // plain maps, which the schedules vectorize.
+  SmallVector<AffineExpr> reversed;
+  for (int64_t d = 0; d < rank; ++d)
+    reversed.push_back(tb.dim(d));
+  for (int64_t i = 0; i < k; ++i)
+    reversed[digitDim(i)] = tb.cst(stages[i] - 1) - tb.dim(digitDim(i));
+  Value zr = tb.generic(
+      zd, tb.empty(shape, type), {tb.map(rank, reversed), tb.identity(rank)},
+      rank, {},
+      [&](OpBuilder &, Location, ValueRange a) -> SmallVector<Value> {
+        return {a[0]};
+      })[0];
+
+  Value result = tb.empty(shape, type);
   // Piece j (0-based digit index; j = k: the all-zero position): digits
   // before j are 0, digit j runs over [1, Nj), later digits over [0, Ni).
   for (int64_t j = 0; j <= k; ++j) {
     SmallVector<int64_t> offsets(rank, 0), sizes(shape);
+    SmallVector<int64_t> partner(rank, 0);
     for (int64_t i = 0; i < k; ++i) {
-      if (i < j || j == k)
+      if (i < j || j == k) {
         sizes[digitDim(i)] = 1;
-      else if (i == j) {
+        partner[digitDim(i)] = stages[i] - 1;
+      } else if (i == j) {
         offsets[digitDim(i)] = 1;
         sizes[digitDim(i)] = stages[i] - 1;
       }
     }
     if (llvm::is_contained(sizes, 0))
       continue;
-    // Loops over the piece; own and partner positions as affine maps.
-    // The partner of digit j is N_j - p_j = N_j - 1 - d (d = p_j - 1 in
-    // the piece), of a later digit N_i - 1 - p_i: the same expression.
-    auto position = [&](bool partner) {
-      SmallVector<AffineExpr> own, par;
-      for (int64_t d = 0; d < rank; ++d) {
-        own.push_back(tb.dim(d) + offsets[d]);
-        par.push_back(tb.dim(d) + offsets[d]);
-      }
-      // Digits fixed at 0 are constants, so that only the piece's own sizes
-      // give those loops their (unit) range.
-      for (int64_t i = 0; i < std::min(j, k); ++i)
-        own[digitDim(i)] = par[digitDim(i)] = tb.cst(0);
-      if (j == k)
-        for (int64_t i = 0; i < k; ++i)
-          own[digitDim(i)] = par[digitDim(i)] = tb.cst(0);
-      for (int64_t i = j; i < k; ++i)
-        par[digitDim(i)] = tb.cst(stages[i] - 1) - tb.dim(digitDim(i));
-      return partner ? par : own;
+    // Own values, partner values (from Zr) and filters as slices of the
+    // piece's extent; their real and imaginary planes as views.
+    Value own = tb.slice(zd, offsets, sizes);
+    Value other = tb.slice(zr, partner, sizes);
+    auto filterSlice = [&](Value f) {
+      if (perRow)
+        return tb.slice(f, offsets, sizes);
+      return tb.slice(f, ArrayRef<int64_t>(offsets).drop_front(),
+                      ArrayRef<int64_t>(sizes).drop_front());
     };
-    auto withPlane = [&](SmallVector<AffineExpr> exprs, int64_t plane,
-                         bool dropRows) {
-      exprs[planeDim] = tb.cst(plane);
-      if (dropRows)
-        exprs.erase(exprs.begin());
-      return tb.map(rank, exprs);
-    };
-    SmallVector<AffineExpr> own = position(false);
-    SmallVector<AffineExpr> par = position(true);
-    SmallVector<Value> ins{zd, zd, zd, zd, pd, pd, qd, qd};
-    SmallVector<AffineMap> maps{
-        withPlane(own, 0, false), withPlane(own, 1, false),
-        withPlane(par, 0, false), withPlane(par, 1, false),
-        withPlane(own, 0, true),  withPlane(own, 1, true),
-        withPlane(own, 0, true),  withPlane(own, 1, true),
-        tb.identity(rank)};
+    Value ps = filterSlice(pd), qs = filterSlice(qd);
+    int64_t filterPlaneDim = perRow ? planeDim : planeDim - 1;
+    // Loops: the piece's dimensions; inputs without the plane dimension.
+    SmallVector<AffineExpr> data, filter;
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == planeDim)
+        continue;
+      data.push_back(tb.dim(d));
+      if (d > 0 || perRow)
+        filter.push_back(tb.dim(d));
+    }
+    AffineMap dataMap = tb.map(rank, data);
+    AffineMap filterMap = tb.map(rank, filter);
+    SmallVector<Value> ins{planeOf(own, planeDim, 0),
+                           planeOf(own, planeDim, 1),
+                           planeOf(other, planeDim, 0),
+                           planeOf(other, planeDim, 1),
+                           planeOf(ps, filterPlaneDim, 0),
+                           planeOf(ps, filterPlaneDim, 1),
+                           planeOf(qs, filterPlaneDim, 0),
+                           planeOf(qs, filterPlaneDim, 1)};
+    SmallVector<AffineMap> maps{dataMap,   dataMap,   dataMap,
+                                dataMap,   filterMap, filterMap,
+                                filterMap, filterMap, tb.identity(rank)};
+    // Written in place into its part of the result (a slice as the
+    // destination): no scratch piece copied over afterwards.
     Value piece = tb.generic(
-        ins, tb.empty(sizes, type), maps, rank, {},
+        ins, tb.slice(result, offsets, sizes), maps, rank, {},
         [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
           auto mul = [&](Value x, Value y) -> Value {
             return arith::MulFOp::create(b, loc, x, y);

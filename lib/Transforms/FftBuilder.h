@@ -95,7 +95,7 @@ public:
 
   /// Y[f] = Z[f] P[f] + conj(Z[-f]) Q[f] on digit-reversed spectra of the
   /// stages `stages`: `z` is (R Q, 2, Nk, T), `p` and `q` are (Q, 2, Nk, T),
-  /// shared by the R rows. With z the transform of a + i b (a, b real) and
+  /// shared by the R rows, or (R Q, 2, Nk, T), one pair per row. With z the transform of a + i b (a, b real) and
   /// P = (A + B) / 2, Q = (A - B) / 2 for real filters' spectra A, B, Y is
   /// the spectrum of (a * A-filter) + i (b * B-filter): two real
   /// convolutions for one complex transform. The partner -f of a

@@ -2,15 +2,21 @@
 //
 // Clones `tensor.empty` ops into the `scf.forall` bodies that use them from
 // outside, so that bufferization gives each parallel iteration its own
-// scratch buffer instead of one buffer shared by every thread.
+// scratch buffer instead of one buffer shared by every thread; and clones
+// fills of empty tensors per destination user, so that no filled buffer is
+// copied.
 //
 //===----------------------------------------------------------------------===//
 
 #include "seq/Transforms/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::seq {
 #define GEN_PASS_DEF_SEQPRIVATEEMPTYTENSORS
@@ -24,6 +30,7 @@ struct SeqPrivateEmptyTensorsPass
     : public seq::impl::SeqPrivateEmptyTensorsBase<
           SeqPrivateEmptyTensorsPass> {
   void runOnOperation() override {
+    privatizeFills();
     SmallVector<tensor::EmptyOp> empties;
     getOperation()->walk([&](tensor::EmptyOp op) { empties.push_back(op); });
     for (tensor::EmptyOp empty : empties) {
@@ -51,6 +58,59 @@ struct SeqPrivateEmptyTensorsPass
       }
       if (empty->use_empty())
         empty->erase();
+    }
+  }
+
+  /// A tensor computed from empty tensors and scalars alone (a fill, or the
+  /// loops a schedule made of one) and used by several ops gets one clone
+  /// per extra user, empty tensors included: recomputing it costs what
+  /// bufferization would spend copying it for the second user.
+  void privatizeFills() {
+    SmallVector<Operation *> producers;
+    getOperation()->walk([&](Operation *op) {
+      if (op->getNumResults() != 1 || op->getNumRegions() > 1 ||
+          !isa<RankedTensorType>(op->getResult(0).getType()) ||
+          op->getResult(0).hasOneUse() || op->getResult(0).use_empty() ||
+          isa<tensor::EmptyOp>(op) || !isMemoryEffectFree(op))
+        return;
+      bool fromEmpties = llvm::all_of(op->getOperands(), [](Value v) {
+        return !isa<TensorType>(v.getType()) || v.getDefiningOp<tensor::EmptyOp>();
+      });
+      bool hasTensorOperand = llvm::any_of(op->getOperands(), [](Value v) {
+        return isa<TensorType>(v.getType());
+      });
+      // Regions may use scalars and vectors from above (a fill's constant),
+      // but no tensor or buffer: the value then depends on constants alone and is
+      // as cheap to recompute as to copy (unlike, say, a tiled attention,
+      // whose loops read q, k and v from above).
+      bool readsOnlyScalars = true;
+      for (Region &region : op->getRegions()) {
+        llvm::SetVector<Value> above;
+        getUsedValuesDefinedAbove(region, above);
+        for (Value v : above)
+          if (isa<TensorType, BaseMemRefType>(v.getType()))
+            readsOnlyScalars = false;
+      }
+      if (fromEmpties && hasTensorOperand && readsOnlyScalars)
+        producers.push_back(op);
+    });
+    for (Operation *producer : producers) {
+      bool first = true;
+      for (OpOperand &use :
+           llvm::make_early_inc_range(producer->getResult(0).getUses())) {
+        if (first) {
+          first = false;
+          continue;
+        }
+        // Right before the user: the producer's operands dominate it.
+        OpBuilder builder(use.getOwner());
+        IRMapping mapping;
+        for (Value operand : producer->getOperands())
+          if (auto empty = operand.getDefiningOp<tensor::EmptyOp>())
+            if (!mapping.contains(operand))
+              mapping.map(operand, builder.clone(*empty)->getResult(0));
+        use.set(builder.clone(*producer, mapping)->getResult(0));
+      }
     }
   }
 };

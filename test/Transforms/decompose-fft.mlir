@@ -65,9 +65,12 @@ func.func @mixed(%x: tensor<6000xcomplex<f64>>) -> tensor<6000xcomplex<f64>> {
 // data's first GEMM contracting only the 4 nonzero leading digits (8 of 16
 // columns), the inverse keeping 4 of 8 output digits.
 // CHECK-LABEL: func.func @prime
-// Rows of 65521 points are above the 256 KiB block budget: not cut.
+// Rows of 65521 points are above the 256 KiB block budget: blocks of one
+// row (Bluestein inside each).
 // BLOCK-LABEL: func.func @prime
-// BLOCK-NOT:   scf.forall
+// BLOCK:       scf.forall (%{{.*}}) in (2) shared_outs(
+// BLOCK:         tensor.extract_slice %{{.*}} [1, 65521] [1, 1]
+// BLOCK:         math.cos
 // BLOCK-LABEL: func.func @real
 // CHECK-NOT:   seq.fft
 // CHECK:       math.cos

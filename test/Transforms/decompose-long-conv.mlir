@@ -1,5 +1,6 @@
 // RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 max-stage=64" | FileCheck %s
 // RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 block-size=128" | FileCheck %s --check-prefix=BLOCK
+// RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 max-stage=64 cache-bytes=1048576" | FileCheck %s --check-prefix=ROWS
 // RUN: not seq-opt %s --seq-decompose-long-conv="direct-tap-cost=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 
 // BAD: direct-tap-cost positive
@@ -35,6 +36,25 @@
 // CHECK:       linalg.generic
 // CHECK-SAME:  outs(%{{.*}} : tensor<1x1000x64xf32>)
 // CHECK-NOT:   reduction
+// With cache-bytes, the channel pairs become rows: one transpose to
+// (32, 2, 1000), then blocks of 16 pair rows (two blocks, one per core)
+// each transform their data and their own filters (channels j.. and
+// j + 32..), multiply and transform back inside one scf.forall; a transpose
+// puts the channels last again.
+// ROWS-LABEL: func.func @fft_whole
+// ROWS:       linalg.transpose ins(%{{.*}} : tensor<1x1000x2x32xf32>) {{.*}} permutation = [0, 3, 2, 1]
+// ROWS:       scf.forall (%{{.*}}) in (2) shared_outs(
+// ROWS:         tensor.extract_slice %{{.*}} [16, 2, 1000, 1] [1, 1, 1, 1]
+// ROWS:         linalg.batch_matmul {{.*}} : tensor<4x2xf32>, tensor<16x2x1000xf32>)
+// ROWS:         tensor.extract_slice %{{.*}} [16, 1000] [1, 1] : tensor<64x1000xf32> to tensor<16x1000xf32>
+// ROWS:         tensor.extract_slice %{{.*}} [16, 1000] [1, 1] : tensor<64x1000xf32> to tensor<16x1000xf32>
+// ROWS:         linalg.batch_matmul {{.*}} : tensor<2x4xf32>, tensor<16x4x1000xf32>)
+// ROWS:         scf.forall.in_parallel
+// ROWS:       linalg.transpose ins(%{{.*}} : tensor<1x32x2x1000xf32>) {{.*}} permutation = [0, 3, 2, 1]
+// Overlap-add (several blocks) keeps the channels last.
+// ROWS-LABEL: func.func @overlap_add
+// ROWS-NOT:   scf.forall
+// ROWS-LABEL: func.func @methods
 func.func @fft_whole(%u: tensor<1x1000x64xf32>, %k: tensor<64x1000xf32>, %d: tensor<64xf32>) -> tensor<1x1000x64xf32> {
   %e = tensor.empty() : tensor<1x1000x64xf32>
   %y = seq.long_conv ins(%u, %k : tensor<1x1000x64xf32>, tensor<64x1000xf32>) skip(%d : tensor<64xf32>)

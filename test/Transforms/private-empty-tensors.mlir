@@ -58,3 +58,25 @@ func.func @dynamic(%n: index, %x: tensor<4x8xf32>, %c: f32) -> tensor<4x8xf32> {
   }
   return %r : tensor<4x8xf32>
 }
+
+// -----
+
+// One zero-filled accumulator that CSE shared between two GEMMs of the same
+// shape (two FFT stages): each GEMM gets its own fill of its own empty
+// tensor, so bufferization fills two buffers instead of filling one and
+// copying it.
+// CHECK-LABEL: func.func @shared_fill
+// CHECK:         %[[E1:.*]] = tensor.empty() : tensor<4x4xf32>
+// CHECK:         %[[F1:.*]] = linalg.fill ins(%{{.*}}) outs(%[[E1]] : tensor<4x4xf32>)
+// CHECK:         %[[E2:.*]] = tensor.empty() : tensor<4x4xf32>
+// CHECK:         %[[F2:.*]] = linalg.fill ins(%{{.*}}) outs(%[[E2]] : tensor<4x4xf32>)
+// CHECK:         linalg.matmul {{.*}} outs(%[[F2]] : tensor<4x4xf32>)
+// CHECK:         linalg.matmul {{.*}} outs(%[[F1]] : tensor<4x4xf32>)
+func.func @shared_fill(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x4xf32>
+  %z = linalg.fill ins(%c0 : f32) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %p = linalg.matmul ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %q = linalg.matmul ins(%b, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %p, %q : tensor<4x4xf32>, tensor<4x4xf32>
+}

@@ -33,7 +33,11 @@ def SeqPrivateEmptyTensors : Pass<"seq-private-empty-tensors"> {
     clones each `tensor.empty` into every `scf.forall` body that uses it
     from outside: each iteration (each thread) gets its own buffer, which
     the pipeline later puts on that thread's stack when it is small.
-    Runs right before bufferization.
+    Likewise a `linalg.fill` of an empty tensor that CSE left with several
+    destination users (two FFT stages of one shape accumulating into one
+    zero tensor) is cloned per user: otherwise bufferization fills one
+    buffer and copies it for the other user. Runs right before
+    bufferization.
 
     Example:
     ```mlir
@@ -47,6 +51,8 @@ def SeqPrivateEmptyTensors : Pass<"seq-private-empty-tensors"> {
       ... linalg.generic ... outs(%e ...) ...
     }
     ```
+    and `%z = linalg.fill ins(%c0) outs(%e)` used as the accumulator of two
+    `linalg.matmul` ops becomes two fills of two empty tensors.
   }];
 }
 
@@ -123,6 +129,8 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
            "(0: every stage over the whole batch)">,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::complex::ComplexDialect",
     "::mlir::linalg::LinalgDialect",
@@ -166,6 +174,15 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     FFT stages from seq-decompose-fft's plan. `block-size` forces the
     overlap-add FFT size (0: the rule chooses).
 
+    With `cache-bytes` > 0, a whole-sequence FFT convolution of paired
+    channels runs with the channel pairs as rows instead: one transpose
+    makes (B C/2, 2, L) rows, and an `scf.forall` over blocks of rows (as
+    many as fit `cache-bytes`, at least one) runs each block's forward
+    stages, its product with its own pairs' filter spectra and the inverse
+    stages while the block stays in one core's cache; a transpose puts the
+    channels back last. Without it every stage streams the whole
+    (2N, C/2) spectrum through memory.
+
     Example: a Hyena-style conv with the filter as long as the sequence,
     ```mlir
     %y = seq.long_conv ins(%u, %k : tensor<1x1000x64xf32>, tensor<64x1000xf32>)
@@ -184,10 +201,15 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
            "Largest FFT stage of any size">,
     Option<"directTapCost", "direct-tap-cost", "double", "1.0",
            "Cost of one direct tap in FFT-GEMM multiply-adds">,
+    Option<"cacheBytes", "cache-bytes", "int64_t", "0",
+           "Cache budget of one block of channel-pair rows convolved "
+           "together (0: channels-last stages over the whole sequence)">,
     Option<"blockSize", "block-size", "int64_t", "0",
            "Overlap-add FFT size for method=auto (0: by the cost rule)">,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
@@ -510,6 +532,32 @@ def SeqDistinctResultBuffers
       return %a, %b : memref<4xf32>, memref<4xf32>
     }
     ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def SeqEraseSelfCopies : Pass<"seq-erase-self-copies"> {
+  let summary = "Erase memref.copy ops whose source and target are the same memory";
+  let description = [{
+    Bufferizing a tile written in place into its slice of a loop's result
+    (`tensor.insert_slice` / `scf.forall.in_parallel`) leaves a
+    `memref.copy` of the tile onto itself when the two views are spelled
+    differently: one through `memref.collapse_shape` / `memref.expand_shape`
+    of the other, or two equal `memref.subview`s of one buffer.
+    Canonicalization only folds a copy of a value onto the same value; these
+    copies stay and lower to calls of the runtime's generic strided copy,
+    one per time step in a chunked scan (a scan of 64K steps spent most of
+    its time there). This pass erases a copy when both sides reach the same
+    buffer through reshapes and subviews with equal offsets, sizes and
+    strides.
+
+    Example:
+    ```mlir
+    %c = memref.collapse_shape %row [[0, 1]] : memref<1x64xf32, strided<[?, 1], offset: ?>> into memref<64xf32, strided<[1], offset: ?>>
+    %e = memref.expand_shape %c [[0, 1]] output_shape [1, 64] : memref<64xf32, strided<[1], offset: ?>> into memref<1x64xf32, strided<[64, 1], offset: ?>>
+    memref.copy %e, %row : memref<1x64xf32, strided<[64, 1], offset: ?>> to memref<1x64xf32, strided<[?, 1], offset: ?>>
+    ```
+    loses the copy.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
