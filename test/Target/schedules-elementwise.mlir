@@ -159,3 +159,71 @@ func.func @select_mask(%m: tensor<64x256xi1>, %a: tensor<64x256xi32>, %b: tensor
   } -> tensor<64x256xi32>
   return %r : tensor<64x256xi32>
 }
+
+// -----
+
+// A transpose of the innermost dimension with room for square tiles: lanes
+// x lanes blocks read along one dimension, transposed in registers and
+// written along the other (16 x 16 on AVX-512, 8 x 8 on AVX2), instead of
+// one strided element per lane.
+
+// CHECK-LABEL: func.func @transpose_square
+// AVX512:        vector.transfer_read {{.*}} : tensor<16x16xf32>, vector<16x16xf32>
+// AVX512:        vector.transfer_write {{.*}} : vector<16x16xf32>, tensor<16x16xf32>
+// AVX2:          vector.transfer_read {{.*}} : tensor<8x8xf32>, vector<8x8xf32>
+// AVX2:          vector.transfer_write {{.*}} : vector<8x8xf32>, tensor<8x8xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         return
+func.func @transpose_square(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %e = tensor.empty() : tensor<64x64xf32>
+  %r = linalg.transpose ins(%x : tensor<64x64xf32>) outs(%e : tensor<64x64xf32>) permutation = [1, 0]
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+// Complex numbers have no vectors: the planes of a batch of complex rows (an
+// FFT's input) keep scalar loops, but in parallel tiles over the cores.
+
+// CHECK-LABEL: func.func @complex_planes
+// CHECK:         scf.forall ({{.*}}) in (16)
+// CHECK:           linalg.generic
+// CHECK:             complex.re
+// CHECK-NOT:     vector.
+// CHECK:         return
+func.func @complex_planes(%x: tensor<256x512xcomplex<f32>>) -> tensor<256x2x512xf32> {
+  %e = tensor.empty() : tensor<256x2x512xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b, c) -> (a, c)>, affine_map<(a, b, c) -> (a, b, c)>], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<256x512xcomplex<f32>>) outs(%e : tensor<256x2x512xf32>) {
+  ^bb0(%in: complex<f32>, %o: f32):
+    %re = complex.re %in : complex<f32>
+    %im = complex.im %in : complex<f32>
+    %i = linalg.index 1 : index
+    %c0 = arith.constant 0 : index
+    %is = arith.cmpi eq, %i, %c0 : index
+    %s = arith.select %is, %re, %im : f32
+    linalg.yield %s : f32
+  } -> tensor<256x2x512xf32>
+  return %r : tensor<256x2x512xf32>
+}
+
+// -----
+
+// A constant in an indexing map (a fixed plane) is rejected by the linalg
+// vectorizer: such an op, too small for threads, keeps its loops. The FFT
+// builders read planes through slices instead (plain maps).
+
+// CHECK-LABEL: func.func @plane_constants
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.
+// CHECK:         return
+func.func @plane_constants(%x: tensor<8x2x256xf32>) -> tensor<8x256xf32> {
+  %e = tensor.empty() : tensor<8x256xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, 0, b)>, affine_map<(a, b) -> (a, 1, b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %x : tensor<8x2x256xf32>, tensor<8x2x256xf32>) outs(%e : tensor<8x256xf32>) {
+  ^bb0(%re: f32, %im: f32, %o: f32):
+    %m = arith.mulf %re, %im : f32
+    linalg.yield %m : f32
+  } -> tensor<8x256xf32>
+  return %r : tensor<8x256xf32>
+}

@@ -139,8 +139,9 @@ static int64_t widestElementBits(linalg::LinalgOp op) {
 }
 
 /// Whether every result of `map` is a distinct loop dimension or a constant
-/// (a fixed plane of an operand, as FFT stages read real and imaginary
-/// parts): the accesses the linalg vectorizer turns into transfers.
+/// (a fixed plane of an operand): accesses whose tiles are plain slices.
+/// The linalg vectorizer still rejects the constants (its precondition
+/// decides); such ops get parallel scalar tiles when they are large.
 static bool isPermutationWithConstants(AffineMap map) {
   llvm::SmallBitVector seen(map.getNumDims());
   for (AffineExpr expr : map.getResults()) {
