@@ -12,8 +12,9 @@ NumPy arrays.
 """
 
 from . import _ops, _tracer
-from ._jit import (Compiled, JitFunction, Lowered, ShapeDtype, cuda_available,
-                   engine, jit)
+from ._jit import (Compiled, JitFunction, Lowered, ShapeDtype,
+                   buffer_cache_stats, cuda_available, engine, jit,
+                   release_buffer_cache)
 from ._ops import (abs, add, astype, broadcast_to, complex, concat, conj,
                    constant, cos, div, flip, floor, floor_divide, mod,
                    einsum, erf, exp, full, gelu, getitem, group_norm, imag,
@@ -32,7 +33,8 @@ _tracer.bind_operations(_ops)
 
 __all__ = [
     "Error", "Tensor", "Scalar", "JitFunction", "Lowered", "Compiled",
-    "ShapeDtype", "jit", "engine", "cuda_available",
+    "ShapeDtype", "jit", "engine", "cuda_available", "buffer_cache_stats",
+    "release_buffer_cache",
     # seq ops
     "attention", "compose_heads", "scan", "ema", "long_conv", "fft", "ifft",
     "rfft", "irfft", "linear_attention", "feature_map", "timestep_norm", "rotary",

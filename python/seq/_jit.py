@@ -44,6 +44,19 @@ def cuda_engine():
     return _engines["cuda"]
 
 
+def buffer_cache_stats():
+    """The JIT's cache of intermediate buffers: a dict with `hits`, `misses`,
+    `cached_bytes` (kept now) and `cap_bytes`. Compiled code reuses blocks of
+    64 KiB and more across calls instead of faulting in fresh pages; the cap
+    is SEQ_BUFFER_CACHE_MB (default 1024)."""
+    return dict(_core().buffer_cache_stats())
+
+
+def release_buffer_cache():
+    """Returns every buffer the JIT's cache keeps to the system."""
+    _core().release_buffer_cache()
+
+
 def cuda_available():
     """Whether an NVIDIA GPU can run seq programs here (a driver and a
     device open)."""

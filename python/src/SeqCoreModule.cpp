@@ -28,6 +28,7 @@
 
 #include "seq/Dialect/SeqDialect.h"
 #include "seq/Dialect/SeqOps.h"
+#include "seq/Runtime/BufferCache.h"
 #include "seq/Runtime/ElementTypes.h"
 #include "seq/Runtime/Engine.h"
 #include "seq/Runtime/Tensor.h"
@@ -589,6 +590,25 @@ PYBIND11_MODULE(_core, m) {
       "(after bufferization, out-params and deallocation), 'llvm' (the full "
       "pipeline, LLVM dialect). Raises CompileError on failure, ValueError "
       "on an unknown stage.");
+
+  m.def(
+      "buffer_cache_stats",
+      [] {
+        seq::runtime::BufferCacheStats stats = seq::runtime::bufferCacheStats();
+        py::dict result;
+        result["hits"] = stats.hits;
+        result["misses"] = stats.misses;
+        result["cached_bytes"] = stats.cachedBytes;
+        result["cap_bytes"] = stats.capBytes;
+        return result;
+      },
+      "The JIT's cache of intermediate buffers (blocks of 64 KiB and more "
+      "kept after a call for the next one): hits, misses, bytes kept now and "
+      "the cap (SEQ_BUFFER_CACHE_MB, default 1024).");
+  m.def(
+      "release_buffer_cache", [] { seq::runtime::releaseBufferCache(); },
+      "Returns every buffer the JIT's cache keeps to the system (the next "
+      "call allocates afresh).");
 
   seq::python::populateCudaBindings(m, m.attr("CompileError"));
 

@@ -392,3 +392,25 @@ def test_complex_from_a_tensor_and_a_python_number():
     im_const = seq.jit(lambda x: seq.complex(x, 0.25), name="c_im")(x)
     assert re_const.dtype == np.complex64
     assert np.array_equal(re_const, 1.5 + 1j * x) and np.array_equal(im_const, x + 0.25j)
+
+
+def test_buffer_cache_keeps_and_releases_intermediates():
+    # A batch of FFTs allocates intermediates of 256 KiB and more: after a
+    # call they stay in the JIT's cache, the next call reuses them, and
+    # release_buffer_cache gives them back.
+    @seq.jit
+    def spectrum(x):
+        return seq.fft(x)
+
+    x = (np.random.default_rng(0).standard_normal((16, 4096))
+         + 1j * np.random.default_rng(1).standard_normal((16, 4096))).astype(np.complex64)
+    seq.release_buffer_cache()
+    np.testing.assert_allclose(spectrum(x), np.fft.fft(x), rtol=1e-3, atol=1e-2)
+    first = seq.buffer_cache_stats()
+    assert first["cached_bytes"] >= 64 << 10
+    assert first["cap_bytes"] > 0
+    spectrum(x)
+    second = seq.buffer_cache_stats()
+    assert second["hits"] > first["hits"]
+    seq.release_buffer_cache()
+    assert seq.buffer_cache_stats()["cached_bytes"] == 0
