@@ -7,7 +7,6 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <string>
 
 using namespace seq::runtime;
 
@@ -23,7 +22,6 @@ constexpr size_t kMinCachedBytes = size_t(64) << 10;
 
 struct Header {
   void *raw;
-  /// 0 for over-aligned blocks, which are never cached.
   size_t capacity;
 };
 
@@ -60,18 +58,19 @@ public:
       }
       ++misses;
     }
-    return allocateAligned(bytes, kHeaderBytes, bytes);
+    return allocateAligned(bytes, kHeaderBytes);
   }
 
-  /// A fresh block of `bytes` aligned to `alignment` (a power of two).
-  void *allocateAligned(size_t bytes, size_t alignment, size_t capacity) {
+  /// A fresh block of `bytes` aligned to `alignment` (a power of two). Only
+  /// blocks right after their header (alignment <= kHeaderBytes) are cached.
+  void *allocateAligned(size_t bytes, size_t alignment) {
     size_t offset = std::max(alignment, kHeaderBytes);
     size_t total = (offset + bytes + offset - 1) / offset * offset;
     void *raw = std::aligned_alloc(offset, total);
     if (!raw)
       return nullptr;
     void *pointer = static_cast<char *>(raw) + offset;
-    *headerOf(pointer) = {raw, capacity};
+    *headerOf(pointer) = {raw, bytes};
     return pointer;
   }
 
@@ -152,8 +151,6 @@ void *seq::runtime::cachedRealloc(void *pointer, size_t bytes) {
   void *moved = cache().allocate(bytes);
   if (!moved)
     return nullptr;
-  // Over-aligned blocks record no capacity: they are never reallocated by
-  // compiled code (MLIR reallocates only what it allocated with malloc).
   std::memcpy(moved, pointer, std::min(bytes, cache().capacityOf(pointer)));
   cache().release(pointer);
   return moved;
@@ -162,7 +159,7 @@ void *seq::runtime::cachedRealloc(void *pointer, size_t bytes) {
 void *seq::runtime::cachedAlignedAlloc(size_t alignment, size_t bytes) {
   if (alignment <= kHeaderBytes)
     return cache().allocate(bytes);
-  return cache().allocateAligned(bytes, alignment, /*capacity=*/0);
+  return cache().allocateAligned(bytes, alignment);
 }
 
 void seq::runtime::cachedFree(void *pointer) { cache().release(pointer); }

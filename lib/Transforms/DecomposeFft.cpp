@@ -319,22 +319,13 @@ Value asRows(TensorBuilder &tb, Value v) {
 }
 
 /// Rows per block when the batch is cut into blocks that fit `blockBytes`
-/// (0: not cut). A row's transform keeps about four copies of its planes
-/// live (input planes, a stage's output, its twiddled copy, the result);
-/// there must be at least two blocks, and blocks divide the rows. A row
-/// larger than the budget is a block of its own: in the outer caches it
-/// still beats every stage streaming the whole batch.
+/// (0: not cut; at least two blocks).
 int64_t rowsPerBlock(int64_t rows, int64_t length, FloatType type,
                      int64_t blockBytes) {
   if (blockBytes <= 0 || rows < 2)
     return 0;
-  int64_t rowBytes = 4 * 2 * length * (type.getWidth() / 8);
-  int64_t limit = std::clamp<int64_t>(
-      blockBytes / std::max<int64_t>(rowBytes, 1), 1, rows / 2);
-  for (int64_t block = limit; block >= 1; --block)
-    if (rows % block == 0)
-      return block;
-  return 0;
+  return rowsPerCacheBlock(rows, length, type.getWidth() / 8, blockBytes,
+                           rows / 2);
 }
 
 /// The transform of `op` on rows `x` (R, n) into `out`.

@@ -344,23 +344,16 @@ struct SeqDecomposeLongConvPass
   using Base::Base;
 
   /// Channel-pair rows per block for fftRows, or 0 to keep the channels
-  /// last: a whole-sequence FFT of paired channels, at least two rows, the
-  /// block's working set (about four copies of its planes) within
-  /// cache-bytes but at least one row, blocks dividing the pairs.
-  int64_t pairRowsPerBlock(const LongConvRewriter &lc, const ConvPlan &plan) {
+  /// last: a whole-sequence FFT of paired channels and at least two rows;
+  /// blocks divide the pairs (two blocks at least for one batch row).
+  int64_t pairRowsPerBlock(const LongConvRewriter &lc, const ConvPlan &plan,
+                           FloatType acc) {
     int64_t pairs = lc.channels / 2;
     if (cacheBytes <= 0 || lc.channels % 2 != 0 || plan.block != lc.length ||
         lc.batch * pairs < 2)
       return 0;
-    int64_t rowBytes =
-        4 * 2 * plan.fftSize * static_cast<int64_t>(sizeof(float));
-    int64_t limit = std::clamp<int64_t>(cacheBytes / rowBytes, 1, pairs);
-    if (lc.batch == 1)
-      limit = std::min(limit, std::max<int64_t>(pairs / 2, 1));
-    for (int64_t rows = limit; rows > 1; --rows)
-      if (pairs % rows == 0)
-        return rows;
-    return 1;
+    return rowsPerCacheBlock(pairs, plan.fftSize, acc.getWidth() / 8,
+                             cacheBytes, lc.batch == 1 ? pairs / 2 : pairs);
   }
 
   void runOnOperation() override {
@@ -390,7 +383,7 @@ struct SeqDecomposeLongConvPass
       Value conv;
       if (plan.direct)
         conv = lc.direct(w);
-      else if (int64_t rows = pairRowsPerBlock(lc, plan))
+      else if (int64_t rows = pairRowsPerBlock(lc, plan, acc))
         conv = lc.fftRows(w, plan.fftSize, rows);
       else
         conv = lc.fft(w, plan.fftSize, plan.block);

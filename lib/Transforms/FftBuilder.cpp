@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -123,6 +124,18 @@ double mlir::seq::fftCostPerPoint(int64_t n, const FftOptions &options) {
 //===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
+
+int64_t mlir::seq::rowsPerCacheBlock(int64_t rows, int64_t length,
+                                     int64_t elementBytes, int64_t budget,
+                                     int64_t maxRows) {
+  int64_t rowBytes = std::max<int64_t>(4 * 2 * length * elementBytes, 1);
+  int64_t limit = std::clamp<int64_t>(budget / rowBytes, 1,
+                                      std::max<int64_t>(maxRows, 1));
+  for (int64_t block = limit; block > 1; --block)
+    if (rows % block == 0)
+      return block;
+  return 1;
+}
 
 std::pair<double, double> mlir::seq::unitRoot(int64_t e, int64_t n, int sign) {
   e %= n;

@@ -64,6 +64,14 @@ int64_t fftGoodSize(int64_t minSize, const FftOptions &options);
 /// Real multiply-adds per point of a length-n transform, Bluestein included.
 double fftCostPerPoint(int64_t n, const FftOptions &options);
 
+/// Rows per cache block when `rows` rows of `length`-point transforms
+/// (`elementBytes` per real) run block by block: a row's transform keeps
+/// about four copies of its planes live, so a block holds as many rows as fit
+/// `budget` bytes (at least one: a larger row still beats streaming every
+/// stage over the whole batch), at most `maxRows`, and a divisor of `rows`.
+int64_t rowsPerCacheBlock(int64_t rows, int64_t length, int64_t elementBytes,
+                          int64_t budget, int64_t maxRows);
+
 /// exp(sign 2 pi i e / n) as (cos, sin) in f64, the exponent reduced exactly
 /// modulo n so that the angle is at most pi in magnitude whatever n is.
 std::pair<double, double> unitRoot(int64_t e, int64_t n, int sign);
