@@ -108,7 +108,9 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
 
     With `block-bytes` > 0, a batch of rows is cut into blocks whose
     transform keeps its working set (about four copies of the block's
-    planes) within that many bytes, e.g. the L2 cache: the stages run on
+    planes) within that many bytes, e.g. the L2 cache (a row larger than
+    that is a block of its own; there are at least two blocks, a single
+    transform is not cut): the stages run on
     one block at a time, in an `scf.forall` over the blocks, instead of
     each stage passing over the whole batch in memory. The stages inside
     are scheduled sequentially (the blocks are the parallel work).
