@@ -179,12 +179,6 @@ static bool isVectorizable(linalg::LinalgOp linalgOp) {
   return true;
 }
 
-static bool insideParallelLoop(Operation *op) {
-  return op->getParentOfType<scf::ForallOp>() ||
-         op->getParentOfType<scf::ParallelOp>() ||
-         op->getParentOfType<omp::ParallelOp>();
-}
-
 /// Ops the vector schedule cannot take (complex numbers, libm calls, i1
 /// data) still run on every core: their parallel loops are tiled into an
 /// scf.forall of 2 x cores tiles, the bodies stay scalar loops.

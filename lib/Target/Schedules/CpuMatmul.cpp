@@ -113,12 +113,6 @@ static std::string zeroOf(Type type) {
   return text;
 }
 
-/// Whether `op` runs inside a loop that is already spread over the cores.
-static bool insideParallelLoop(Operation *op) {
-  return op->getParentOfType<scf::ForallOp>() ||
-         op->getParentOfType<scf::ParallelOp>() ||
-         op->getParentOfType<omp::ParallelOp>();
-}
 
 /// Whether transform.seq.commute_contraction applies to `op`: one
 /// multiplication of a value of each input, each possibly cast once.

@@ -45,9 +45,7 @@ std::optional<Schedule> seq::cpuParallelSchedule(Operation *op,
                                                  const TargetModel &target) {
   if (!isa<TilingInterface>(op) || target.cores <= 1)
     return std::nullopt;
-  if (op->getParentOfType<scf::ForallOp>() ||
-      op->getParentOfType<scf::ParallelOp>() ||
-      op->getParentOfType<omp::ParallelOp>())
+  if (insideParallelLoop(op))
     return std::nullopt;
 
   // The extent of each domain dimension, from an operand dimension that

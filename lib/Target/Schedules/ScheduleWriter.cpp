@@ -2,6 +2,9 @@
 
 #include "ScheduleWriter.h"
 
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -161,4 +164,10 @@ std::string ScheduleWriter::str() const {
 )mlir",
              family, body)
       .str();
+}
+
+bool mlir::seq::insideParallelLoop(Operation *op) {
+  return op->getParentOfType<scf::ForallOp>() ||
+         op->getParentOfType<scf::ParallelOp>() ||
+         op->getParentOfType<omp::ParallelOp>();
 }

@@ -11,6 +11,7 @@
 #ifndef SEQ_LIB_TARGET_SCHEDULES_SCHEDULEWRITER_H
 #define SEQ_LIB_TARGET_SCHEDULES_SCHEDULEWRITER_H
 
+#include "mlir/IR/Operation.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -84,6 +85,10 @@ private:
 
 /// "[a, b, c]".
 std::string formatList(ArrayRef<int64_t> values);
+
+/// Whether `op` runs inside a loop that is already spread over the cores
+/// (its schedule then adds no threads of its own).
+bool insideParallelLoop(Operation *op);
 
 } // namespace mlir::seq
 
