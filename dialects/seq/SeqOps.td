@@ -537,12 +537,31 @@ def Seq_LongConvOp : Seq_DpsOp<"long_conv", [AttrSizedOperandSegments]> {
     (zero-padded to at least 2L so the circular convolution does not wrap), or
     `auto` (a cost rule picks); all compute the same values.
 
+    **Precomputed spectrum.** A complex `filter` (C, F) is the filters'
+    spectrum `S = rfft(k, n)` with n = 2 (F - 1) >= L, as FlashFFTConv and
+    Hyena cache it (`k_f = rfft(k, n=2L)`): the caller computes it once, e.g.
+    with `seq.rfft`, and reuses it across calls. Then
+
+    ```
+    y[b,:,c] = (irfft(rfft(w[b,:,c], n) * S[c], n)[:L] + D[c] w[b,:,c]) * postgate
+    ```
+
+    the circular convolution of length n with the taps `irfft(S[c], n)`
+    (the imaginary parts of bins 0 and n/2 are ignored, as irfft does). It
+    equals the causal convolution with k when k has K <= n - L + 1 taps
+    (n >= L + K - 1). Lowerings skip the filter's transform; `method` must
+    not be `direct`.
+
     Example (Hyena's long conv with its bias skip):
     ```mlir
     %y = seq.long_conv ins(%u, %k : tensor<2x1024x64xf32>, tensor<64x1024xf32>)
         skip(%d : tensor<64xf32>)
         outs(%y0 : tensor<2x1024x64xf32>) {method = #seq.conv_method<fft>}
         -> tensor<2x1024x64xf32>
+    // The same convolution with the filters' spectrum rfft(k, n = 2048).
+    %z = seq.long_conv ins(%u, %kf : tensor<2x1024x64xf32>, tensor<64x1025xcomplex<f32>>)
+        skip(%d : tensor<64xf32>)
+        outs(%y0 : tensor<2x1024x64xf32>) -> tensor<2x1024x64xf32>
     ```
   }];
   let arguments = (ins Seq_Shaped:$input, Seq_Shaped:$filter,
@@ -560,6 +579,18 @@ def Seq_LongConvOp : Seq_DpsOp<"long_conv", [AttrSizedOperandSegments]> {
     (`postgate` `(` $postgate^ `:` type($postgate) `)`)?
     `outs` `(` $outs `:` type($outs) `)`
     attr-dict (`->` type($results)^)?
+  }];
+  let extraClassDeclaration = dpsDecls # [{
+    /// Whether `filter` is a precomputed spectrum rfft(k, n) (complex).
+    bool hasFilterSpectrum() {
+      return ::llvm::isa<::mlir::ComplexType>(
+          ::mlir::getElementTypeOrSelf(getFilter().getType()));
+    }
+    /// n = 2 (F - 1), the transform size of a spectrum of F bins.
+    int64_t spectrumSize() {
+      return 2 * (::llvm::cast<::mlir::ShapedType>(getFilter().getType())
+                      .getDimSize(1) - 1);
+    }
   }];
 }
 

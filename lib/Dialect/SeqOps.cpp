@@ -515,17 +515,37 @@ LogicalResult EmaOp::verify() {
 LogicalResult LongConvOp::verify() {
   OperandChecker check(*this);
   Value u = getInput();
+  bool spectrum = hasFilterSpectrum();
+  StringRef filterLayout = spectrum ? "(C, F)" : "(C, K)";
   if (failed(check.rank(u, "input", 3, "(B, L, C)")) ||
       failed(check.floatElements(u, "input")) ||
-      failed(check.rank(getFilter(), "filter", 2, "(C, K)")) ||
-      failed(check.floatElements(getFilter(), "filter")))
+      failed(check.rank(getFilter(), "filter", 2, filterLayout)) ||
+      failed(spectrum ? check.complexElements(getFilter(), "filter")
+                      : check.floatElements(getFilter(), "filter")))
     return failure();
   auto d = OperandChecker::dim;
   int64_t b = d(u, 0), l = d(u, 1), c = d(u, 2);
-  if (failed(check.shape(getFilter(), "filter", {c, kAny}, "(C, K)")))
+  if (failed(check.shape(getFilter(), "filter", {c, kAny}, filterLayout)))
     return failure();
-  if (d(getFilter(), 1) == 0)
+  int64_t f = d(getFilter(), 1);
+  if (!spectrum && f == 0)
     return emitOpError() << "'filter' must have at least one tap";
+  if (spectrum) {
+    // A spectrum rfft(k, n) of F = n/2 + 1 bins, n even and >= L.
+    if (f != ShapedType::kDynamic && f < 2)
+      return emitOpError() << "'filter' spectrum must have at least 2 bins "
+                              "(F = n/2 + 1), but has type "
+                           << getFilter().getType();
+    if (f != ShapedType::kDynamic && l != ShapedType::kDynamic &&
+        spectrumSize() < l)
+      return emitOpError()
+             << "'filter' spectrum of F = " << f << " bins is a transform of n "
+             << "= 2 (F - 1) = " << spectrumSize()
+             << " points, shorter than the sequence (L = " << l << ")";
+    if (getMethod() == ConvMethod::direct)
+      return emitOpError() << "method 'direct' needs the filter's taps, not "
+                              "its spectrum";
+  }
   Type element = getElementTypeOrSelf(u.getType());
   auto operand = [&](Value value, StringRef name, ArrayRef<int64_t> shape,
                      StringRef layout) -> LogicalResult {

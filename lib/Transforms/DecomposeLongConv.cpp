@@ -5,7 +5,9 @@
 // convolutions, chosen by a cost rule. The FFTs run along L straight from
 // the channels-last layout (the channels are the trailing dimension of every
 // stage) and stay digit-reversed between the forward stages, the product
-// with the filter's spectrum and the inverse stages.
+// with the filter's spectrum and the inverse stages. A filter given as its
+// spectrum rfft(k, n) skips the filter's transform: its bins are gathered
+// straight into the digit-reversed layout of the size-n stages.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +16,8 @@
 #include "seq/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <algorithm>
@@ -96,10 +100,87 @@ public:
     batch = s[0];
     length = s[1];
     channels = s[2];
-    taps = std::min(TensorBuilder::shape(op.getFilter())[1], length);
+    hasSpectrum = op.hasFilterSpectrum();
+    // A spectrum's taps are irfft(S, n): n of them, all of which the
+    // circular product uses.
+    taps = hasSpectrum
+               ? op.spectrumSize()
+               : std::min(TensorBuilder::shape(op.getFilter())[1], length);
   }
 
   int64_t batch, length, channels, taps;
+  bool hasSpectrum;
+
+  /// The filters' spectrum S (C, n/2 + 1) in the digit-reversed layout that
+  /// toPermuted gives the transform of their taps zero-extended to n =
+  /// prod(stages), scaled by 1/n: (R N / Nk, 2, Nk, T), where row r and
+  /// trailing index t hold channel `channelOf(r, t)`. Bins above n/2 are
+  /// conj(S[n - f]); the imaginary parts of bins 0 and n/2 are dropped, as
+  /// irfft drops them. One gather per element, O(n) per channel: far less
+  /// than the transform it replaces.
+  Value spectrumPermuted(
+      TensorBuilder &t, ArrayRef<int64_t> stages, int64_t rows,
+      int64_t trailing,
+      function_ref<Value(OpBuilder &, Location, Value, Value)> channelOf) {
+    Value bins = op.getFilter();
+    int64_t k = stages.size();
+    int64_t n = 1;
+    for (int64_t s : stages)
+      n *= s;
+    // Loops (r, N1 .. N(k-1), plane, Nk, t): digit i at 1 + i, the last at
+    // k + 1, the plane at k.
+    SmallVector<int64_t> shape{rows};
+    shape.append(stages.begin(), stages.end() - 1);
+    shape.append({2, stages.back(), trailing});
+    unsigned rank = shape.size();
+    auto digitDim = [&](int64_t i) { return i < k - 1 ? 1 + i : k + 1; };
+    Value gathered = t.generic(
+        {}, t.empty(shape, acc), {t.identity(rank)}, rank, {},
+        [&](OpBuilder &b, Location loc, ValueRange) -> SmallVector<Value> {
+          auto cIndex = [&](int64_t v) -> Value {
+            return arith::ConstantIndexOp::create(b, loc, v);
+          };
+          auto at = [&](int64_t d) -> Value {
+            return linalg::IndexOp::create(b, loc, d);
+          };
+          // f = p1 + N1 (p2 + N2 (p3 + ...)).
+          Value f = at(digitDim(k - 1));
+          for (int64_t i = k - 2; i >= 0; --i)
+            f = arith::AddIOp::create(
+                b, loc, at(digitDim(i)),
+                arith::MulIOp::create(b, loc, f, cIndex(stages[i])));
+          Value upper = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt,
+                                              f, cIndex(n / 2));
+          Value bin = arith::SelectOp::create(
+              b, loc, upper, arith::SubIOp::create(b, loc, cIndex(n), f), f);
+          Value channel = channelOf(b, loc, at(0), at(rank - 1));
+          Value s =
+              tensor::ExtractOp::create(b, loc, bins, ValueRange{channel, bin});
+          Value re = TensorBuilder::castFloat(
+              b, loc, complex::ReOp::create(b, loc, s), acc);
+          Value im = TensorBuilder::castFloat(
+              b, loc, complex::ImOp::create(b, loc, s), acc);
+          Value zero = TensorBuilder(b, loc).scalar(acc, 0.0);
+          Value unpaired = arith::OrIOp::create(
+              b, loc,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bin,
+                                    cIndex(0)),
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bin,
+                                    cIndex(n / 2)));
+          im = arith::SelectOp::create(
+              b, loc, unpaired, zero,
+              arith::SelectOp::create(b, loc, upper,
+                                      arith::NegFOp::create(b, loc, im), im));
+          Value isRe = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             at(k), cIndex(0));
+          Value part = arith::SelectOp::create(b, loc, isRe, re, im);
+          Value scale =
+              TensorBuilder(b, loc).scalar(acc, 1.0 / static_cast<double>(n));
+          return {arith::MulFOp::create(b, loc, part, scale)};
+        })[0];
+    return t.reshape(gathered,
+                     {rows * n / stages.back(), 2, stages.back(), trailing});
+  }
 
   /// w = u * pregate in the accumulation type, (B, L, C).
   Value gatedInput() {
@@ -194,9 +275,16 @@ public:
       data = tb.reshape(data, {batch * blocks, 1, block, channels});
     }
     Value spectrum = fb.toPermuted(data, stages, -1, 1.0);
-    Value kernel = tb.reshape(filterByTap(), {1, 1, taps, channels});
-    Value kernelSpectrum =
-        fb.toPermuted(kernel, stages, -1, 1.0 / static_cast<double>(n));
+    Value kernelSpectrum;
+    if (hasSpectrum) {
+      kernelSpectrum = spectrumPermuted(
+          tb, stages, 1, channels,
+          [](OpBuilder &, Location, Value, Value t) { return t; });
+    } else {
+      Value kernel = tb.reshape(filterByTap(), {1, 1, taps, channels});
+      kernelSpectrum =
+          fb.toPermuted(kernel, stages, -1, 1.0 / static_cast<double>(n));
+    }
     Value y;
     if (paired) {
       // P = (A + B) / 2, Q = (A - B) / 2 of the two halves' filter spectra.
@@ -250,7 +338,9 @@ public:
                               {0, 3, 2, 1});
     data = tb.reshape(data, {rows, 2, length, 1});
 
-    Value filters = tb.slice(op.getFilter(), {0, 0}, {channels, taps});
+    Value filters = hasSpectrum
+                        ? Value()
+                        : tb.slice(op.getFilter(), {0, 0}, {channels, taps});
     Value y = tb.forall(
         {rows / rowsPerBlock}, tb.empty({rows, 2, length, 1}, acc),
         [&](TensorBuilder &t, ValueRange ivs, ValueRange shared)
@@ -271,6 +361,12 @@ public:
                 ValueRange{ivs[0]});
           };
           auto filterSpectrum = [&](Value channel) {
+            if (hasSpectrum)
+              return spectrumPermuted(
+                  t, stages, rowsPerBlock, 1,
+                  [&](OpBuilder &b, Location loc, Value row, Value) -> Value {
+                    return arith::AddIOp::create(b, loc, channel, row);
+                  });
             Value rows = t.sliceAt(filters, {channel, t.index(0)},
                                    t.sizes({rowsPerBlock, taps}));
             rows = t.generic(rows, t.empty({rowsPerBlock, taps}, acc),
@@ -297,6 +393,27 @@ public:
     // (B C/2, 2, L) -> (B, L, 2, C/2) = (B, L, C).
     y = tb.transpose(tb.reshape(y, {batch, pairs, 2, length}), {0, 3, 2, 1});
     return tb.reshape(y, {batch, length, channels});
+  }
+
+  /// The circular convolution of size n with a spectrum of non-smooth size
+  /// (no Monarch stages): natural-order transforms (Bluestein's algorithm)
+  /// of each (batch, channel) row, the product, the inverse, the first L.
+  Value fftNatural(Value w, int64_t n) {
+    FftBuilder fb(tb, acc, options);
+    int64_t rows = batch * channels;
+    Value data = tb.transpose(w, {0, 2, 1});
+    data = tb.padHigh(tb.reshape(data, {rows, 1, length}), {0, 0, n - length});
+    Value transformed = fb.transform(data, -1, 1.0, /*realOut=*/false);
+    // One stage of n points is the natural order: (C, 2, n, 1).
+    Value kernel = spectrumPermuted(
+        tb, {n}, channels, 1,
+        [](OpBuilder &, Location, Value row, Value) { return row; });
+    Value product =
+        fb.multiplySpectra(tb.reshape(transformed, {rows, 2, n, 1}), kernel);
+    Value y = fb.transform(tb.reshape(product, {rows, 2, n}), +1, 1.0,
+                           /*realOut=*/true);
+    y = tb.slice(y, {0, 0, 0}, {rows, 1, length});
+    return tb.transpose(tb.reshape(y, {batch, channels, length}), {0, 2, 1});
   }
 
   /// out = (conv + D * w) * postgate in the output's element type.
@@ -376,12 +493,18 @@ struct SeqDecomposeLongConvPass
       TensorBuilder tb(rewriter, op.getLoc());
       FloatType acc = widestAccumulationFloat(operands);
       LongConvRewriter lc(op, tb, acc, options);
+      // A spectrum fixes the transform: one block of size n.
       ConvPlan plan =
-          choosePlan(op.getMethod(), lc.length, lc.taps, lc.batch,
-                     lc.channels % 2 == 0, options, directTapCost, blockSize);
+          lc.hasSpectrum
+              ? ConvPlan{false, lc.taps, lc.length}
+              : choosePlan(op.getMethod(), lc.length, lc.taps, lc.batch,
+                           lc.channels % 2 == 0, options, directTapCost,
+                           blockSize);
       Value w = lc.gatedInput();
       Value conv;
-      if (plan.direct)
+      if (lc.hasSpectrum && !fftStages(plan.fftSize, options))
+        conv = lc.fftNatural(w, plan.fftSize);
+      else if (plan.direct)
         conv = lc.direct(w);
       else if (int64_t rows = pairRowsPerBlock(lc, plan, acc))
         conv = lc.fftRows(w, plan.fftSize, rows);

@@ -129,7 +129,11 @@ def ema(x, weight_logit, damping_logit, gamma, omega, *, kind="damped",
 
 def long_conv(u, k, *, skip=None, pregate=None, postgate=None, method="auto"):
     """Causal per-channel convolution of u (B, L, C) with k (C, K), optional
-    skip D (C) and gates (B, L, C)."""
+    skip D (C) and gates (B, L, C). `k` may instead be the filters'
+    spectrum, complex (C, n/2 + 1) = rfft(k, n) with n >= L (n >= L + K - 1
+    for the causal result, e.g. n = 2L): computed once, e.g. by
+    `seq.rfft(k, n=2 * L)`, and reused across calls, it spares each call the
+    filter's transform; the result is then irfft(rfft(w, n) * S, n)[:L]."""
     op = "seq.long_conv"
     names = [("u", u, False), ("k", k, False), ("skip", skip, True),
              ("pregate", pregate, True), ("postgate", postgate, True)]

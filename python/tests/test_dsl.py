@@ -272,6 +272,15 @@ def test_conv_fft_linear_attention_feature_map_rotary():
     y = seq.jit(lambda u, k, d: seq.long_conv(u, k, skip=d), name="conv")(u, k, d)
     assert rel_err(y, seq_ref.long_conv(u.astype(np.float64), k, skip=d)) < 1e-6
 
+    # The filters' spectrum computed once (FlashFFTConv's k_f = rfft(k, 2L))
+    # and passed in place of the taps on later calls.
+    kf = seq.jit(lambda k: seq.rfft(k, n=24), name="kf")(k)
+    assert kf.dtype == np.complex64 and kf.shape == (3, 13)
+    cached = seq.jit(lambda u, kf, d: seq.long_conv(u, kf, skip=d), name="conv_kf")
+    assert rel_err(cached(u, kf, d), seq_ref.long_conv(u.astype(np.float64), k, skip=d)) < 1e-6
+    with pytest.raises(seq.Error, match="shorter than the sequence"):
+        cached(u, kf[:, :6].copy(), d)
+
     x = rand(2, 10)
     spec, back = seq.jit(lambda x: (seq.rfft(x), seq.irfft(seq.rfft(x), n=10)), name="rf")(x)
     assert rel_err(spec, np.fft.rfft(x.astype(np.float64))) < 1e-6

@@ -1163,9 +1163,49 @@ func.func @long_conv_filter_rank(%u: tensor<2x64x8xf32>, %k: tensor<1x8x64xf32>)
 
 // -----
 
-func.func @long_conv_filter_complex(%u: tensor<2x64x8xf32>, %k: tensor<8x64xcomplex<f32>>) {
-  // expected-error @+1 {{'filter' must have f16, bf16, f32 or f64 elements, but has type 'tensor<8x64xcomplex<f32>>'}}
-  %r = seq.long_conv ins(%u, %k : tensor<2x64x8xf32>, tensor<8x64xcomplex<f32>>) outs(%u : tensor<2x64x8xf32>) -> tensor<2x64x8xf32>
+func.func @long_conv_filter_int(%u: tensor<2x64x8xf32>, %k: tensor<8x64xi32>) {
+  // expected-error @+1 {{'filter' must have f16, bf16, f32 or f64 elements, but has type 'tensor<8x64xi32>'}}
+  %r = seq.long_conv ins(%u, %k : tensor<2x64x8xf32>, tensor<8x64xi32>) outs(%u : tensor<2x64x8xf32>) -> tensor<2x64x8xf32>
+  return
+}
+
+// -----
+
+func.func @long_conv_spectrum_f16(%u: tensor<2x64x8xf32>, %s: tensor<8x65xcomplex<f16>>) {
+  // expected-error @+1 {{'filter' must have complex<f32> or complex<f64> elements, but has type 'tensor<8x65xcomplex<f16>>'}}
+  %r = seq.long_conv ins(%u, %s : tensor<2x64x8xf32>, tensor<8x65xcomplex<f16>>) outs(%u : tensor<2x64x8xf32>) -> tensor<2x64x8xf32>
+  return
+}
+
+// -----
+
+func.func @long_conv_spectrum_channels(%u: tensor<2x64x8xf32>, %s: tensor<4x65xcomplex<f32>>) {
+  // expected-error @+1 {{'filter' must have shape (C, F) = (8, *), but has type 'tensor<4x65xcomplex<f32>>'}}
+  %r = seq.long_conv ins(%u, %s : tensor<2x64x8xf32>, tensor<4x65xcomplex<f32>>) outs(%u : tensor<2x64x8xf32>) -> tensor<2x64x8xf32>
+  return
+}
+
+// -----
+
+func.func @long_conv_spectrum_one_bin(%u: tensor<2x1x8xf32>, %s: tensor<8x1xcomplex<f32>>) {
+  // expected-error @+1 {{'filter' spectrum must have at least 2 bins (F = n/2 + 1), but has type 'tensor<8x1xcomplex<f32>>'}}
+  %r = seq.long_conv ins(%u, %s : tensor<2x1x8xf32>, tensor<8x1xcomplex<f32>>) outs(%u : tensor<2x1x8xf32>) -> tensor<2x1x8xf32>
+  return
+}
+
+// -----
+
+func.func @long_conv_spectrum_short(%u: tensor<2x64x8xf32>, %s: tensor<8x32xcomplex<f32>>) {
+  // expected-error @+1 {{'filter' spectrum of F = 32 bins is a transform of n = 2 (F - 1) = 62 points, shorter than the sequence (L = 64)}}
+  %r = seq.long_conv ins(%u, %s : tensor<2x64x8xf32>, tensor<8x32xcomplex<f32>>) outs(%u : tensor<2x64x8xf32>) -> tensor<2x64x8xf32>
+  return
+}
+
+// -----
+
+func.func @long_conv_spectrum_direct(%u: tensor<2x64x8xf32>, %s: tensor<8x65xcomplex<f32>>) {
+  // expected-error @+1 {{method 'direct' needs the filter's taps, not its spectrum}}
+  %r = seq.long_conv ins(%u, %s : tensor<2x64x8xf32>, tensor<8x65xcomplex<f32>>) outs(%u : tensor<2x64x8xf32>) {method = #seq.conv_method<direct>} -> tensor<2x64x8xf32>
   return
 }
 

@@ -480,6 +480,20 @@ func.func @long_conv_types(%u: tensor<1x16x4xbf16>, %k: tensor<4x16xbf16>, %ud: 
   return
 }
 
+// A precomputed spectrum (F = n/2 + 1 bins, n = 2L here) in place of the
+// taps; static and dynamic.
+// CHECK-LABEL: func.func @long_conv_spectrum
+// CHECK: seq.long_conv ins(%arg0, %arg1 : tensor<2x64x8xf32>, tensor<8x65xcomplex<f32>>) skip(%arg2 : tensor<8xf32>) outs(%arg0 : tensor<2x64x8xf32>) {method = #seq.conv_method<fft>} -> tensor<2x64x8xf32>
+// CHECK: seq.long_conv ins(%arg3, %arg4 : tensor<?x?x?xf64>, tensor<?x?xcomplex<f64>>) outs(%arg3 : tensor<?x?x?xf64>) -> tensor<?x?x?xf64>
+func.func @long_conv_spectrum(%u: tensor<2x64x8xf32>, %s: tensor<8x65xcomplex<f32>>, %d: tensor<8xf32>,
+                              %ud: tensor<?x?x?xf64>, %sd: tensor<?x?xcomplex<f64>>) {
+  %0 = seq.long_conv ins(%u, %s : tensor<2x64x8xf32>, tensor<8x65xcomplex<f32>>) skip(%d : tensor<8xf32>)
+      outs(%u : tensor<2x64x8xf32>) {method = #seq.conv_method<fft>} -> tensor<2x64x8xf32>
+  %1 = seq.long_conv ins(%ud, %sd : tensor<?x?x?xf64>, tensor<?x?xcomplex<f64>>)
+      outs(%ud : tensor<?x?x?xf64>) -> tensor<?x?x?xf64>
+  return
+}
+
 //===----------------------------------------------------------------------===//
 // FFTs
 //===----------------------------------------------------------------------===//

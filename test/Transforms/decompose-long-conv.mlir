@@ -126,3 +126,61 @@ func.func @methods(%u: tensor<1x500x4xf32>, %k: tensor<4x400xf32>, %k4: tensor<4
       -> tensor<1x500x4xf32>
   return %a, %b, %c : tensor<1x500x4xf32>, tensor<1x500x4xf32>, tensor<1x500x4xf32>
 }
+
+// -----
+
+// A precomputed spectrum (n = 2048, stages 16 x 16 x 8 channels last, 8 x
+// 16 x 16 in pair rows): only the data's transforms remain, three forward
+// and three inverse GEMMs; the filter's bins are gathered straight into the
+// digit-reversed layout (tensor.extract of the spectrum, its conjugate
+// above n/2), one gather for all 64 channels, or one per half of a block's
+// pairs (P and Q of the paired product).
+// CHECK-LABEL: func.func @spectrum
+// CHECK-COUNT-3: linalg.{{(batch_)?}}matmul
+// CHECK-NOT:     linalg.{{(batch_)?}}matmul
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x16x2x8x64xf32>)
+// CHECK:           tensor.extract %arg1[{{.*}}] : tensor<64x1025xcomplex<f32>>
+// CHECK-NOT:     linalg.{{(batch_)?}}matmul
+// CHECK-COUNT-3: linalg.{{(batch_)?}}matmul
+// CHECK-NOT:     linalg.{{(batch_)?}}matmul
+// CHECK:         return
+// ROWS-LABEL:    func.func @spectrum
+// ROWS:          scf.forall (%{{.*}}) in (2) shared_outs(
+// ROWS-COUNT-3:    linalg.{{(batch_)?}}matmul
+// ROWS-NOT:        linalg.{{(batch_)?}}matmul
+// ROWS:            linalg.generic {{.*}} outs(%{{.*}} : tensor<16x8x16x2x16x1xf32>)
+// ROWS:              tensor.extract %arg1[{{.*}}] : tensor<64x1025xcomplex<f32>>
+// ROWS-NOT:        linalg.{{(batch_)?}}matmul
+// ROWS:            linalg.generic {{.*}} outs(%{{.*}} : tensor<16x8x16x2x16x1xf32>)
+// ROWS:              tensor.extract %arg1[{{.*}}] : tensor<64x1025xcomplex<f32>>
+// ROWS-NOT:        linalg.{{(batch_)?}}matmul
+// ROWS-COUNT-3:    linalg.{{(batch_)?}}matmul
+// ROWS-NOT:        linalg.{{(batch_)?}}matmul
+// ROWS:            scf.forall.in_parallel
+func.func @spectrum(%u: tensor<1x1000x64xf32>, %s: tensor<64x1025xcomplex<f32>>) -> tensor<1x1000x64xf32> {
+  %e = tensor.empty() : tensor<1x1000x64xf32>
+  %y = seq.long_conv ins(%u, %s : tensor<1x1000x64xf32>, tensor<64x1025xcomplex<f32>>)
+      outs(%e : tensor<1x1000x64xf32>) -> tensor<1x1000x64xf32>
+  return %y : tensor<1x1000x64xf32>
+}
+
+// -----
+
+// A spectrum whose size has a prime factor above max-stage (n = 2 x 67):
+// natural-order transforms by Bluestein's algorithm (power-of-two GEMM
+// stages), the gathered spectrum in natural order (one stage of n points,
+// (C, 2, n, 1)). No O(n^2) DFT matrix.
+// CHECK-LABEL: func.func @spectrum_bluestein
+// CHECK:       linalg.transpose ins(%arg0 : tensor<2x100x3xf32>) {{.*}} permutation = [0, 2, 1]
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>,
+// CHECK:       linalg.generic {{.*}} outs(%{{.*}} : tensor<3x2x134x1xf32>)
+// CHECK:         tensor.extract %arg1[{{.*}}] : tensor<3x68xcomplex<f32>>
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>,
+// CHECK-NOT:   tensor<134x134xf32>
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<2x3x100xf32>) {{.*}} permutation = [0, 2, 1]
+func.func @spectrum_bluestein(%u: tensor<2x100x3xf32>, %s: tensor<3x68xcomplex<f32>>) -> tensor<2x100x3xf32> {
+  %e = tensor.empty() : tensor<2x100x3xf32>
+  %y = seq.long_conv ins(%u, %s : tensor<2x100x3xf32>, tensor<3x68xcomplex<f32>>)
+      outs(%e : tensor<2x100x3xf32>) -> tensor<2x100x3xf32>
+  return %y : tensor<2x100x3xf32>
+}

@@ -185,6 +185,13 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     channels back last. Without it every stage streams the whole
     (2N, C/2) spectrum through memory.
 
+    A filter given as its spectrum rfft(k, n) (a complex (C, n/2 + 1)
+    `filter`) fixes the plan to one FFT of size n and skips the filter's
+    transform: its bins are gathered straight into the digit-reversed
+    layout of the data's stages (conjugates above n/2, 1/n folded in). A
+    size n with a prime factor above `max-stage` uses natural-order
+    (Bluestein) transforms of each (batch, channel) row.
+
     Example: a Hyena-style conv with the filter as long as the sequence,
     ```mlir
     %y = seq.long_conv ins(%u, %k : tensor<1x1000x64xf32>, tensor<64x1000xf32>)

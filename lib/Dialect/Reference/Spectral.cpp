@@ -174,10 +174,60 @@ RfftOp::prepareReference(OpBuilder &b) {
                     getNorm(), /*inverse=*/false);
 }
 
+namespace {
+/// Σ_{k<M} w_k·Re(X[row, k] e^{2πi·pos·k/N}), the unscaled inverse real
+/// transform at `pos` of the M stored bins of row `row` (X Hermitian-extended
+/// to N points): bins k and N−k pair into 2·Re(X[k] e^{2πi·pos·k/N}) (w_k =
+/// 2); bin 0 and, for even N, bin N/2 have no partner, count once, and only
+/// their real part enters. `tw` holds exp(+2πi t/N).
+struct HermitianSum {
+  /// The constants, built once where the op's shared work is.
+  HermitianSum(OpBuilder &b, Location loc, Value n, FloatType acc)
+      : n(n), acc(acc), tw(buildTwiddles(b, loc, n, /*sign=*/1.0, acc)),
+        zero(floatConst(b, loc, acc, 0.0)), one(floatConst(b, loc, acc, 1.0)),
+        two(floatConst(b, loc, acc, 2.0)), c0(indexConst(b, loc, 0)) {}
+
+  Value operator()(OpBuilder &b, Location loc, Value in, ValueRange row,
+                   Value bins, Value pos) const;
+
+  Value n;
+  FloatType acc;
+  Twiddles tw;
+  Value zero, one, two, c0;
+};
+} // namespace
+
+Value HermitianSum::operator()(OpBuilder &b, Location loc, Value in,
+                               ValueRange row, Value bins, Value pos) const {
+  Type complexAcc = ComplexType::get(acc);
+  return forLoop(
+      b, loc, c0, bins, {zero, c0},
+      [&](OpBuilder &b, Location loc, Value k, ValueRange iter) {
+        Value x = loadAs(b, loc, in, rowIndices(row, k), complexAcc);
+        Value xr = complex::ReOp::create(b, loc, x);
+        Value xi = complex::ImOp::create(b, loc, x);
+        Value isDc =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, k, c0);
+        Value isNyquist =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                  arith::AddIOp::create(b, loc, k, k), n);
+        Value unpaired = arith::OrIOp::create(b, loc, isDc, isNyquist);
+        xi = arith::SelectOp::create(b, loc, unpaired, zero, xi);
+        Value weight = arith::SelectOp::create(b, loc, unpaired, one, two);
+        Value c = memref::LoadOp::create(b, loc, tw.re, iter[1]);
+        Value s = memref::LoadOp::create(b, loc, tw.im, iter[1]);
+        // Re((xr + i xi)(c + i s)) = xr c − xi s
+        Value re =
+            arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, xr, c),
+                                  arith::MulFOp::create(b, loc, xi, s));
+        Value term = arith::MulFOp::create(b, loc, weight, re);
+        return SmallVector<Value>{arith::AddFOp::create(b, loc, iter[0], term),
+                                  addMod(b, loc, iter[1], pos, n)};
+      })[0];
+}
+
 /// x[..., n] = s · Σ_{k<N} X[..., k] e^{2πi nk/N} with X Hermitian-extended
-/// from its M = N/2+1 stored bins. Bins k and N−k pair into
-/// 2·Re(X[k] e^{2πi nk/N}); bin 0 and, for even N, bin N/2 have no partner,
-/// count once, and only their real part enters.
+/// from its M = N/2+1 stored bins.
 std::unique_ptr<ReferenceImplementation>
 IrfftOp::prepareReference(OpBuilder &builder) {
   Location loc = getLoc();
@@ -186,44 +236,14 @@ IrfftOp::prepareReference(OpBuilder &builder) {
   int64_t last = cast<ShapedType>(out.getType()).getRank() - 1;
   Value n = dimSize(builder, loc, out, last);
   Value bins = dimSize(builder, loc, in, last);
-  Twiddles tw = buildTwiddles(builder, loc, n, /*sign=*/1.0, acc);
+  HermitianSum hermitianSum(builder, loc, n, acc);
   Value scale = normScale(builder, loc, getNorm(), /*inverse=*/true, n, acc);
-  Value zero = floatConst(builder, loc, acc, 0.0);
-  Value one = floatConst(builder, loc, acc, 1.0);
-  Value two = floatConst(builder, loc, acc, 2.0);
-  Value c0 = indexConst(builder, loc, 0);
-  Type complexAcc = ComplexType::get(acc);
 
   return pointwise([=](OpBuilder &b, Location loc, ValueRange row) {
     forEach(b, loc, n, [&](OpBuilder &b, Location loc, ValueRange posRange) {
       Value pos = posRange[0];
-      ValueRange sums = forLoop(
-          b, loc, c0, bins, {zero, c0},
-          [&](OpBuilder &b, Location loc, Value k, ValueRange iter) {
-            Value x = loadAs(b, loc, in, rowIndices(row, k), complexAcc);
-            Value xr = complex::ReOp::create(b, loc, x);
-            Value xi = complex::ImOp::create(b, loc, x);
-            Value isDc =
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, k, c0);
-            Value isNyquist = arith::CmpIOp::create(
-                b, loc, arith::CmpIPredicate::eq,
-                arith::AddIOp::create(b, loc, k, k), n);
-            Value unpaired = arith::OrIOp::create(b, loc, isDc, isNyquist);
-            xi = arith::SelectOp::create(b, loc, unpaired, zero, xi);
-            Value weight = arith::SelectOp::create(b, loc, unpaired, one, two);
-            Value c = memref::LoadOp::create(b, loc, tw.re, iter[1]);
-            Value s = memref::LoadOp::create(b, loc, tw.im, iter[1]);
-            // Re((xr + i xi)(c + i s)) = xr c − xi s
-            Value re = arith::SubFOp::create(
-                b, loc, arith::MulFOp::create(b, loc, xr, c),
-                arith::MulFOp::create(b, loc, xi, s));
-            Value term = arith::MulFOp::create(b, loc, weight, re);
-            return SmallVector<Value>{
-                arith::AddFOp::create(b, loc, iter[0], term),
-                addMod(b, loc, iter[1], pos, n)};
-          });
-      storeAs(b, loc, scaled(b, loc, sums[0], scale), out,
-              rowIndices(row, pos));
+      Value sum = hermitianSum(b, loc, in, row, bins, pos);
+      storeAs(b, loc, scaled(b, loc, sum, scale), out, rowIndices(row, pos));
     });
   });
 }
@@ -231,6 +251,9 @@ IrfftOp::prepareReference(OpBuilder &builder) {
 /// y[b,l,c] = (Σ_{j ≤ min(l, K−1)} k[c,j]·w[b,l−j,c] + D[c]·w[b,l,c])
 ///            · postgate[b,l,c],   w = u · pregate.
 /// Always the direct sum, whatever `method` says: this is the reference.
+/// A spectrum S (C, F) is first turned into its n = 2(F−1) taps
+/// k = irfft(S, n) (once per op, O(C n F)); the sum is then the circular
+/// one, y[b,l,c] = Σ_{m<L} k[c, (l−m) mod n]·w[b,m,c].
 std::unique_ptr<ReferenceImplementation>
 LongConvOp::prepareReference(OpBuilder &builder) {
   Location loc = getLoc();
@@ -243,6 +266,24 @@ LongConvOp::prepareReference(OpBuilder &builder) {
   Value zero = floatConst(builder, loc, acc, 0.0);
   Value c0 = indexConst(builder, loc, 0);
   Value c1 = indexConst(builder, loc, 1);
+  bool spectrum = hasFilterSpectrum();
+  Value n, circularTaps;
+  if (spectrum) {
+    Value bins = taps;
+    n = arith::MulIOp::create(builder, loc,
+                              arith::SubIOp::create(builder, loc, bins, c1),
+                              indexConst(builder, loc, 2));
+    HermitianSum hermitianSum(builder, loc, n, acc);
+    Value scale = normScale(builder, loc, FftNorm::backward, /*inverse=*/true,
+                            n, acc);
+    Value channels = dimSize(builder, loc, filter, 0);
+    circularTaps = allocScratch(builder, loc, {channels, n}, acc);
+    forEach(builder, loc, {channels, n},
+            [&](OpBuilder &b, Location loc, ValueRange cj) {
+              Value sum = hermitianSum(b, loc, filter, cj[0], bins, cj[1]);
+              storeAs(b, loc, scaled(b, loc, sum, scale), circularTaps, cj);
+            });
+  }
 
   return pointwise([=](OpBuilder &b, Location loc, ValueRange bc) {
     Value batch = bc[0], channel = bc[1];
@@ -258,18 +299,40 @@ LongConvOp::prepareReference(OpBuilder &builder) {
                                     loadAs(b, loc, pregate, index, acc));
         return w;
       };
-      // Causal taps j < min(l + 1, K); taps past l see no input.
-      Value ub = arith::MinUIOp::create(
-          b, loc, arith::AddIOp::create(b, loc, pos, c1), taps);
-      Value y = forLoop(
-          b, loc, c0, ub, {zero},
-          [&](OpBuilder &b, Location loc, Value j, ValueRange iter) {
-            Value kj = loadAs(b, loc, filter, {channel, j}, acc);
-            Value w = gated(b, loc, arith::SubIOp::create(b, loc, pos, j));
-            Value prod = arith::MulFOp::create(b, loc, kj, w);
-            return SmallVector<Value>{
-                arith::AddFOp::create(b, loc, iter[0], prod)};
-          })[0];
+      Value y;
+      if (spectrum) {
+        // Every input m < L, tap (l − m) mod n (a true modulo: with
+        // dynamic shapes nothing guarantees n >= L).
+        y = forLoop(
+            b, loc, c0, length, {zero},
+            [&](OpBuilder &b, Location loc, Value m, ValueRange iter) {
+              Value rem = arith::RemSIOp::create(
+                  b, loc, arith::SubIOp::create(b, loc, pos, m), n);
+              Value negative = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::slt, rem, c0);
+              Value tap = arith::SelectOp::create(
+                  b, loc, negative, arith::AddIOp::create(b, loc, rem, n), rem);
+              Value kj = memref::LoadOp::create(b, loc, circularTaps,
+                                                ValueRange{channel, tap});
+              Value prod =
+                  arith::MulFOp::create(b, loc, kj, gated(b, loc, m));
+              return SmallVector<Value>{
+                  arith::AddFOp::create(b, loc, iter[0], prod)};
+            })[0];
+      } else {
+        // Causal taps j < min(l + 1, K); taps past l see no input.
+        Value ub = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, pos, c1), taps);
+        y = forLoop(
+            b, loc, c0, ub, {zero},
+            [&](OpBuilder &b, Location loc, Value j, ValueRange iter) {
+              Value kj = loadAs(b, loc, filter, {channel, j}, acc);
+              Value w = gated(b, loc, arith::SubIOp::create(b, loc, pos, j));
+              Value prod = arith::MulFOp::create(b, loc, kj, w);
+              return SmallVector<Value>{
+                  arith::AddFOp::create(b, loc, iter[0], prod)};
+            })[0];
+      }
       if (skip) {
         Value d = loadAs(b, loc, skip, {channel}, acc);
         y = arith::AddFOp::create(

@@ -250,6 +250,36 @@ func.func @long_conv_plain(%u: tensor<1x16x4xf64>, %k: tensor<4x3xf64>, %y0: ten
   return %y : tensor<1x16x4xf64>
 }
 
+// A spectrum (F = 5 bins, n = 8): its taps irfft(S, n) once per op into a
+// (C, n) scratch (the irfft sum: bins 0 and n/2 single, imaginary parts
+// dropped, scaled by 1/n), then the circular sum over every input m < L at
+// tap (l - m) mod n.
+// CHECK-LABEL: func.func @long_conv_spectrum
+// CHECK:         %[[S:.*]] = bufferization.to_buffer %arg1 read_only : tensor<2x5xcomplex<f32>>
+// CHECK:         %[[N:.*]] = arith.muli
+// CHECK:         %[[TAPS:.*]] = memref.alloc(%[[N]]) : memref<2x?xf32>
+// CHECK:         scf.for %[[C:.*]] = %{{.*}} to %c2{{[_0-9]*}}
+// CHECK:           scf.for %[[J:.*]] = %{{.*}} to %[[N]]
+// CHECK:             scf.for %{{.*}} to %c5{{[_0-9]*}} {{.*}} -> (f32, index)
+// CHECK:               memref.load %[[S]][%[[C]], %{{.*}}] : memref<2x5xcomplex<f32>>
+// CHECK:             memref.store %{{.*}}, %[[TAPS]][%[[C]], %[[J]]] : memref<2x?xf32>
+// CHECK:         scf.for %[[B:.*]] =
+// CHECK:           scf.for %[[CH:.*]] =
+// CHECK:             scf.for %[[L:.*]] = %{{.*}} to %c6
+// CHECK:               scf.for %[[M:.*]] = %{{.*}} to %c6{{.*}} -> (f32)
+// CHECK:                 %[[D:.*]] = arith.subi %[[L]], %[[M]] : index
+// CHECK:                 %[[R:.*]] = arith.remsi %[[D]], %[[N]] : index
+// CHECK:                 %[[TAP:.*]] = arith.select %{{.*}}, %{{.*}}, %[[R]] : index
+// CHECK:                 memref.load %[[TAPS]][%[[CH]], %[[TAP]]] : memref<2x?xf32>
+// CHECK:                 memref.load %{{.*}}[%[[B]], %[[M]], %[[CH]]] : memref<1x6x2xf32>
+// LLVM-LABEL: llvm.func @long_conv_spectrum
+func.func @long_conv_spectrum(%u: tensor<1x6x2xf32>, %s: tensor<2x5xcomplex<f32>>, %y0: tensor<1x6x2xf32>)
+    -> tensor<1x6x2xf32> {
+  %y = seq.long_conv ins(%u, %s : tensor<1x6x2xf32>, tensor<2x5xcomplex<f32>>)
+      outs(%y0 : tensor<1x6x2xf32>) -> tensor<1x6x2xf32>
+  return %y : tensor<1x6x2xf32>
+}
+
 // Dynamic sizes, K from the filter.
 // CHECK-LABEL: func.func @long_conv_dynamic
 // CHECK:         %[[K:.*]] = bufferization.to_buffer %arg1

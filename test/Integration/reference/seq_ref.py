@@ -28,6 +28,7 @@ __all__ = [
     "prefix_linear_attention_parallel", "based_recurrent_decode",
     "timestep_norm_direct", "s4d_discretize", "s4d_kernel", "s4d_recurrent",
     "fft_fast", "ifft_fast", "rfft_fast", "irfft_fast", "long_conv_by_taps",
+    "long_conv_spectrum",
 ]
 
 
@@ -447,6 +448,29 @@ def long_conv_by_taps(u, k, skip=None, pregate=None, postgate=None):
     y = np.zeros_like(w)
     for j in range(min(k.shape[1], L)):
         y[:, j:] += k[:, j] * w[:, :L - j]
+    if skip is not None:
+        y += _f64(skip) * w
+    if postgate is not None:
+        y *= _f64(postgate)
+    return y
+
+
+def long_conv_spectrum(u, s, skip=None, pregate=None, postgate=None):
+    """seq.long_conv with the filters' spectrum S (C, F) in place of their
+    taps, n = 2(F-1):
+      k = irfft(S, n)   (the imaginary parts of bins 0 and n/2 are ignored)
+      w = u ⊙ pregate (or u)
+      y[b,l,c] = (Σ_{m<L} k[c, (l-m) mod n]·w[b,m,c] + D[c]·w[b,l,c]) · postgate[b,l,c]
+    i.e. irfft(rfft(w, n)·S, n)[:L]: the length-n circular convolution."""
+    u, s = _f64(u), _c128(s)
+    w = u * _f64(pregate) if pregate is not None else u
+    B, L, C = w.shape
+    n = 2 * (s.shape[1] - 1)
+    k = np.fft.irfft(s, n)
+    m = np.arange(L)
+    y = np.zeros_like(w)
+    for l in range(L):
+        y[:, l] = np.einsum("bmc,cm->bc", w, k[:, (l - m) % n])
     if skip is not None:
         y += _f64(skip) * w
     if postgate is not None:

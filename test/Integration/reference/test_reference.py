@@ -253,6 +253,29 @@ def test_long_conv_equals_fftconv(K):
     assert_close(R.long_conv(u, k), R.fftconv(u, k))
 
 
+@pytest.mark.parametrize("n", [20, 26, 64])
+def test_long_conv_spectrum(n):
+    r = rng(100 + n)
+    B, L, C, K = 2, 13, 3, 8
+    u, k = r.standard_normal((B, L, C)), r.standard_normal((C, K))
+    D, post = r.standard_normal(C), r.standard_normal((B, L, C))
+    # With n >= L + K - 1 the circular form is the causal one.
+    assert_close(R.long_conv_spectrum(u, np.fft.rfft(k, n), D, u, post),
+                 R.long_conv(u, k, D, u, post))
+    # Any spectrum: the circular sum of the DFT definition, with the
+    # imaginary parts of bins 0 and n/2 dropped.
+    S = r.standard_normal((C, n // 2 + 1)) + 1j * r.standard_normal((C, n // 2 + 1))
+    full = np.concatenate([S, np.conj(S[:, -2:0:-1])], axis=1)
+    full[:, 0] = full[:, 0].real
+    full[:, n // 2] = full[:, n // 2].real
+    kt = (full @ np.exp(2j * np.pi * np.outer(np.arange(n), np.arange(n)) / n).T).real / n
+    want = np.zeros((B, L, C))
+    for l in range(L):
+        for m in range(L):
+            want[:, l] += kt[:, (l - m) % n] * u[:, m]
+    assert_close(R.long_conv_spectrum(u, S), want)
+
+
 @pytest.mark.parametrize("disc", ["zoh", "bilinear"])
 def test_s4d_conv_equals_recurrence(disc):
     r = rng(13)
