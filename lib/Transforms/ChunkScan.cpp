@@ -228,11 +228,25 @@ private:
 struct SeqChunkScanPass : public seq::impl::SeqChunkScanBase<SeqChunkScanPass> {
   using Base::Base;
 
+  /// channel-block, doubled (while it divides the channels) up to
+  /// max-channel-block as long as rows x blocks stays >= parallel-work: a
+  /// scan streams, and longer contiguous runs per time step are what the
+  /// prefetchers and the TLB need.
+  int64_t streamingBlock(int64_t rows, int64_t channels) const {
+    int64_t block = channelBlock;
+    while (2 * block <= maxChannelBlock && channels % (2 * block) == 0 &&
+           rows * (channels / (2 * block)) >= parallelWork)
+      block *= 2;
+    return block;
+  }
+
   void runOnOperation() override {
-    if (chunkSize < 0 || channelBlock < 1 || parallelWork < 1 || minChunk < 1) {
+    if (chunkSize < 0 || channelBlock < 1 || parallelWork < 1 ||
+        minChunk < 1 || maxChannelBlock < 0) {
       getOperation()->emitError()
-          << "seq-chunk-scan: chunk-size must be non-negative, channel-block, "
-             "parallel-work and min-chunk positive";
+          << "seq-chunk-scan: chunk-size and max-channel-block must be "
+             "non-negative, channel-block, parallel-work and min-chunk "
+             "positive";
       return signalPassFailure();
     }
     SmallVector<ScanOp> ops;
@@ -249,8 +263,10 @@ struct SeqChunkScanPass : public seq::impl::SeqChunkScanBase<SeqChunkScanPass> {
         channels *= d;
       if (channels == 0 || shape[0] == 0)
         continue;
-      ChunkPlan plan = planChunks(shape[0], channels, shape[1], channelBlock,
-                                  parallelWork, minChunk, chunkSize);
+      ChunkPlan plan =
+          planChunks(shape[0], channels, shape[1],
+                     streamingBlock(shape[0], channels), parallelWork,
+                     minChunk, chunkSize);
       IRRewriter rewriter(op);
       TensorBuilder tb(rewriter, op.getLoc());
       ScanRewriter scan(op, tb, plan);

@@ -1,6 +1,8 @@
 // RUN: seq-opt %s -split-input-file --seq-chunk-scan="chunk-size=256 channel-block=16" | FileCheck %s
 // RUN: seq-opt %s -split-input-file --seq-chunk-scan="channel-block=16 parallel-work=2" | FileCheck %s --check-prefix=WIDE
+// RUN: seq-opt %s -split-input-file --seq-chunk-scan="max-channel-block=1024" | FileCheck %s --check-prefix=STREAM
 // RUN: not seq-opt %s --seq-chunk-scan="channel-block=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not seq-opt %s --seq-chunk-scan="max-channel-block=-1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 
 // BAD: channel-block, parallel-work and min-chunk positive
 
@@ -71,4 +73,24 @@ func.func @half(%a: tensor<2x16x8xf16>, %b: tensor<2x16x8xf16>, %da: tensor<?x16
   %s = seq.scan ins(%a, %b : tensor<2x16x8xf16>, tensor<2x16x8xf16>) outs(%e : tensor<2x16x8xf16>) -> tensor<2x16x8xf16>
   %d = seq.scan ins(%da, %da : tensor<?x16x8xf16>, tensor<?x16x8xf16>) outs(%da : tensor<?x16x8xf16>) -> tensor<?x16x8xf16>
   return %s, %d : tensor<2x16x8xf16>, tensor<?x16x8xf16>
+}
+
+// -----
+
+// Many channels: with max-channel-block the 64-channel blocks double while
+// 8 work items remain, to 512 channels (8 blocks, no time chunks); each
+// time step reads and writes 2 KiB runs. Without it (the other runs), 64
+// blocks of 64.
+// CHECK-LABEL:  func.func @wide
+// CHECK:        scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 256)
+// STREAM-LABEL: func.func @wide
+// STREAM:       scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 8)
+// STREAM:         scf.for
+// STREAM:           linalg.generic {{.*}} ins({{.*}} : tensor<512xf32>, tensor<512xf32>)
+// STREAM-NOT:   scf.forall (
+func.func @wide(%a: tensor<1x32x4096xf32>, %b: tensor<1x32x4096xf32>) -> tensor<1x32x4096xf32> {
+  %e = tensor.empty() : tensor<1x32x4096xf32>
+  %h = seq.scan ins(%a, %b : tensor<1x32x4096xf32>, tensor<1x32x4096xf32>)
+      outs(%e : tensor<1x32x4096xf32>) -> tensor<1x32x4096xf32>
+  return %h : tensor<1x32x4096xf32>
 }

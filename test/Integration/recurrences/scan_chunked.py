@@ -10,7 +10,9 @@ seq_ref.scan:
   * decays near 1 (|a| in [0.999, 1): the state carries across every chunk
     boundary) and near 0 (|a| < 0.05), mixed across channels;
   * `initial` and `final`, and the carried state split between two calls at
-    several points (through `final` -> `initial`), equal to one call.
+    several points (through `final` -> `initial`), equal to one call;
+  * and the other way round, many channels (4096 real, 16 x 256 complex):
+    blocks wider than a vector block (max-channel-block), no time chunks.
 """
 
 import numpy as np
@@ -78,6 +80,14 @@ def main():
         a, b = decays(rng, shape, dtype), values(rng, shape, dtype)
         h0 = values(rng, (1,) + state, dtype)
         cases.append((a, b, h0, reverse))
+    # Many channels, from a generator of their own (the cases above keep
+    # their data).
+    wide = np.random.default_rng(1)
+    for dtype, length, state, reverse in [(np.float32, 300, (4096,), False),
+                                          (np.complex64, 200, (16, 256), True)]:
+        shape = (1, length) + state
+        cases.append((decays(wide, shape, dtype), values(wide, shape, dtype),
+                      values(wide, (1,) + state, dtype), reverse))
     outs = run_cases(cases, "chunked")
     for (a, b, h0, reverse), (states, final) in zip(cases, outs):
         ref_states, ref_final = seq_ref.scan(a, b, h0, reverse)
