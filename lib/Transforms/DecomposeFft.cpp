@@ -397,7 +397,10 @@ struct SeqDecomposeFftPass
           << "seq-decompose-fft: radix and max-stage must be at least 2";
       return signalPassFailure();
     }
-    FftOptions options{radix, std::max<int64_t>(maxStage, radix)};
+    // Rows outgrowing the block budget are also cut into sub-rows after
+    // their first stage (four-step).
+    FftOptions options{radix, std::max<int64_t>(maxStage, radix),
+                       std::max<int64_t>(blockBytes, 0)};
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
       if (isa<FftOp, IfftOp, RfftOp, IrfftOp>(op))

@@ -480,7 +480,10 @@ struct SeqDecomposeLongConvPass
              "2, direct-tap-cost positive and block-size non-negative";
       return signalPassFailure();
     }
-    FftOptions options{radix, std::max<int64_t>(maxStage, radix)};
+    // Pair rows outgrowing the cache are cut into sub-rows after their
+    // first stage (four-step).
+    FftOptions options{radix, std::max<int64_t>(maxStage, radix),
+                       std::max<int64_t>(cacheBytes, 0)};
     SmallVector<LongConvOp> ops;
     getOperation()->walk([&](LongConvOp op) { ops.push_back(op); });
     for (LongConvOp op : ops) {

@@ -323,6 +323,16 @@ Value FftBuilder::twiddle(Value x, int64_t rows, int64_t nj,
   return out;
 }
 
+int64_t FftBuilder::subRowGroup(int64_t rows, int64_t points,
+                                int64_t t) const {
+  int64_t elementBytes = FloatType(type).getWidth() / 8;
+  if (options.cacheBytes <= 0 ||
+      4 * 2 * rows * points * t * elementBytes <= options.cacheBytes)
+    return 0;
+  return rowsPerCacheBlock(rows, points * t, elementBytes, options.cacheBytes,
+                           rows);
+}
+
 Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
                              double scale, bool realOut) {
   ArrayRef<int64_t> shape = TensorBuilder::shape(x);
@@ -351,6 +361,31 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
                 /*forward=*/true);
     rows *= nj;
     planes = 2;
+    // The later stages are `rows` independent transforms of mj points:
+    // when they outgrow the cache, run them group by group (each group's
+    // output rows are contiguous in the digit-reversed result).
+    int64_t group = subRowGroup(rows, mj, t);
+    if (!group)
+      continue;
+    ArrayRef<int64_t> rest = stages.drop_front(j + 1);
+    int64_t nk = stages.back(), outPlanes = realOut ? 1 : 2;
+    Value subRows = tb.reshape(d, {rows, 2, mj, t});
+    Value init = tb.empty({rows * mj / nk, outPlanes, nk, t}, type);
+    return tb.loop(
+        tb.index(0), tb.index(rows / group), init,
+        [&](TensorBuilder &lb, Value iv, ValueRange acc) -> SmallVector<Value> {
+          FftBuilder inner(lb, type, options);
+          Value part = lb.sliceAt(
+              subRows, {lb.affineIndex(iv, group), lb.b.getIndexAttr(0),
+                        lb.b.getIndexAttr(0), lb.b.getIndexAttr(0)},
+              lb.sizes({group, 2, mj, t}));
+          Value y = inner.toPermuted(part, rest, sign, scale, realOut);
+          return {lb.insertAt(
+              y, acc[0],
+              {lb.affineIndex(iv, group * mj / nk), lb.b.getIndexAttr(0),
+               lb.b.getIndexAttr(0), lb.b.getIndexAttr(0)},
+              lb.sizes({group * mj / nk, outPlanes, nk, t}))};
+        })[0];
   }
   llvm_unreachable("loop returns at the last stage");
 }
@@ -363,7 +398,35 @@ Value FftBuilder::fromPermuted(Value y, int64_t rows, ArrayRef<int64_t> stages,
   Value d = y;
   int64_t planesOut = 2;
   int64_t kept = 0;
-  for (int64_t j = k - 1; j >= 0; --j) {
+  int64_t top = k - 1;
+  // The mirror of toPermuted's split: stages k-1 .. 1 are independent
+  // inverse transforms of M1 points per row and first digit; when they
+  // outgrow the cache they run group by group, and only the first stage
+  // (below) sees the whole rows.
+  int64_t m1 = k > 1 ? product(stages.drop_front()) : 0;
+  int64_t subRows = k > 1 ? rows * stages.front() : 0;
+  if (int64_t group = k > 1 ? subRowGroup(subRows, m1, t) : 0) {
+    ArrayRef<int64_t> rest = stages.drop_front();
+    int64_t nk = stages.back();
+    Value init = tb.empty({subRows, 2, m1, t}, type);
+    d = tb.loop(
+        tb.index(0), tb.index(subRows / group), init,
+        [&](TensorBuilder &lb, Value iv, ValueRange acc) -> SmallVector<Value> {
+          FftBuilder inner(lb, type, options);
+          Value part = lb.sliceAt(
+              y, {lb.affineIndex(iv, group * m1 / nk), lb.b.getIndexAttr(0),
+                  lb.b.getIndexAttr(0), lb.b.getIndexAttr(0)},
+              lb.sizes({group * m1 / nk, 2, nk, t}));
+          Value z = inner.fromPermuted(part, group, rest, sign, 1.0, m1,
+                                       /*realOut=*/false);
+          return {lb.insertAt(z, acc[0],
+                              {lb.affineIndex(iv, group), lb.b.getIndexAttr(0),
+                               lb.b.getIndexAttr(0), lb.b.getIndexAttr(0)},
+                              lb.sizes({group, 2, m1, t}))};
+        })[0];
+    top = 0;
+  }
+  for (int64_t j = top; j >= 0; --j) {
     int64_t nj = stages[j];
     ArrayRef<int64_t> inner = stages.drop_front(j + 1);
     int64_t mj = product(inner);

@@ -46,6 +46,13 @@ struct FftOptions {
   /// above it makes the transform use Bluestein's algorithm. This is the
   /// "small N" below which a transform is one direct DFT GEMM.
   int64_t maxStage = 64;
+  /// Cache budget in bytes (0: none). When the rows of a transform outgrow
+  /// it (about four copies of their planes live), the stages after the
+  /// first, which are independent transforms of N / N1 points per row and
+  /// first digit, run group by group over those sub-rows (the four-step
+  /// split), so that only the first and the last stage stream the whole
+  /// rows through memory.
+  int64_t cacheBytes = 0;
 };
 
 /// Stage sizes of a transform of length n (their product is n; empty for
@@ -124,6 +131,10 @@ public:
                   int64_t cols, int64_t planesIn, int64_t planesOut);
 
 private:
+  /// Sub-rows per group when `rows` transforms of `points` x `t` elements
+  /// (after a first stage) are cut by the cache budget, or 0 when they fit.
+  int64_t subRowGroup(int64_t rows, int64_t points, int64_t t) const;
+
   /// Plane `plane` (0: re, 1: im) of `x` along dimension `dim`, that
   /// dimension dropped: a view, read by generics with plain maps.
   Value planeOf(Value x, int64_t dim, int64_t plane);

@@ -66,6 +66,35 @@ def ttype(array):
     return tensor_type(array.shape, array.dtype)
 
 
+def run_long_convs(entry, cases):
+    """Runs one function `entry` returning seq.long_conv of every case side by
+    side. A case is (u, filter, extra, attr): `extra` maps "skip", "pregate"
+    and "postgate" to arrays (the optional operands), `attr` is an attribute
+    dictionary text such as "{method = #seq.conv_method<fft>}" or "".
+    Returns the outputs, one per case."""
+    args, body, results, inputs = [], [], [], []
+    for i, (u, k, extra, attr) in enumerate(cases):
+        tu, tk = ttype(u), ttype(k)
+        args += [f"%u{i}: {tu}", f"%k{i}: {tk}"]
+        inputs += [u, k]
+        clauses = ""
+        for opt in ("skip", "pregate", "postgate"):
+            if opt in extra:
+                t = ttype(extra[opt])
+                args.append(f"%{opt}{i}: {t}")
+                inputs.append(extra[opt])
+                clauses += f" {opt}(%{opt}{i} : {t})"
+        body.append(f"%e{i} = tensor.empty() : {tu}")
+        body.append(f"%y{i} = seq.long_conv ins(%u{i}, %k{i} : {tu}, {tk}){clauses} "
+                    f"outs(%e{i} : {tu}){' ' + attr if attr else ''} -> {tu}")
+        results.append((f"%y{i}", tu))
+    types = ", ".join(t for _, t in results)
+    mlir = (f"func.func @{entry}({', '.join(args)}) -> ({types}) {{\n  "
+            + "\n  ".join(body)
+            + f"\n  return {', '.join(n for n, _ in results)} : {types}\n}}\n")
+    return run(mlir, entry, inputs, num_outputs=len(cases))
+
+
 def run(mlir, entry, inputs, num_outputs=None):
     """JIT-runs `entry` of the MLIR text on the NumPy `inputs` via seq-run and
     returns the list of output arrays."""

@@ -131,3 +131,29 @@ func.func @small_and_dynamic(%x: tensor<3x7xcomplex<f32>>, %d: tensor<?x16xcompl
   %z = seq.fft ins(%d : tensor<?x16xcomplex<f32>>) outs(%d : tensor<?x16xcomplex<f32>>) -> tensor<?x16xcomplex<f32>>
   return %y, %z : tensor<3x7xcomplex<f32>>, tensor<?x16xcomplex<f32>>
 }
+
+// -----
+
+// Rows that outgrow block-bytes (a 64K-point row keeps ~2 MiB live): one
+// row per block, and after the first stage (one 32 x 32 GEMM over the row)
+// the row is 16 independent 4096-point transforms, run in an scf.for over
+// eight groups of 2 whose three remaining stages stay in cache (four-step);
+// each group's digit-reversed output rows are a contiguous slice. The
+// inverse stages of a convolution mirror it (decompose-long-conv.mlir).
+// BLOCK-LABEL: func.func @split_rows
+// BLOCK:       scf.forall (%{{.*}}) in (2) shared_outs(
+// BLOCK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<32x4096xf32>)
+// BLOCK:         scf.for %{{.*}} = %{{.*}} to %c8{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<4096x2x16x1xf32>)
+// BLOCK:           tensor.extract_slice %{{.*}}[%{{.*}}, 0, 0, 0] [2, 2, 4096, 1]
+// BLOCK:           linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<2x32x256xf32>)
+// BLOCK:           linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<32x32x16xf32>)
+// BLOCK:           linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<512x32xf32>, tensor<32x32xf32>)
+// BLOCK:           tensor.insert_slice %{{.*}}[%{{.*}}, 0, 0, 0] [512, 2, 16, 1]
+// BLOCK:         linalg.transpose
+// BLOCK:         scf.forall.in_parallel
+func.func @split_rows(%x: tensor<2x65536xcomplex<f32>>) -> tensor<2x65536xcomplex<f32>> {
+  %e = tensor.empty() : tensor<2x65536xcomplex<f32>>
+  %y = seq.fft ins(%x : tensor<2x65536xcomplex<f32>>) outs(%e : tensor<2x65536xcomplex<f32>>)
+      -> tensor<2x65536xcomplex<f32>>
+  return %y : tensor<2x65536xcomplex<f32>>
+}

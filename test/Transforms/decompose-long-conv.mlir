@@ -184,3 +184,26 @@ func.func @spectrum_bluestein(%u: tensor<2x100x3xf32>, %s: tensor<3x68xcomplex<f
       outs(%e : tensor<2x100x3xf32>) -> tensor<2x100x3xf32>
   return %y : tensor<2x100x3xf32>
 }
+
+// -----
+
+// Pair rows that outgrow cache-bytes (n = 64K points, ~2 MiB live per row):
+// the forward stages after the first and the inverse stages before the last
+// run as scf.for loops over groups of 4096-point sub-rows (four-step, as in
+// seq-decompose-fft); the first and last stage and the paired product see
+// the whole row.
+// ROWS-LABEL:  func.func @split_rows
+// ROWS:        scf.forall (%{{.*}}) in (2) shared_outs(
+// ROWS:          linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x16xf32>, tensor<16x4096xf32>)
+// ROWS:          scf.for {{.*}} -> (tensor<4096x2x16x1xf32>)
+// ROWS:            linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<8x32x256xf32>)
+// ROWS:          scf.for {{.*}} -> (tensor<16x2x4096x1xf32>)
+// ROWS:            linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<8x32x256xf32>)
+// ROWS:          linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x32xf32>, tensor<32x4096xf32>)
+// ROWS:          scf.forall.in_parallel
+func.func @split_rows(%u: tensor<1x32768x4xf32>, %s: tensor<4x32769xcomplex<f32>>) -> tensor<1x32768x4xf32> {
+  %e = tensor.empty() : tensor<1x32768x4xf32>
+  %y = seq.long_conv ins(%u, %s : tensor<1x32768x4xf32>, tensor<4x32769xcomplex<f32>>)
+      outs(%e : tensor<1x32768x4xf32>) -> tensor<1x32768x4xf32>
+  return %y : tensor<1x32768x4xf32>
+}

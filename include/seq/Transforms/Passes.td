@@ -113,7 +113,11 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
     transform is not cut): the stages run on
     one block at a time, in an `scf.forall` over the blocks, instead of
     each stage passing over the whole batch in memory. The stages inside
-    are scheduled sequentially (the blocks are the parallel work).
+    are scheduled sequentially (the blocks are the parallel work). Rows
+    that outgrow the budget themselves are split after their first stage
+    (four-step): the later stages are independent transforms of N / N1
+    points per first digit, which run in an `scf.for` over groups of them
+    sized to the budget (the inverse stages mirror it).
     ```mlir
     %r = scf.forall (%i) in (64) shared_outs(%o = %e) -> (tensor<128x16384xcomplex<f32>>) {
       %xi = tensor.extract_slice %x[%i * 2, 0] [2, 16384] [1, 1] ...
@@ -183,7 +187,10 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     stages, its product with its own pairs' filter spectra and the inverse
     stages while the block stays in one core's cache; a transpose puts the
     channels back last. Without it every stage streams the whole
-    (2N, C/2) spectrum through memory.
+    (2N, C/2) spectrum through memory. Rows that outgrow `cache-bytes`
+    themselves run the stages after the first (and the inverse stages
+    before the last) group by group over their sub-rows, as
+    seq-decompose-fft's `block-bytes` does.
 
     A filter given as its spectrum rfft(k, n) (a complex (C, n/2 + 1)
     `filter`) fixes the plan to one FFT of size n and skips the filter's

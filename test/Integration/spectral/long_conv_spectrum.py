@@ -30,8 +30,8 @@ TOL = {np.dtype(np.float32): 1e-5, np.dtype(np.float64): 1e-12}
 
 def main():
     rng = np.random.default_rng(0)
-    args, body, results, inputs, arrays = [], [], [], [], []
-    for i, (b, l, c, n, kk, opts, dtype) in enumerate(CASES):
+    cases, arrays = [], []
+    for b, l, c, n, kk, opts, dtype in CASES:
         u = rng.standard_normal((b, l, c)).astype(dtype)
         bins = n // 2 + 1
         cdtype = np.complex128 if dtype == np.float64 else np.complex64
@@ -46,25 +46,8 @@ def main():
         extra = {opt: (rng.standard_normal(c) if opt == "skip"
                        else rng.standard_normal((b, l, c))).astype(dtype) for opt in opts}
         arrays.append((u, k, s, extra))
-        tu, ts = common.ttype(u), common.ttype(s)
-        args += [f"%u{i}: {tu}", f"%s{i}: {ts}"]
-        inputs += [u, s]
-        clauses = ""
-        for opt in ("skip", "pregate", "postgate"):
-            if opt in extra:
-                t = common.ttype(extra[opt])
-                args.append(f"%{opt}{i}: {t}")
-                inputs.append(extra[opt])
-                clauses += f" {opt}(%{opt}{i} : {t})"
-        body.append(f"%e{i} = tensor.empty() : {tu}")
-        body.append(f"%y{i} = seq.long_conv ins(%u{i}, %s{i} : {tu}, {ts}){clauses} "
-                    f"outs(%e{i} : {tu}) -> {tu}")
-        results.append((f"%y{i}", tu))
-    types = ", ".join(t for _, t in results)
-    mlir = (f"func.func @conv({', '.join(args)}) -> ({types}) {{\n  "
-            + "\n  ".join(body)
-            + f"\n  return {', '.join(n for n, _ in results)} : {types}\n}}\n")
-    outs = common.run(mlir, "conv", inputs, num_outputs=len(CASES))
+        cases.append((u, s, extra, ""))
+    outs = common.run_long_convs("conv", cases)
     for (b, l, c, n, kk, opts, dtype), (u, k, s, extra), y in zip(CASES, arrays, outs):
         name = (f"long_conv spectrum {np.dtype(dtype).name} B={b} L={l} C={c} "
                 f"n={n} K={kk or 'random'} {'+'.join(opts) or 'plain'}")

@@ -33,8 +33,8 @@ TOL = {np.dtype(np.float32): 1e-5, np.dtype(np.float64): 1e-12,
 
 def main():
     rng = np.random.default_rng(0)
-    args, body, results, inputs, arrays = [], [], [], [], []
-    for i, (b, l, c, kk, opts, method, dtype) in enumerate(CASES):
+    cases, arrays = [], []
+    for b, l, c, kk, opts, method, dtype in CASES:
         u = rng.standard_normal((b, l, c)).astype(dtype)
         # A slowly decaying filter, as S4/Hyena filters are.
         k = (rng.standard_normal((c, kk)) * np.exp(-np.arange(kk) / 300.0)).astype(
@@ -42,26 +42,9 @@ def main():
         extra = {opt: (rng.standard_normal(c) if opt == "skip"
                        else rng.standard_normal((b, l, c))).astype(dtype) for opt in opts}
         arrays.append((u, k, extra))
-        tu, tk = common.ttype(u), common.ttype(k)
-        args += [f"%u{i}: {tu}", f"%k{i}: {tk}"]
-        inputs += [u, k]
-        clauses = ""
-        for opt in ("skip", "pregate", "postgate"):
-            if opt in extra:
-                t = common.ttype(extra[opt])
-                args.append(f"%{opt}{i}: {t}")
-                inputs.append(extra[opt])
-                clauses += f" {opt}(%{opt}{i} : {t})"
-        attr = "" if method == "auto" else f" {{method = #seq.conv_method<{method}>}}"
-        body.append(f"%e{i} = tensor.empty() : {tu}")
-        body.append(f"%y{i} = seq.long_conv ins(%u{i}, %k{i} : {tu}, {tk}){clauses} "
-                    f"outs(%e{i} : {tu}){attr} -> {tu}")
-        results.append((f"%y{i}", tu))
-    types = ", ".join(t for _, t in results)
-    mlir = (f"func.func @conv({', '.join(args)}) -> ({types}) {{\n  "
-            + "\n  ".join(body)
-            + f"\n  return {', '.join(n for n, _ in results)} : {types}\n}}\n")
-    outs = common.run(mlir, "conv", inputs, num_outputs=len(CASES))
+        attr = "" if method == "auto" else f"{{method = #seq.conv_method<{method}>}}"
+        cases.append((u, k, extra, attr))
+    outs = common.run_long_convs("conv", cases)
     for (b, l, c, kk, opts, method, dtype), (u, k, extra), y in zip(CASES, arrays, outs):
         name = (f"long_conv {np.dtype(dtype).name} B={b} L={l} C={c} K={kk} "
                 f"{'+'.join(opts) or 'plain'} method={method}")
