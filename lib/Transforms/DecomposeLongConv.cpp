@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <algorithm>
@@ -123,10 +124,7 @@ public:
       int64_t trailing,
       function_ref<Value(OpBuilder &, Location, Value, Value)> channelOf) {
     Value bins = op.getFilter();
-    int64_t k = stages.size();
-    int64_t n = 1;
-    for (int64_t s : stages)
-      n *= s;
+    int64_t k = stages.size(), n = computeProduct(stages);
     // Loops (r, N1 .. N(k-1), plane, Nk, t): digit i at 1 + i, the last at
     // k + 1, the plane at k.
     SmallVector<int64_t> shape{rows};

@@ -363,8 +363,10 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
     planes = 2;
     // The later stages are `rows` independent transforms of mj points:
     // when they outgrow the cache, run them group by group (each group's
-    // output rows are contiguous in the digit-reversed result).
-    int64_t group = subRowGroup(rows, mj, t);
+    // output rows are contiguous in the digit-reversed result). Only after
+    // the first stage: rows x mj is the same after every stage, and the
+    // recursion cuts sub-rows that are still too large.
+    int64_t group = j == 0 ? subRowGroup(rows, mj, t) : 0;
     if (!group)
       continue;
     ArrayRef<int64_t> rest = stages.drop_front(j + 1);
