@@ -47,7 +47,8 @@ def cuda_engine():
 def buffer_cache_stats():
     """The JIT's cache of intermediate buffers: a dict with `hits`, `misses`,
     `cached_bytes` (kept now) and `cap_bytes`. Compiled code reuses blocks of
-    64 KiB and more across calls instead of faulting in fresh pages; the cap
+    64 KiB and more across calls instead of faulting in fresh pages, result
+    arrays included (a dead result's block serves a later call); the cap
     is SEQ_BUFFER_CACHE_MB (default 1024)."""
     return dict(_core().buffer_cache_stats())
 

@@ -414,3 +414,34 @@ def test_buffer_cache_keeps_and_releases_intermediates():
     assert second["hits"] > first["hits"]
     seq.release_buffer_cache()
     assert seq.buffer_cache_stats()["cached_bytes"] == 0
+
+
+def test_results_reuse_cached_buffers_and_stay_independent():
+    # Results of 64 KiB and more come from the same cache: a dead result's
+    # block serves the next call's result, while a live result is never
+    # handed out again (the next call must not overwrite it).
+    @seq.jit
+    def double(x):
+        return x + x
+
+    rng = np.random.default_rng(2)
+    x1 = rng.standard_normal((256, 256)).astype(np.float32)
+    x2 = rng.standard_normal((256, 256)).astype(np.float32)
+    seq.release_buffer_cache()
+    r1 = double(x1)
+    r2 = double(x2)
+    assert r1.flags.writeable and r1.flags.c_contiguous
+    np.testing.assert_array_equal(r1, 2 * x1)
+    np.testing.assert_array_equal(r2, 2 * x2)
+    assert r1.__array_interface__["data"][0] != r2.__array_interface__["data"][0]
+    del r1
+    assert seq.buffer_cache_stats()["cached_bytes"] >= x1.nbytes
+    before = seq.buffer_cache_stats()["hits"]
+    r3 = double(x1)
+    assert seq.buffer_cache_stats()["hits"] > before
+    np.testing.assert_array_equal(r3, 2 * x1)
+    np.testing.assert_array_equal(r2, 2 * x2)
+    # A view keeps its result's block alive after the result itself is gone.
+    view = r3[1:3]
+    del r3
+    np.testing.assert_array_equal(view, 2 * x1[1:3])

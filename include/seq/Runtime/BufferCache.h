@@ -8,7 +8,9 @@
 // free to these functions instead: blocks of 64 KiB and more are kept after
 // free and handed to the next allocation they fit (wasting at most a
 // quarter), up to a cap on the bytes kept (SEQ_BUFFER_CACHE_MB, default
-// 1024; 0 keeps none). Smaller blocks go straight to malloc.
+// 1024; 0 keeps none). Smaller blocks go straight to malloc. The Python
+// extension allocates its result arrays here too (a dying array frees its
+// block back), so a 1 GiB scan result stops costing 0.2 s of page faults.
 //
 //===----------------------------------------------------------------------===//
 
