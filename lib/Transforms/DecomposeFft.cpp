@@ -400,7 +400,7 @@ struct SeqDecomposeFftPass
     // Rows outgrowing the block budget are also cut into sub-rows after
     // their first stage (four-step).
     FftOptions options{radix, std::max<int64_t>(maxStage, radix),
-                       std::max<int64_t>(blockBytes, 0)};
+                       std::max<int64_t>(blockBytes, 0), conjugatePairs};
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
       if (isa<FftOp, IfftOp, RfftOp, IrfftOp>(op))

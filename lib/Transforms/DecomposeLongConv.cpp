@@ -481,7 +481,7 @@ struct SeqDecomposeLongConvPass
     // Pair rows outgrowing the cache are cut into sub-rows after their
     // first stage (four-step).
     FftOptions options{radix, std::max<int64_t>(maxStage, radix),
-                       std::max<int64_t>(cacheBytes, 0)};
+                       std::max<int64_t>(cacheBytes, 0), conjugatePairs};
     SmallVector<LongConvOp> ops;
     getOperation()->walk([&](LongConvOp op) { ops.push_back(op); });
     for (LongConvOp op : ops) {

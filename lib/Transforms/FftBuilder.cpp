@@ -188,29 +188,34 @@ static int64_t product(ArrayRef<int64_t> values) {
                          std::multiplies<int64_t>());
 }
 
-Value FftBuilder::stageGemm(Value x, int64_t n, int sign, double scale,
-                            int64_t rows, int64_t cols, int64_t planesIn,
-                            int64_t planesOut) {
+Value FftBuilder::gemm(Value x, int64_t height,
+                       function_ref<Value(bool transposed)> matrix) {
   ArrayRef<int64_t> shape = TensorBuilder::shape(x);
-  int64_t r = shape[0], w = shape[2];
-  int64_t height = planesOut * rows;
+  int64_t r = shape[0], k = shape[1], w = shape[2];
   if (w == 1) {
     // The stage contracts the innermost dimension: one long GEMM over all
-    // rows, x (R x Pc) times G^T (Pc x Pr).
-    Value lhs = tb.reshape(x, {r, planesIn * cols});
-    Value g = dftMatrix(n, sign, scale, rows, cols, planesIn, planesOut,
-                        /*transposed=*/true);
-    Value out = tb.matmul(lhs, g, tb.zeros({r, height}, type));
+    // rows, x (R x K) times G^T (K x H).
+    Value lhs = tb.reshape(x, {r, k});
+    Value out = tb.matmul(lhs, matrix(/*transposed=*/true),
+                          tb.zeros({r, height}, type));
     return tb.reshape(out, {r, height, 1});
   }
-  Value g = dftMatrix(n, sign, scale, rows, cols, planesIn, planesOut,
-                      /*transposed=*/false);
+  Value g = matrix(/*transposed=*/false);
   if (r == 1) {
-    Value rhs = tb.reshape(x, {planesIn * cols, w});
+    Value rhs = tb.reshape(x, {k, w});
     Value out = tb.matmul(g, rhs, tb.zeros({height, w}, type));
     return tb.reshape(out, {1, height, w});
   }
   return tb.batchMatmulSharedLhs(g, x, tb.zeros({r, height, w}, type));
+}
+
+Value FftBuilder::stageGemm(Value x, int64_t n, int sign, double scale,
+                            int64_t rows, int64_t cols, int64_t planesIn,
+                            int64_t planesOut) {
+  return gemm(x, planesOut * rows, [&](bool transposed) {
+    return dftMatrix(n, sign, scale, rows, cols, planesIn, planesOut,
+                     transposed);
+  });
 }
 
 /// Groups the inner digits (high to low) so that each twiddle table
@@ -334,11 +339,12 @@ int64_t FftBuilder::subRowGroup(int64_t rows, int64_t points,
 }
 
 Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
-                             double scale, bool realOut) {
+                             double scale, bool realOut, bool skipLast) {
   ArrayRef<int64_t> shape = TensorBuilder::shape(x);
   int64_t rows = shape[0], planes = shape[1], n = shape[2], t = shape[3];
   int64_t k = stages.size();
   assert(k > 0 && n <= product(stages) && "transform shorter than its input");
+  int64_t nk = stages.back(), planesOut = realOut ? 1 : 2;
   Value d = x;
   for (int64_t j = 0; j < k; ++j) {
     int64_t nj = stages[j];
@@ -351,14 +357,21 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
       d = tb.padHigh(d, {0, 0, cols * mj - n, 0});
     }
     bool last = j == k - 1;
-    int64_t planesOut = last && realOut ? 1 : 2;
-    Value view = tb.reshape(d, {rows, planes * cols, mj * t});
-    Value y = stageGemm(view, nj, sign, last ? scale : 1.0, nj, cols, planes,
-                        planesOut);
-    if (last)
-      return tb.reshape(y, {rows, planesOut, nj, t});
-    d = twiddle(y, rows, nj, stages.drop_front(j + 1), t, sign,
-                /*forward=*/true);
+    ArrayRef<int64_t> inner = stages.drop_front(j + 1);
+    if (last && skipLast)
+      return tb.reshape(d, {rows, planesOut, nj, t});
+    if (!last && pairs(nj)) {
+      Value g = pairGemm(tb.reshape(d, {rows, planes, cols, mj * t}), nj, sign,
+                         1.0, cols);
+      d = pairTwiddle(g, rows, planes, nj, inner, t, sign);
+    } else {
+      Value view = tb.reshape(d, {rows, planes * cols, mj * t});
+      Value y = stageGemm(view, nj, sign, last ? scale : 1.0, nj, cols, planes,
+                          last ? planesOut : 2);
+      if (last)
+        return tb.reshape(y, {rows, planesOut, nj, t});
+      d = twiddle(y, rows, nj, inner, t, sign, /*forward=*/true);
+    }
     rows *= nj;
     planes = 2;
     // The later stages are `rows` independent transforms of mj points:
@@ -369,27 +382,211 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
     int64_t group = j == 0 ? subRowGroup(rows, mj, t) : 0;
     if (!group)
       continue;
-    ArrayRef<int64_t> rest = stages.drop_front(j + 1);
-    int64_t nk = stages.back(), outPlanes = realOut ? 1 : 2;
     Value subRows = tb.reshape(d, {rows, 2, mj, t});
-    Value init = tb.empty({rows * mj / nk, outPlanes, nk, t}, type);
+    SmallVector<int64_t> part{group * mj / nk, planesOut, nk, t};
     return tb.loop(
-        tb.index(0), tb.index(rows / group), init,
+        tb.index(0), tb.index(rows / group),
+        tb.empty({rows * mj / nk, planesOut, nk, t}, type),
         [&](TensorBuilder &lb, Value iv, ValueRange acc) -> SmallVector<Value> {
-          FftBuilder inner(lb, type, options);
-          Value part = lb.sliceAt(
+          FftBuilder innerBuilder(lb, type, options);
+          Value sub = lb.sliceAt(
               subRows, {lb.affineIndex(iv, group), lb.b.getIndexAttr(0),
                         lb.b.getIndexAttr(0), lb.b.getIndexAttr(0)},
               lb.sizes({group, 2, mj, t}));
-          Value y = inner.toPermuted(part, rest, sign, scale, realOut);
-          return {lb.insertAt(
-              y, acc[0],
-              {lb.affineIndex(iv, group * mj / nk), lb.b.getIndexAttr(0),
-               lb.b.getIndexAttr(0), lb.b.getIndexAttr(0)},
-              lb.sizes({group * mj / nk, outPlanes, nk, t}))};
+          Value y = innerBuilder.toPermuted(sub, inner, sign, scale, realOut,
+                                            skipLast);
+          SmallVector<OpFoldResult> offsets(part.size(), lb.b.getIndexAttr(0));
+          offsets[0] = lb.affineIndex(iv, group * mj / nk);
+          return {lb.insertAt(y, acc[0], offsets, lb.sizes(part))};
         })[0];
   }
   llvm_unreachable("loop returns at the last stage");
+}
+
+//===----------------------------------------------------------------------===//
+// Conjugate-pair stages
+//===----------------------------------------------------------------------===//
+
+Value FftBuilder::pairGemm(Value x, int64_t nj, int sign, double scale,
+                           int64_t cols) {
+  ArrayRef<int64_t> shape = TensorBuilder::shape(x);
+  int64_t rows = shape[0], planes = shape[1], w = shape[3];
+  // Rows 0 .. h: Fr for p = 0 .. h; rows h + 1 .. Nj - 1: Fi for p = 1 ..
+  // (Nj - 1) / 2 (Fi vanishes at p = 0 and p = Nj / 2): Nj rows in all.
+  int64_t h = nj / 2;
+  auto matrix = [&](bool transposed) {
+    SmallVector<double> values(nj * cols);
+    for (int64_t row = 0; row < nj; ++row)
+      for (int64_t a = 0; a < cols; ++a) {
+        int64_t p = row <= h ? row : row - h;
+        auto [re, im] = unitRoot(p * a, nj, sign);
+        double v = (row <= h ? re : im) * scale;
+        if (transposed)
+          values[a * nj + row] = v;
+        else
+          values[row * cols + a] = v;
+      }
+    if (transposed)
+      return tb.constant({cols, nj}, type, values);
+    return tb.constant({nj, cols}, type, values);
+  };
+  // Each input plane is a batch row of its own.
+  Value g = gemm(tb.reshape(x, {rows * planes, cols, w}), nj, matrix);
+  return tb.reshape(g, {rows, planes, nj, w});
+}
+
+std::pair<Value, Value> FftBuilder::combinePair(OpBuilder &b, Location loc,
+                                                ValueRange fr, ValueRange fi,
+                                                bool mirrored) {
+  // fr, fi: Fr x and Fi x per input plane. F[p] x = Fr x + i Fi x and
+  // F[Nj - p] x = Fr x - i Fi x, with x = xr + i xi.
+  auto sub = [&](Value l, Value r) -> Value {
+    return arith::SubFOp::create(b, loc, l, r);
+  };
+  auto add = [&](Value l, Value r) -> Value {
+    return arith::AddFOp::create(b, loc, l, r);
+  };
+  Value frXr = fr[0];
+  Value frXi = fr.size() > 1 ? fr[1] : Value();
+  if (fi.empty())
+    return {frXr, frXi ? frXi : TensorBuilder(b, loc).scalar(type, 0.0)};
+  Value fiXr = fi[0];
+  Value fiXi = fi.size() > 1 ? fi[1] : Value();
+  if (!mirrored)
+    return {fiXi ? sub(frXr, fiXi) : frXr, frXi ? add(fiXr, frXi) : fiXr};
+  return {fiXi ? add(frXr, fiXi) : frXr,
+          frXi ? sub(frXi, fiXr) : arith::NegFOp::create(b, loc, fiXr)};
+}
+
+Value FftBuilder::pairPieces(Value dest, int64_t nj, PairPiece piece) {
+  int64_t h = nj / 2, f = (nj - 1) / 2;
+  auto at = [&](int64_t v) -> OpFoldResult { return tb.b.getIndexAttr(v); };
+  // p = 0 and (even Nj) p = Nj / 2 have no Fi row; p = 1 .. f pair row p
+  // of Fr with row h + p (Fi); p = Nj - q (q = 1 .. f) reads the same rows.
+  dest = piece(tb, dest, at(0), OpFoldResult(), at(0), 1, false);
+  if (f > 0)
+    dest = piece(tb, dest, at(1), at(h + 1), at(1), f, false);
+  if (nj % 2 == 0)
+    dest = piece(tb, dest, at(h), OpFoldResult(), at(h), 1, false);
+  if (f == 0)
+    return dest;
+  return tb.loop(
+      tb.index(1), tb.index(f + 1), dest,
+      [&](TensorBuilder &lb, Value q, ValueRange acc) -> SmallVector<Value> {
+        return {piece(lb, acc[0], q, lb.affineIndex(q, 1, h),
+                      lb.affineIndex(q, -1, nj), 1, /*mirrored=*/true)};
+      })[0];
+}
+
+Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
+                              int64_t nj, ArrayRef<int64_t> inner, int64_t t,
+                              int sign, bool planeFirst) {
+  int64_t mj = product(inner);
+  int64_t n = nj * mj;
+  SmallVector<int64_t> groups = twiddleGroups(nj, inner);
+  int64_t numGroups = groups.size();
+  // Loops (r, p, c, m_1 .. m_g[, t]) as in twiddle().
+  bool hasT = t > 1;
+  unsigned numLoops = 3 + numGroups + (hasT ? 1 : 0);
+  auto withInner = [&](SmallVector<int64_t> head) {
+    head.append(groups.begin(), groups.end());
+    if (hasT)
+      head.push_back(t);
+    return head;
+  };
+  Value gemmRows = tb.reshape(g, withInner({rows, planes, nj}));
+  SmallVector<AffineExpr> data{tb.dim(0), tb.dim(1)};
+  for (int64_t i = 0; i < numGroups; ++i)
+    data.push_back(tb.dim(3 + i));
+  if (hasT)
+    data.push_back(tb.dim(3 + numGroups));
+  AffineMap dataMap = tb.map(numLoops, data);
+
+  // One (nj x group) table per group and part: w_n^{sign p m_i stride_i};
+  // a piece reads the rows of its digits.
+  SmallVector<Value> tables;
+  int64_t stride = mj;
+  for (int64_t i = 0; i < numGroups; ++i) {
+    stride /= groups[i];
+    SmallVector<double> re(nj * groups[i]), im(nj * groups[i]);
+    for (int64_t p = 0; p < nj; ++p)
+      for (int64_t m = 0; m < groups[i]; ++m)
+        std::tie(re[p * groups[i] + m], im[p * groups[i] + m]) =
+            unitRoot(p * m * stride, n, sign);
+    tables.push_back(tb.constant({nj, groups[i]}, type, re));
+    tables.push_back(tb.constant({nj, groups[i]}, type, im));
+  }
+
+  auto piece = [&](TensorBuilder &pb, Value dest, OpFoldResult frRow,
+                   OpFoldResult fiRow, OpFoldResult digit, int64_t count,
+                   bool mirrored) -> Value {
+    OpFoldResult zero = pb.b.getIndexAttr(0);
+    SmallVector<Value> ins;
+    auto readRows = [&](OpFoldResult row) {
+      for (int64_t plane = 0; plane < planes; ++plane) {
+        SmallVector<OpFoldResult> offsets(3 + numGroups + (hasT ? 1 : 0),
+                                          zero);
+        offsets[1] = pb.b.getIndexAttr(plane);
+        offsets[2] = row;
+        ins.push_back(pb.sliceAt(gemmRows, offsets,
+                                 pb.sizes(withInner({rows, 1, count})),
+                                 /*dropped=*/{1}));
+      }
+    };
+    readRows(frRow);
+    if (fiRow)
+      readRows(fiRow);
+    int64_t numRows = ins.size();
+    SmallVector<AffineMap> maps(numRows, dataMap);
+    for (int64_t i = 0; i < numGroups; ++i)
+      for (int64_t part = 0; part < 2; ++part) {
+        ins.push_back(pb.sliceAt(tables[2 * i + part], {digit, zero},
+                                 pb.sizes({count, groups[i]})));
+        maps.push_back(tb.map(numLoops, {tb.dim(1), tb.dim(3 + i)}));
+      }
+    // The output (R, Nj, 2, ...), or (R, 2, Nj, ...) with `planeFirst`.
+    SmallVector<AffineExpr> outExprs;
+    for (unsigned i = 0; i < numLoops; ++i)
+      outExprs.push_back(tb.dim(i));
+    if (planeFirst)
+      std::swap(outExprs[1], outExprs[2]);
+    maps.push_back(tb.map(numLoops, outExprs));
+    SmallVector<OpFoldResult> offsets(3 + numGroups + (hasT ? 1 : 0), zero);
+    offsets[planeFirst ? 2 : 1] = digit;
+    SmallVector<OpFoldResult> sizes = pb.sizes(
+        withInner(planeFirst ? SmallVector<int64_t>{rows, 2, count}
+                             : SmallVector<int64_t>{rows, count, 2}));
+    Value out = pb.generic(
+        ins, pb.sliceAt(dest, offsets, sizes), maps, numLoops, {},
+        [&](OpBuilder &b, Location loc,
+            ValueRange args) -> SmallVector<Value> {
+          ValueRange rowArgs = args.take_front(numRows);
+          auto [re, im] =
+              combinePair(b, loc, rowArgs.take_front(planes),
+                          rowArgs.drop_front(planes), mirrored);
+          for (int64_t i = 0; i < numGroups; ++i) {
+            Value wr = args[numRows + 2 * i], wi = args[numRows + 2 * i + 1];
+            Value nre = arith::SubFOp::create(
+                b, loc, arith::MulFOp::create(b, loc, re, wr),
+                arith::MulFOp::create(b, loc, im, wi));
+            Value nim = arith::AddFOp::create(
+                b, loc, arith::MulFOp::create(b, loc, re, wi),
+                arith::MulFOp::create(b, loc, im, wr));
+            re = nre;
+            im = nim;
+          }
+          Value c = linalg::IndexOp::create(b, loc, 2);
+          Value isRe =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c,
+                                    arith::ConstantIndexOp::create(b, loc, 0));
+          return {arith::SelectOp::create(b, loc, isRe, re, im)};
+        })[0];
+    return pb.insertAt(out, dest, offsets, sizes);
+  };
+  SmallVector<int64_t> outShape = withInner(
+      planeFirst ? SmallVector<int64_t>{rows, 2, nj}
+                 : SmallVector<int64_t>{rows, nj, 2});
+  return pairPieces(tb.empty(outShape, type), nj, piece);
 }
 
 Value FftBuilder::fromPermuted(Value y, int64_t rows, ArrayRef<int64_t> stages,
@@ -645,20 +842,30 @@ Value FftBuilder::transform(Value x, int sign, double scale, bool realOut) {
       return scaled;
     return tb.insert(scaled, tb.zeros({rows, planesOut, 1}, type), {0, 0, 0});
   }
+  int64_t k = stages->size(), nk = stages->back();
+  // A last stage of conjugate pairs runs after the transpose, on the
+  // natural-order rows, so that its combine reads plain rows.
+  bool pairLast = k > 1 && !realOut && pairs(nk);
   Value y = toPermuted(tb.reshape(x, {rows, planes, n, 1}), *stages, sign,
-                       scale, realOut);
-  // Undo the digit reversal: (R, N1 .. N(k-1), P', Nk) -> (R, P', Nk .. N1).
-  int64_t k = stages->size();
+                       scale, realOut, /*skipLast=*/pairLast);
   if (k == 1)
     return tb.reshape(y, {rows, planesOut, n});
+  // Undo the digit reversal: (R, N1 .. N(k-1), P', Nk) -> (R, P', Nk .. N1)
+  // (with pairLast, Nk is the last stage's input digit).
   SmallVector<int64_t> digits{rows};
   digits.append(stages->begin(), stages->end() - 1);
   digits.push_back(planesOut);
-  digits.push_back(stages->back());
+  digits.push_back(nk);
   SmallVector<int64_t> permutation{0, k, k + 1};
   for (int64_t i = k - 1; i >= 1; --i)
     permutation.push_back(i);
   Value natural = tb.transpose(tb.reshape(y, digits), permutation);
+  if (pairLast) {
+    Value g = pairGemm(tb.reshape(natural, {rows, 2, nk, n / nk}), nk, sign,
+                       scale, nk);
+    natural = pairTwiddle(g, rows, 2, nk, /*inner=*/{}, n / nk, sign,
+                          /*planeFirst=*/true);
+  }
   return tb.reshape(natural, {rows, planesOut, n});
 }
 

@@ -53,7 +53,18 @@ struct FftOptions {
   /// split), so that only the first and the last stage stream the whole
   /// rows through memory.
   int64_t cacheBytes = 0;
+  /// Conjugate-pair stages: a forward stage of at least kMinPairStage points
+  /// computes only the real DFT-matrix rows Fr (p <= Nj / 2) and Fi (0 < p
+  /// < Nj / 2), against each plane apart (half the multiply-adds), and
+  /// forms the outputs above Nj / 2 from row Nj - p (F[Nj - p] = conj F[p])
+  /// in the pass after it: the twiddle multiply or, for the last stage of a
+  /// natural-order result, a combine after the transpose.
+  bool conjugatePairs = true;
 };
+
+/// The smallest stage computed as conjugate pairs (below it the saving is
+/// less than the extra generics cost).
+constexpr int64_t kMinPairStage = 4;
 
 /// Stage sizes of a transform of length n (their product is n; empty for
 /// n = 1), or nullopt when a prime factor of n exceeds options.maxStage.
@@ -95,7 +106,7 @@ public:
   /// P' = 1 (its real part only) when `realOut`. The twiddles are
   /// exp(sign 2 pi i ...); `scale` multiplies the result.
   Value toPermuted(Value x, ArrayRef<int64_t> stages, int sign, double scale,
-                   bool realOut = false);
+                   bool realOut = false, bool skipLast = false);
 
   /// The inverse stages, in mirror order: `y` is a digit-reversed (R N / Nk,
   /// 2, Nk, T) spectrum as toPermuted returns for a batch of `rows`. Returns
@@ -131,6 +142,49 @@ public:
                   int64_t cols, int64_t planesIn, int64_t planesOut);
 
 private:
+  /// Whether a forward stage of `nj` points is computed as conjugate pairs
+  /// (every stage but the last of toPermuted: the pass after it combines).
+  bool pairs(int64_t nj) const {
+    return options.conjugatePairs && nj >= kMinPairStage;
+  }
+
+  /// x (R, K, W) times a constant (H x K) matrix along K: (R, H, W), as one
+  /// batch matmul sharing the matrix (a matmul when R or W is 1). `matrix`
+  /// builds it, transposed (K x H) when asked.
+  Value gemm(Value x, int64_t height,
+             function_ref<Value(bool transposed)> matrix);
+
+  /// The conjugate-pair GEMM of a stage: `x` is (R, P, cols, W); returns
+  /// (R, P, Nj, W) holding, per plane, Fr x for p = 0 .. Nj / 2 (rows 0 ..
+  /// Nj / 2) and Fi x for p = 1 .. (Nj - 1) / 2 (the rows after them).
+  Value pairGemm(Value x, int64_t nj, int sign, double scale, int64_t cols);
+
+  /// Output digit p of a pair GEMM, (re, im), from Fr x (`fr`, one value
+  /// per input plane) and Fi x (`fi`, empty where Fi vanishes) of row q = p,
+  /// or q = Nj - p when `mirrored`.
+  std::pair<Value, Value> combinePair(OpBuilder &b, Location loc,
+                                      ValueRange fr, ValueRange fi,
+                                      bool mirrored);
+
+  /// One piece of a pair stage's combine: writes `count` output digits from
+  /// `digit` on into `dest`, reading the Fr rows from `frRow` and the Fi
+  /// rows from `fiRow` (null: none) on; `mirrored`: digit = Nj - row.
+  /// Returns the updated `dest`.
+  using PairPiece = function_ref<Value(
+      TensorBuilder &, Value dest, OpFoldResult frRow, OpFoldResult fiRow,
+      OpFoldResult digit, int64_t count, bool mirrored)>;
+
+  /// Runs `piece` over every output digit of a pair stage of `nj` points:
+  /// p = 0, p = 1 .. (Nj - 1) / 2, p = Nj / 2 (even Nj), then each p = Nj - q
+  /// in an scf.for over q (a reversed read is no plain indexing map).
+  Value pairPieces(Value dest, int64_t nj, PairPiece piece);
+
+  /// pairGemm's output (R, P, Nj, Mj T) combined into the Nj outputs and
+  /// twiddled like twiddle(forward): (R, Nj, 2, Mj, T).
+  Value pairTwiddle(Value g, int64_t rows, int64_t planes, int64_t nj,
+                    ArrayRef<int64_t> inner, int64_t t, int sign,
+                    bool planeFirst = false);
+
   /// Sub-rows per group when `rows` transforms of `points` x `t` elements
   /// (after a first stage) are cut by the cache budget, or 0 when they fit.
   int64_t subRowGroup(int64_t rows, int64_t points, int64_t t) const;

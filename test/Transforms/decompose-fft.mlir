@@ -1,4 +1,5 @@
-// RUN: seq-opt %s -split-input-file --seq-decompose-fft="radix=16 max-stage=64" | FileCheck %s
+// RUN: seq-opt %s -split-input-file --seq-decompose-fft="radix=16 max-stage=64 conjugate-pairs=0" | FileCheck %s
+// RUN: seq-opt %s -split-input-file --seq-decompose-fft="radix=16 max-stage=64" | FileCheck %s --check-prefix=PAIRS
 // RUN: not seq-opt %s --seq-decompose-fft="radix=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: seq-opt %s -split-input-file --seq-decompose-fft="radix=16 max-stage=64 block-bytes=262144" | FileCheck %s --check-prefix=BLOCK
 
@@ -24,12 +25,51 @@
 // BLOCK-LABEL: func.func @pow2
 // BLOCK:       scf.forall (%{{.*}}) in (4) shared_outs(
 // BLOCK:         tensor.extract_slice %{{.*}} [2, 4096] [1, 1]
-// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<2x32x256xf32>)
-// BLOCK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<512x32xf32>, tensor<32x32xf32>)
+// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<4x16x256xf32>)
 // BLOCK:         linalg.transpose
+// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<4x16x256xf32>)
 // BLOCK:         complex.create
 // BLOCK:         scf.forall.in_parallel
 // BLOCK-NEXT:      tensor.parallel_insert_slice %{{.*}} [2, 4096] [1, 1]
+// Conjugate pairs (the default): every stage's GEMM takes the two planes
+// apart (batch 2 x 8) against the 16 real rows Fr (p = 0..8) and Fi
+// (p = 1..7). The combine + twiddle is one generic for p = 0, one for
+// p = 1..7 (Fr and Fi rows of both planes, twiddle rows 1..7), one for
+// p = 8, and an scf.for over q = 1..7 writing digit 16 - q from rows q and
+// 8 + q. The last stage runs after the transpose, along the 256 natural-
+// order points, its combine writing (re, im) planes in front.
+// PAIRS-DAG:   #[[$FI_ROW:.*]] = affine_map<(d0) -> (d0 + 8)>
+// PAIRS-DAG:   #[[$DIGIT:.*]] = affine_map<(d0) -> (-d0 + 16)>
+// PAIRS-LABEL: func.func @pow2
+// PAIRS-NOT:   tensor<32x32xf32>
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16x256xf32>)
+// PAIRS:       tensor.extract_slice %{{.*}}[0, 0, 0, 0] [8, 1, 1, 256]
+// PAIRS:       linalg.generic
+// PAIRS-SAME:    outs(%{{.*}} : tensor<8x1x2x256xf32>)
+// PAIRS:       tensor.extract_slice %{{.*}}[0, 0, 1, 0] [8, 1, 7, 256]
+// PAIRS:       tensor.extract_slice %{{.*}}[0, 0, 9, 0] [8, 1, 7, 256]
+// PAIRS:       linalg.generic
+// PAIRS-SAME:    ins({{.*}} : tensor<8x7x256xf32>, tensor<8x7x256xf32>, tensor<8x7x256xf32>, tensor<8x7x256xf32>, tensor<7x256xf32>, tensor<7x256xf32>) outs(%{{.*}} : tensor<8x7x2x256xf32>)
+// PAIRS:       arith.subf
+// PAIRS:       arith.addf
+// PAIRS:       tensor.extract_slice %{{.*}}[0, 0, 8, 0] [8, 1, 1, 256]
+// PAIRS:       scf.for %[[Q:.*]] = %c1{{.*}} to %c8
+// PAIRS:         %[[FI:.*]] = affine.apply #[[$FI_ROW]](%[[Q]])
+// PAIRS:         %[[MIRROR:.*]] = affine.apply #[[$DIGIT]](%[[Q]])
+// PAIRS:         tensor.extract_slice %{{.*}}[0, 0, %[[Q]], 0] [8, 1, 1, 256]
+// PAIRS:         tensor.extract_slice %{{.*}}[0, 0, %[[FI]], 0] [8, 1, 1, 256]
+// PAIRS:         linalg.generic
+// PAIRS:         tensor.insert_slice %{{.*}}[0, %[[MIRROR]], 0, 0] [8, 1, 2, 256]
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<256x16x16xf32>)
+// PAIRS:       scf.for
+// PAIRS-NOT:   tensor<32x32xf32>
+// PAIRS:       linalg.transpose ins(%{{.*}} : tensor<8x16x16x2x16xf32>) {{.*}} permutation = [0, 3, 4, 2, 1]
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16x256xf32>)
+// PAIRS:       linalg.generic
+// PAIRS-SAME:    outs(%{{.*}} : tensor<8x2x1x256xf32>)
+// PAIRS:       scf.for
+// PAIRS:         tensor.insert_slice %{{.*}} [8, 2, 1, 256]
+// PAIRS:       complex.create
 // A single transform is not cut.
 // BLOCK-LABEL: func.func @mixed
 // BLOCK-NOT:   scf.forall
@@ -44,6 +84,18 @@ func.func @pow2(%x: tensor<8x4096xcomplex<f32>>) -> tensor<8x4096xcomplex<f32>> 
 // Mixed radix: 6000 = 4 x 10 x 10 x 15 in f64, the smallest stage first so
 // that every GEMM but the last runs along at least 15 points.
 // CHECK-LABEL: func.func @mixed
+// Pairs of every stage size: 4 (one mirrored digit), 10 (four), and the
+// odd last stage 15 (seven; no p = N/2 row) after the transpose.
+// PAIRS-LABEL: func.func @mixed
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<4x4xf64>, tensor<2x4x1500xf64>)
+// PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c2{{[_0-9]*}} step
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<10x10xf64>, tensor<8x10x150xf64>)
+// PAIRS:       scf.for %{{.*}} to %c5{{[_0-9]*}} step
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<10x10xf64>, tensor<80x10x15xf64>)
+// PAIRS:       linalg.transpose
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<15x15xf64>, tensor<2x15x400xf64>)
+// PAIRS:       scf.for %{{.*}} to %c8{{[_0-9]*}} step
+// PAIRS:       complex.create
 // CHECK-NOT:   seq.ifft
 // CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<8x8xf64>, tensor<8x1500xf64>)
 // CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf64>, tensor<4x20x150xf64>)
@@ -135,21 +187,23 @@ func.func @small_and_dynamic(%x: tensor<3x7xcomplex<f32>>, %d: tensor<?x16xcompl
 // -----
 
 // Rows that outgrow block-bytes (a 64K-point row keeps ~2 MiB live): one
-// row per block, and after the first stage (one 32 x 32 GEMM over the row)
-// the row is 16 independent 4096-point transforms, run in an scf.for over
-// eight groups of 2 whose three remaining stages stay in cache (four-step);
-// each group's digit-reversed output rows are a contiguous slice. The
-// inverse stages of a convolution mirror it (decompose-long-conv.mlir).
+// row per block, and after the first stage (one pair GEMM over the row's
+// two planes) the row is 16 independent 4096-point transforms, run in an
+// scf.for over eight groups of 2 whose remaining stages stay in cache
+// (four-step); each group's digit-reversed output rows are a contiguous
+// slice. The last stage, as conjugate pairs, waits for the transpose (the
+// group's result is its input). The inverse stages of a convolution mirror
+// the split (decompose-long-conv.mlir).
 // BLOCK-LABEL: func.func @split_rows
 // BLOCK:       scf.forall (%{{.*}}) in (2) shared_outs(
-// BLOCK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<32x4096xf32>)
+// BLOCK:         linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<2x16x4096xf32>)
 // BLOCK:         scf.for %{{.*}} = %{{.*}} to %c8{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<4096x2x16x1xf32>)
 // BLOCK:           tensor.extract_slice %{{.*}}[%{{.*}}, 0, 0, 0] [2, 2, 4096, 1]
-// BLOCK:           linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<2x32x256xf32>)
-// BLOCK:           linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<32x32x16xf32>)
-// BLOCK:           linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<512x32xf32>, tensor<32x32xf32>)
+// BLOCK:           linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<4x16x256xf32>)
+// BLOCK:           linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<64x16x16xf32>)
 // BLOCK:           tensor.insert_slice %{{.*}}[%{{.*}}, 0, 0, 0] [512, 2, 16, 1]
 // BLOCK:         linalg.transpose
+// BLOCK:         linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<2x16x4096xf32>)
 // BLOCK:         scf.forall.in_parallel
 func.func @split_rows(%x: tensor<2x65536xcomplex<f32>>) -> tensor<2x65536xcomplex<f32>> {
   %e = tensor.empty() : tensor<2x65536xcomplex<f32>>

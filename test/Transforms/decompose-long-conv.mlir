@@ -1,4 +1,5 @@
-// RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 max-stage=64" | FileCheck %s
+// RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 max-stage=64 conjugate-pairs=0" | FileCheck %s
+// RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 max-stage=64" | FileCheck %s --check-prefix=PAIRS
 // RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 block-size=128" | FileCheck %s --check-prefix=BLOCK
 // RUN: seq-opt %s -split-input-file --seq-decompose-long-conv="radix=16 max-stage=64 cache-bytes=1048576" | FileCheck %s --check-prefix=ROWS
 // RUN: not seq-opt %s --seq-decompose-long-conv="direct-tap-cost=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
@@ -16,6 +17,20 @@
 // stages keep the 5 leading output digits of both planes (10 x 20), and a
 // transpose puts the planes back as channels. The skip term is fused in the
 // epilogue. No O(L^2) loop remains.
+// With conjugate pairs (the default), the forward stages of size 10 run
+// each plane apart against the 10 real rows (Fr p = 0..5, Fi p = 1..4) with
+// the mirrored digits in an scf.for of 4; the data's first GEMM reads its
+// two planes as a batch of 2, the real filter's is one matmul; the last
+// (2-point) stage and the inverse stages keep the block matrices.
+// PAIRS-LABEL: func.func @fft_whole
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<10x5xf32>, tensor<2x5x6400xf32>)
+// PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c5{{[_0-9]*}} step
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<10x10xf32>, tensor<20x10x640xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<10x10xf32>, tensor<200x10x64xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x32xf32>)
+// PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x5xf32>, tensor<5x12800xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<10x20x640xf32>)
+// PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x20xf32>, tensor<20x6400xf32>)
 // CHECK-LABEL: func.func @fft_whole
 // CHECK-NOT:   seq.long_conv
 // CHECK:       linalg.transpose ins(%{{.*}} : tensor<1x1000x2x32xf32>) {{.*}} permutation = [0, 2, 1, 3]
@@ -194,9 +209,12 @@ func.func @spectrum_bluestein(%u: tensor<2x100x3xf32>, %s: tensor<3x68xcomplex<f
 // the whole row.
 // ROWS-LABEL:  func.func @split_rows
 // ROWS:        scf.forall (%{{.*}}) in (2) shared_outs(
-// ROWS:          linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x16xf32>, tensor<16x4096xf32>)
+// The forward stages but the last are conjugate pairs (16 real rows per
+// plane); the inverse keeps the block matrices.
+// ROWS:          linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<2x8x4096xf32>)
 // ROWS:          scf.for {{.*}} -> (tensor<4096x2x16x1xf32>)
-// ROWS:            linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<8x32x256xf32>)
+// ROWS:            linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<16x16x256xf32>)
+// ROWS:            linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2048x32xf32>, tensor<32x32xf32>)
 // ROWS:          scf.for {{.*}} -> (tensor<16x2x4096x1xf32>)
 // ROWS:            linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<8x32x256xf32>)
 // ROWS:          linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x32xf32>, tensor<32x4096xf32>)

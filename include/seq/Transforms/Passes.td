@@ -81,6 +81,18 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
     DFT is a single stage of at most `max-stage` points: no O(N^2) work for
     larger N.
 
+    Conjugate pairs (`conjugate-pairs`, on by default): a forward stage of
+    Nj >= 4 points uses F[Nj - p] = conj F[p]. Its GEMM takes each plane
+    apart against the Nj real rows Fr (p = 0 .. Nj/2) and Fi (p = 1 ..
+    (Nj-1)/2) - half the multiply-adds of the (2 Nj x 2 Nj) block matrix -
+    and the pass after it forms F[p] x = Fr x + i Fi x and F[Nj - p] x =
+    Fr x - i Fi x: the twiddle multiply for inner stages (one generic for
+    p <= Nj/2, an `scf.for` over the mirrored digits Nj - q, whose rows q
+    are read forward), and for the last stage of a natural-order result a
+    generic after the transpose, which then moves the last stage's input
+    instead of its output. Inverse stages (the mirror of a convolution)
+    keep the block matrix.
+
     `seq.rfft` of an even length N transforms the half-length complex signal
     z[n] = x[2n] + i x[2n+1] and separates the even and odd halves
     (X[k] = E[k] + w_N^k O[k]); `seq.irfft` of an even length does the
@@ -133,6 +145,9 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
     Option<"blockBytes", "block-bytes", "int64_t", "0",
            "Cache budget of one block of rows transformed together "
            "(0: every stage over the whole batch)">,
+    Option<"conjugatePairs", "conjugate-pairs", "bool", "true",
+           "Forward stages of 4 points or more as conjugate pairs (half "
+           "the GEMM rows, combined by the pass after them)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -222,6 +237,8 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
            "together (0: channels-last stages over the whole sequence)">,
     Option<"blockSize", "block-size", "int64_t", "0",
            "Overlap-add FFT size for method=auto (0: by the cost rule)">,
+    Option<"conjugatePairs", "conjugate-pairs", "bool", "true",
+           "Forward FFT stages as conjugate pairs (see seq-decompose-fft)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
