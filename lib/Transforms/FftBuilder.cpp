@@ -218,6 +218,50 @@ Value FftBuilder::stageGemm(Value x, int64_t n, int sign, double scale,
   });
 }
 
+/// The twiddle tables of a stage of `nj` points before `mj` inner points
+/// grouped as `groups` (high to low): per group, its real and its imaginary
+/// part as (nj x group) constants of their own (plain maps),
+/// w_{nj mj}^{sign p m_i stride_i}.
+static SmallVector<Value> twiddleTables(TensorBuilder &tb, FloatType type,
+                                        int64_t nj, int64_t mj,
+                                        ArrayRef<int64_t> groups, int sign) {
+  SmallVector<Value> tables;
+  int64_t stride = mj;
+  for (int64_t group : groups) {
+    stride /= group;
+    SmallVector<double> re(nj * group), im(nj * group);
+    for (int64_t p = 0; p < nj; ++p)
+      for (int64_t m = 0; m < group; ++m)
+        std::tie(re[p * group + m], im[p * group + m]) =
+            unitRoot(p * m * stride, nj * mj, sign);
+    tables.push_back(tb.constant({nj, group}, type, re));
+    tables.push_back(tb.constant({nj, group}, type, im));
+  }
+  return tables;
+}
+
+/// (re, im) times the unit root (wr, wi) of each pair in `roots`; then the
+/// plane loop `planeDim` picks the real (0) or the imaginary (1) part.
+static Value rotateAndPick(OpBuilder &b, Location loc, Value re, Value im,
+                           ValueRange roots, unsigned planeDim) {
+  for (size_t i = 0; i + 1 < roots.size(); i += 2) {
+    Value wr = roots[i], wi = roots[i + 1];
+    Value nre =
+        arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, re, wr),
+                              arith::MulFOp::create(b, loc, im, wi));
+    Value nim =
+        arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, re, wi),
+                              arith::MulFOp::create(b, loc, im, wr));
+    re = nre;
+    im = nim;
+  }
+  Value plane = linalg::IndexOp::create(b, loc, planeDim);
+  Value isRe =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
+                            arith::ConstantIndexOp::create(b, loc, 0));
+  return arith::SelectOp::create(b, loc, isRe, re, im);
+}
+
 /// Groups the inner digits (high to low) so that each twiddle table
 /// (nj x group size) stays small; returns the group sizes.
 static SmallVector<int64_t> twiddleGroups(int64_t nj, ArrayRef<int64_t> inner) {
@@ -237,7 +281,6 @@ Value FftBuilder::twiddle(Value x, int64_t rows, int64_t nj,
                           ArrayRef<int64_t> inner, int64_t t, int sign,
                           bool forward) {
   int64_t mj = product(inner);
-  int64_t n = nj * mj;
   SmallVector<int64_t> groups = twiddleGroups(nj, inner);
   int64_t g = groups.size();
   // Loops: (r, p, c, m_1 .. m_g, t); m = sum_i m_i stride_i.
@@ -282,48 +325,18 @@ Value FftBuilder::twiddle(Value x, int64_t rows, int64_t nj,
   SmallVector<Value> inputs{planeOf(in, planeDim, 0), planeOf(in, planeDim, 1)};
   SmallVector<AffineMap> maps{dataMap(std::nullopt, forward),
                               dataMap(std::nullopt, forward)};
-  // One (2, nj, group) table per group: w_n^{sign p m_i stride_i}.
-  int64_t stride = mj;
-  for (int64_t i = 0; i < g; ++i) {
-    stride /= groups[i];
-    SmallVector<double> values(2 * nj * groups[i]);
-    for (int64_t p = 0; p < nj; ++p)
-      for (int64_t m = 0; m < groups[i]; ++m) {
-        auto [re, im] = unitRoot(p * m * stride, n, sign);
-        values[p * groups[i] + m] = re;
-        values[nj * groups[i] + p * groups[i] + m] = im;
-      }
-    // Real and imaginary parts as tables of their own: plain maps.
-    for (int64_t plane = 0; plane < 2; ++plane) {
-      inputs.push_back(tb.constant(
-          {nj, groups[i]}, type,
-          ArrayRef<double>(values).slice(plane * nj * groups[i],
-                                         nj * groups[i])));
-      maps.push_back(tb.map(numLoops, {tb.dim(pDim), tb.dim(3 + i)}));
-    }
-  }
+  // One (nj x group) table per group and part: w_n^{sign p m_i stride_i}.
+  for (Value table : twiddleTables(tb, type, nj, mj, groups, sign))
+    inputs.push_back(table);
+  for (int64_t i = 0; i < g; ++i)
+    maps.append(2, tb.map(numLoops, {tb.dim(pDim), tb.dim(3 + i)}));
   maps.push_back(dataMap(tb.dim(cDim), !forward));
   Value init = tb.empty(shapeOut, type);
   Value out = tb.generic(
       inputs, init, maps, numLoops, {},
       [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
-        Value re = args[0], im = args[1];
-        for (int64_t i = 0; i < g; ++i) {
-          Value wr = args[2 + 2 * i], wi = args[3 + 2 * i];
-          Value nre = arith::SubFOp::create(
-              b, loc, arith::MulFOp::create(b, loc, re, wr),
-              arith::MulFOp::create(b, loc, im, wi));
-          Value nim = arith::AddFOp::create(
-              b, loc, arith::MulFOp::create(b, loc, re, wi),
-              arith::MulFOp::create(b, loc, im, wr));
-          re = nre;
-          im = nim;
-        }
-        Value c = linalg::IndexOp::create(b, loc, cDim);
-        Value isRe =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c,
-                                  arith::ConstantIndexOp::create(b, loc, 0));
-        return {arith::SelectOp::create(b, loc, isRe, re, im)};
+        return {rotateAndPick(b, loc, args[0], args[1],
+                              args.slice(2, 2 * g), cDim)};
       })[0];
   return out;
 }
@@ -482,7 +495,6 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
                               int64_t nj, ArrayRef<int64_t> inner, int64_t t,
                               int sign, bool planeFirst) {
   int64_t mj = product(inner);
-  int64_t n = nj * mj;
   SmallVector<int64_t> groups = twiddleGroups(nj, inner);
   int64_t numGroups = groups.size();
   // Loops (r, p, c, m_1 .. m_g[, t]) as in twiddle().
@@ -502,20 +514,9 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
     data.push_back(tb.dim(3 + numGroups));
   AffineMap dataMap = tb.map(numLoops, data);
 
-  // One (nj x group) table per group and part: w_n^{sign p m_i stride_i};
-  // a piece reads the rows of its digits.
-  SmallVector<Value> tables;
-  int64_t stride = mj;
-  for (int64_t i = 0; i < numGroups; ++i) {
-    stride /= groups[i];
-    SmallVector<double> re(nj * groups[i]), im(nj * groups[i]);
-    for (int64_t p = 0; p < nj; ++p)
-      for (int64_t m = 0; m < groups[i]; ++m)
-        std::tie(re[p * groups[i] + m], im[p * groups[i] + m]) =
-            unitRoot(p * m * stride, n, sign);
-    tables.push_back(tb.constant({nj, groups[i]}, type, re));
-    tables.push_back(tb.constant({nj, groups[i]}, type, im));
-  }
+  // The twiddle tables as twiddle() has them; a piece reads the rows of its
+  // digits.
+  SmallVector<Value> tables = twiddleTables(tb, type, nj, mj, groups, sign);
 
   auto piece = [&](TensorBuilder &pb, Value dest, OpFoldResult frRow,
                    OpFoldResult fiRow, OpFoldResult digit, int64_t count,
@@ -564,22 +565,8 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
           auto [re, im] =
               combinePair(b, loc, rowArgs.take_front(planes),
                           rowArgs.drop_front(planes), mirrored);
-          for (int64_t i = 0; i < numGroups; ++i) {
-            Value wr = args[numRows + 2 * i], wi = args[numRows + 2 * i + 1];
-            Value nre = arith::SubFOp::create(
-                b, loc, arith::MulFOp::create(b, loc, re, wr),
-                arith::MulFOp::create(b, loc, im, wi));
-            Value nim = arith::AddFOp::create(
-                b, loc, arith::MulFOp::create(b, loc, re, wi),
-                arith::MulFOp::create(b, loc, im, wr));
-            re = nre;
-            im = nim;
-          }
-          Value c = linalg::IndexOp::create(b, loc, 2);
-          Value isRe =
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c,
-                                    arith::ConstantIndexOp::create(b, loc, 0));
-          return {arith::SelectOp::create(b, loc, isRe, re, im)};
+          return {rotateAndPick(b, loc, re, im,
+                                args.slice(numRows, 2 * numGroups), 2)};
         })[0];
     return pb.insertAt(out, dest, offsets, sizes);
   };
