@@ -20,17 +20,18 @@
 // CHECK:       linalg.transpose ins(%{{.*}} : tensor<8x16x16x2x16xf32>) {{.*}} permutation = [0, 3, 4, 2, 1]
 // CHECK:       complex.create
 // CHECK-NOT:   4096x4096
-// With a 256 KiB block budget (4 planes of 32 KiB per row: 2 rows), the
-// batch of 8 runs as 4 blocks of 2 rows in an scf.forall, all stages inside.
+// With a 256 KiB block budget (16 planes of 32 KiB per row live: 0.5
+// rows), the batch of 8 runs as 8 blocks of 1 row in an scf.forall, all
+// stages inside.
 // BLOCK-LABEL: func.func @pow2
-// BLOCK:       scf.forall (%{{.*}}) in (4) shared_outs(
-// BLOCK:         tensor.extract_slice %{{.*}} [2, 4096] [1, 1]
-// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<4x16x256xf32>)
+// BLOCK:       scf.forall (%{{.*}}) in (8) shared_outs(
+// BLOCK:         tensor.extract_slice %{{.*}} [1, 4096] [1, 1]
+// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<2x16x256xf32>)
 // BLOCK:         linalg.transpose
-// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<4x16x256xf32>)
+// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<2x16x256xf32>)
 // BLOCK:         complex.create
 // BLOCK:         scf.forall.in_parallel
-// BLOCK-NEXT:      tensor.parallel_insert_slice %{{.*}} [2, 4096] [1, 1]
+// BLOCK-NEXT:      tensor.parallel_insert_slice %{{.*}} [1, 4096] [1, 1]
 // Conjugate pairs (the default): every stage's GEMM takes the two planes
 // apart (batch 2 x 8) against the 16 real rows Fr (p = 0..8) and Fi
 // (p = 1..7). The combine + twiddle is one generic for p = 0, one for

@@ -119,8 +119,9 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
     ```
 
     With `block-bytes` > 0, a batch of rows is cut into blocks whose
-    transform keeps its working set (about four copies of the block's
-    planes) within that many bytes, e.g. the L2 cache (a row larger than
+    transform keeps its working set (about sixteen copies of the block's
+    planes: each stage's GEMM output and combine, the conversions, the
+    transpose) within that many bytes, e.g. the L2 cache (a row larger than
     that is a block of its own; there are at least two blocks, a single
     transform is not cut): the stages run on
     one block at a time, in an `scf.forall` over the blocks, instead of
