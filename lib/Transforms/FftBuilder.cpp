@@ -471,26 +471,6 @@ std::pair<Value, Value> FftBuilder::combinePair(OpBuilder &b, Location loc,
           frXi ? sub(frXi, fiXr) : arith::NegFOp::create(b, loc, fiXr)};
 }
 
-Value FftBuilder::pairPieces(Value dest, int64_t nj, PairPiece piece) {
-  int64_t h = nj / 2, f = (nj - 1) / 2;
-  auto at = [&](int64_t v) -> OpFoldResult { return tb.b.getIndexAttr(v); };
-  // p = 0 and (even Nj) p = Nj / 2 have no Fi row; p = 1 .. f pair row p
-  // of Fr with row h + p (Fi); p = Nj - q (q = 1 .. f) reads the same rows.
-  dest = piece(tb, dest, at(0), OpFoldResult(), at(0), 1, false);
-  if (f > 0)
-    dest = piece(tb, dest, at(1), at(h + 1), at(1), f, false);
-  if (nj % 2 == 0)
-    dest = piece(tb, dest, at(h), OpFoldResult(), at(h), 1, false);
-  if (f == 0)
-    return dest;
-  return tb.loop(
-      tb.index(1), tb.index(f + 1), dest,
-      [&](TensorBuilder &lb, Value q, ValueRange acc) -> SmallVector<Value> {
-        return {piece(lb, acc[0], q, lb.affineIndex(q, 1, h),
-                      lb.affineIndex(q, -1, nj), 1, /*mirrored=*/true)};
-      })[0];
-}
-
 Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
                               int64_t nj, ArrayRef<int64_t> inner, int64_t t,
                               int sign, bool planeFirst) {
@@ -518,6 +498,9 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
   // digits.
   SmallVector<Value> tables = twiddleTables(tb, type, nj, mj, groups, sign);
 
+  // One piece: `count` output digits from `digit` on, reading the Fr rows
+  // from `frRow` and the Fi rows from `fiRow` (null: none) on; `mirrored`:
+  // the digit is Nj - row.
   auto piece = [&](TensorBuilder &pb, Value dest, OpFoldResult frRow,
                    OpFoldResult fiRow, OpFoldResult digit, int64_t count,
                    bool mirrored) -> Value {
@@ -570,10 +553,28 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
         })[0];
     return pb.insertAt(out, dest, offsets, sizes);
   };
-  SmallVector<int64_t> outShape = withInner(
-      planeFirst ? SmallVector<int64_t>{rows, 2, nj}
-                 : SmallVector<int64_t>{rows, nj, 2});
-  return pairPieces(tb.empty(outShape, type), nj, piece);
+  // p = 0 and (even Nj) p = Nj / 2 have no Fi row; p = 1 .. f pair row p
+  // of Fr with row h + p (Fi); p = Nj - q (q = 1 .. f) reads the same rows,
+  // in an scf.for over q (a reversed read is no plain indexing map).
+  int64_t h = nj / 2, f = (nj - 1) / 2;
+  auto at = [&](int64_t v) -> OpFoldResult { return tb.b.getIndexAttr(v); };
+  Value dest = tb.empty(withInner(planeFirst
+                                      ? SmallVector<int64_t>{rows, 2, nj}
+                                      : SmallVector<int64_t>{rows, nj, 2}),
+                        type);
+  dest = piece(tb, dest, at(0), OpFoldResult(), at(0), 1, false);
+  if (f > 0)
+    dest = piece(tb, dest, at(1), at(h + 1), at(1), f, false);
+  if (nj % 2 == 0)
+    dest = piece(tb, dest, at(h), OpFoldResult(), at(h), 1, false);
+  if (f == 0)
+    return dest;
+  return tb.loop(
+      tb.index(1), tb.index(f + 1), dest,
+      [&](TensorBuilder &lb, Value q, ValueRange acc) -> SmallVector<Value> {
+        return {piece(lb, acc[0], q, lb.affineIndex(q, 1, h),
+                      lb.affineIndex(q, -1, nj), 1, /*mirrored=*/true)};
+      })[0];
 }
 
 Value FftBuilder::fromPermuted(Value y, int64_t rows, ArrayRef<int64_t> stages,
@@ -662,18 +663,7 @@ Value FftBuilder::multiplySpectra(Value lhs, Value rhs) {
       init, {lhsMap, lhsMap, rhsMap, rhsMap, tb.identity(numLoops)}, numLoops,
       {},
       [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
-        Value ar = args[0], ai = args[1], br = args[2], bi = args[3];
-        Value re =
-            arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, ar, br),
-                                  arith::MulFOp::create(b, loc, ai, bi));
-        Value im =
-            arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, ar, bi),
-                                  arith::MulFOp::create(b, loc, ai, br));
-        Value c = linalg::IndexOp::create(b, loc, 2);
-        Value isRe =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c,
-                                  arith::ConstantIndexOp::create(b, loc, 0));
-        return {arith::SelectOp::create(b, loc, isRe, re, im)};
+        return {rotateAndPick(b, loc, args[0], args[1], args.slice(2, 2), 2)};
       })[0];
   return tb.reshape(out, l);
 }
@@ -894,22 +884,6 @@ Value FftBuilder::bluestein(Value x, int sign, double scale, bool realOut) {
         return {TensorBuilder::castFloat(b, loc, v, type)};
       })[0];
 
-  auto complexMul = [&](OpBuilder &b, Location loc, Value ar, Value ai,
-                        Value br, Value bi, Value plane, bool conjB) {
-    if (conjB)
-      bi = arith::NegFOp::create(b, loc, bi);
-    Value re =
-        arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, ar, br),
-                              arith::MulFOp::create(b, loc, ai, bi));
-    Value im =
-        arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, ar, bi),
-                              arith::MulFOp::create(b, loc, ai, br));
-    Value isRe =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
-                              arith::ConstantIndexOp::create(b, loc, 0));
-    return arith::SelectOp::create(b, loc, isRe, re, im).getResult();
-  };
-
   // a = x · c, (R, 2, n).
   SmallVector<Value> xIns{x, chirp, chirp};
   SmallVector<AffineMap> xMaps{tb.map(3, {tb.dim(0), tb.cst(0), tb.dim(2)})};
@@ -927,8 +901,7 @@ Value FftBuilder::bluestein(Value x, int sign, double scale, bool realOut) {
         Value xi =
             planes == 2 ? args[1] : TensorBuilder(b, loc).scalar(type, 0.0);
         unsigned c0 = planes == 2 ? 2 : 1;
-        return {complexMul(b, loc, xr, xi, args[c0], args[c0 + 1],
-                           linalg::IndexOp::create(b, loc, 1), false)};
+        return {rotateAndPick(b, loc, xr, xi, args.slice(c0, 2), 1)};
       })[0];
 
   // The filter b[j] = conj(c[j]) for j < n and b[m - j] = conj(c[j]) for
@@ -971,8 +944,8 @@ Value FftBuilder::bluestein(Value x, int sign, double scale, bool realOut) {
        tb.identity(3)},
       3, {},
       [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
-        Value v = complexMul(b, loc, args[0], args[1], args[2], args[3],
-                             linalg::IndexOp::create(b, loc, 1), false);
+        Value v =
+            rotateAndPick(b, loc, args[0], args[1], args.slice(2, 2), 1);
         return {arith::MulFOp::create(b, loc, v, s)};
       })[0];
 }

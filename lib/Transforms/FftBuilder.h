@@ -166,21 +166,11 @@ private:
                                       ValueRange fr, ValueRange fi,
                                       bool mirrored);
 
-  /// One piece of a pair stage's combine: writes `count` output digits from
-  /// `digit` on into `dest`, reading the Fr rows from `frRow` and the Fi
-  /// rows from `fiRow` (null: none) on; `mirrored`: digit = Nj - row.
-  /// Returns the updated `dest`.
-  using PairPiece = function_ref<Value(
-      TensorBuilder &, Value dest, OpFoldResult frRow, OpFoldResult fiRow,
-      OpFoldResult digit, int64_t count, bool mirrored)>;
-
-  /// Runs `piece` over every output digit of a pair stage of `nj` points:
-  /// p = 0, p = 1 .. (Nj - 1) / 2, p = Nj / 2 (even Nj), then each p = Nj - q
-  /// in an scf.for over q (a reversed read is no plain indexing map).
-  Value pairPieces(Value dest, int64_t nj, PairPiece piece);
-
   /// pairGemm's output (R, P, Nj, Mj T) combined into the Nj outputs and
-  /// twiddled like twiddle(forward): (R, Nj, 2, Mj, T).
+  /// twiddled like twiddle(forward): (R, Nj, 2, Mj, T), or (R, 2, Nj, Mj,
+  /// T) with `planeFirst`. The digits p = Nj - q are written one per
+  /// iteration of an scf.for over q (a reversed read is no plain indexing
+  /// map).
   Value pairTwiddle(Value g, int64_t rows, int64_t planes, int64_t nj,
                     ArrayRef<int64_t> inner, int64_t t, int sign,
                     bool planeFirst = false);
