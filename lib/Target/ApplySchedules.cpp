@@ -130,7 +130,14 @@ void SeqApplySchedulesPass::runOnOperation() {
         work.emplace_back(func, op);
     });
   });
+  bool builtinMatmul =
+      !library.user ||
+      !library.user->lookupSymbol<transform::NamedSequenceOp>("seq_matmul");
   for (auto [func, op] : work) {
+    // A fill the built-in matmul schedule fuses into its register tiles is
+    // scheduled with its user.
+    if (builtinMatmul && model->isCpu() && cpuMatmulFusesFill(op, *model))
+      continue;
     auto [sequence, scheduleModule] = library.sequenceFor(op, *model);
     if (!sequence)
       continue;

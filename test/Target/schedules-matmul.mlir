@@ -43,16 +43,25 @@ func.func @dsl_matmul(%arg0: tensor<256x256xf32>, %arg1: tensor<256x256xf32>) ->
 // The small batched GEMMs of the FFT's Monarch stages: one forall iteration
 // per batch element, the 16x16 tile cut into equal register tiles: two of 8
 // rows of one zmm on AVX-512, four of 4 rows of two ymm on AVX2 (6 rows
-// would leave a remainder).
+// would leave a remainder). C's zero fill is fused into the tiles and the
+// 16-step reduction unrolled: the first step's FMAs add to zero vectors, C
+// is never filled in memory nor read back.
 
 // CHECK-LABEL: func.func @monarch_stage
-// CHECK:         scf.forall ({{.*}}) in (64, 1, 1) shared_outs
-// AVX512:          scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c8{{.*}}
-// AVX512:            scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<1x8x16xf32>)
-// AVX512-COUNT-8:      vector.fma {{.*}} : vector<16xf32>
-// AVX2:            scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c4{{.*}}
-// AVX2:              scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<1x4x16xf32>)
-// AVX2-COUNT-4:        vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT:     linalg.fill
+// CHECK:         scf.forall ({{.*}}) = (0, 0, 0) to (64, 16, 16) step (1, 16, 16) shared_outs
+// AVX512:          scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c8{{.*}} iter_args
+// AVX512-NOT:        scf.for
+// AVX512-COUNT-8:    vector.fma %{{.*}}, %{{.*}}, %cst{{.*}} : vector<16xf32>
+// AVX512-COUNT-120:  vector.fma %{{.*}}, %{{.*}}, %{{[0-9]+}} : vector<16xf32>
+// AVX512-NOT:        vector.fma
+// AVX512:            vector.transfer_write {{.*}} : vector<8x16xf32>, tensor<1x8x16xf32>
+// AVX2:            scf.for %{{.*}} = %c0{{.*}} to %c16{{.*}} step %c4{{.*}} iter_args
+// AVX2-NOT:          scf.for
+// AVX2-COUNT-4:      vector.fma %{{.*}}, %{{.*}}, %cst{{.*}} : vector<16xf32>
+// AVX2-COUNT-60:     vector.fma %{{.*}}, %{{.*}}, %{{[0-9]+}} : vector<16xf32>
+// AVX2-NOT:          vector.fma
+// AVX2:              vector.transfer_write {{.*}} : vector<4x16xf32>, tensor<1x4x16xf32>
 // CHECK-NOT:     linalg.batch_matmul
 // CHECK:         return
 func.func @monarch_stage(%a: tensor<64x16x16xf32>, %b: tensor<64x16x16xf32>) -> tensor<64x16x16xf32> {
@@ -130,6 +139,43 @@ func.func @nested(%a: tensor<4x64x64xf32>, %b: tensor<64x64xf32>) -> tensor<4x64
     }
   }
   return %r : tensor<4x64x64xf32>
+}
+
+// -----
+
+// No fused fill when an input is still computed by a tileable op (a tiny
+// negation that has no schedule of its own: the fusion would recompute it
+// per tile) or when the reduction is too long to unroll (K = 128): the fill
+// stays (here too small for a schedule of its own) and the k loop carries C.
+
+// CHECK-LABEL: func.func @fill_kept
+// CHECK:         linalg.generic
+// CHECK:           arith.negf
+// CHECK:         linalg.fill
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c8{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<4x16xf32>)
+// CHECK-LABEL: func.func @long_reduction
+// CHECK:         vector.transfer_write %cst{{.*}} : vector<16xf32>
+// AVX512:        scf.for %{{.*}} = %c0{{.*}} to %c128{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<8x16xf32>)
+// AVX2:          scf.for %{{.*}} = %c0{{.*}} to %c128{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<4x16xf32>)
+func.func @fill_kept(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>) -> tensor<4x16xf32> {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %neg = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%a : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  } -> tensor<4x8xf32>
+  %z = arith.constant 0.0 : f32
+  %e2 = tensor.empty() : tensor<4x16xf32>
+  %c = linalg.fill ins(%z : f32) outs(%e2 : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %r = linalg.matmul ins(%neg, %b : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}
+func.func @long_reduction(%a: tensor<16x128xf32>, %b: tensor<128x16xf32>) -> tensor<16x16xf32> {
+  %e = tensor.empty() : tensor<16x16xf32>
+  %z = arith.constant 0.0 : f32
+  %c = linalg.fill ins(%z : f32) outs(%e : tensor<16x16xf32>) -> tensor<16x16xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<16x128xf32>, tensor<128x16xf32>) outs(%c : tensor<16x16xf32>) -> tensor<16x16xf32>
+  return %r : tensor<16x16xf32>
 }
 
 // -----

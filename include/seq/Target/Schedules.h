@@ -58,6 +58,10 @@ cpuAttentionSchedule(Operation *op, const TargetModel &target,
 std::optional<Schedule> cpuMatmulSchedule(Operation *op,
                                           const TargetModel &target);
 
+/// Whether `op` is a linalg.fill the CPU matmul schedule of its one user
+/// fuses into its register tiles (the fill then gets no schedule of its own).
+bool cpuMatmulFusesFill(Operation *op, const TargetModel &target);
+
 /// The CPU schedule of a linalg op that is not a contraction (the
 /// `elementwise` family: elementwise ops, fills, copies, reductions).
 std::optional<Schedule> cpuElementwiseSchedule(Operation *op,

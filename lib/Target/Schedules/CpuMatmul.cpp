@@ -40,6 +40,11 @@
 // register tile vectorized into a vector.contract lowered to outer products,
 // i.e. mr·V FMAs per k step.
 //
+// Fused fill: when C is a fill only this op uses and the reduction is short
+// (<= 64, no k cache tile), the tiles are cut by transform.structured.fuse,
+// which takes the fill into the register tile; the reduction is unrolled
+// there and the accumulators start as zero vectors (no memset, no reload).
+//
 //===----------------------------------------------------------------------===//
 
 #include "seq/Target/Schedules.h"
@@ -53,6 +58,7 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/TilingInterface.h"
 
 #include "llvm/Support/MathExtras.h"
 
@@ -62,6 +68,10 @@ using namespace mlir::seq;
 /// Multiply-adds below which a contraction runs on one core: forking the
 /// OpenMP team costs microseconds, about what one core needs for this many.
 static constexpr int64_t kParallelWork = 1 << 18;
+
+/// The longest reduction a register tile unrolls to start its accumulators
+/// from a fused fill (an FFT stage's GEMM contracts 2..64 points).
+static constexpr int64_t kMaxUnrolledReduction = 64;
 
 namespace {
 
@@ -78,6 +88,9 @@ struct MatmulPlan {
   int64_t rows = 1, cols = 1;
   int64_t mr = 1, nr = 1, mc = 1, nc = 1, kc = 0;
   bool parallel = true;
+  /// Whether C's initial value, a linalg.fill, is fused into the register
+  /// tiles (the whole reduction is then unrolled in the tile).
+  bool fuseFill = false;
   /// Padding values of the three operands ("0.0 : f32").
   SmallVector<std::string> zeros;
   /// Whether the vector operand is input #0 (the factors are then swapped so
@@ -136,6 +149,31 @@ static bool isCommutable(linalg::LinalgOp op) {
       return false;
   }
   return multiplies == 1;
+}
+
+/// Whether the register tiles start from C's fill instead of reading C: the
+/// fill is C's only producer and use, no input is computed by a tileable op,
+/// no padding copies C, and the whole reduction fits one unrolled register
+/// tile. Without this, a GEMM of short
+/// reductions (an FFT stage) spends a memset and a reload of C per call.
+static bool fusesFillOfInit(linalg::LinalgOp op, const MatmulPlan &plan) {
+  auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill || !fill->hasOneUse() || plan.kc)
+    return false;
+  if (plan.cols != plan.extents[plan.vecDim] ||
+      (plan.rowDim >= 0 && plan.rows != plan.extents[plan.rowDim]))
+    return false;
+  // transform.structured.fuse fuses every tileable producer: an input
+  // computed by one would be recomputed per tile.
+  if (llvm::any_of(op.getDpsInputs(), [](Value input) {
+        Operation *def = input.getDefiningOp();
+        return def && isa<TilingInterface>(def);
+      }))
+    return false;
+  int64_t reduction = 1;
+  for (unsigned dim : plan.reductionDims)
+    reduction *= plan.extents[dim];
+  return reduction <= kMaxUnrolledReduction;
 }
 
 static std::optional<MatmulPlan> planMatmul(linalg::LinalgOp op,
@@ -312,6 +350,7 @@ static std::optional<MatmulPlan> planMatmul(linalg::LinalgOp op,
   if (plan.mc % plan.mr != 0 && plan.mc < 8 * plan.mr)
     if (int64_t d = largestDivisor(plan.mc, plan.mr, 1); d * 2 >= plan.mr)
       plan.mr = d;
+  plan.fuseFill = fusesFillOfInit(op, plan);
   return plan;
 }
 
@@ -391,9 +430,13 @@ static std::string writeMatmulSchedule(linalg::LinalgOp op,
       return 1;
     return 0;
   });
-  ScheduleWriter::Tiled threads = plan.parallel
-                                      ? w.tileUsingForall(current, threadTiles)
-                                      : w.tileUsingFor(current, threadTiles);
+  // With a fused fill, every level tiles by transform.structured.fuse, which
+  // follows C through the loops' destinations down to the fill.
+  ScheduleWriter::Tiled threads =
+      plan.fuseFill
+          ? w.tileAndFuse(current, threadTiles, {}, plan.parallel)
+      : plan.parallel ? w.tileUsingForall(current, threadTiles)
+                      : w.tileUsingFor(current, threadTiles);
   std::string scope = threads.loops.front();
   current = threads.op;
 
@@ -414,22 +457,31 @@ static std::string writeMatmulSchedule(linalg::LinalgOp op,
     interchange.push_back(plan.rowDim);
   for (unsigned dim : plan.reductionDims)
     interchange.push_back(dim);
+  // The reductions step by one (C stays in registers across that loop), or,
+  // with a fused fill, are unrolled whole inside the tile.
   SmallVector<int64_t> registerTiles = sizes([&](unsigned dim) -> int64_t {
     if ((int64_t)dim == plan.rowDim)
       return plan.mr;
     if ((int64_t)dim == plan.vecDim)
       return plan.nr;
+    if (plan.fuseFill && llvm::is_contained(plan.reductionDims, dim))
+      return 0;
     return 1;
   });
   ScheduleWriter::Tiled regs =
-      w.tileUsingFor(current, registerTiles, interchange);
+      plan.fuseFill ? w.tileAndFuse(current, registerTiles, interchange)
+                    : w.tileUsingFor(current, registerTiles, interchange);
   if (plan.rowDim >= 0 && plan.mc % plan.mr != 0) {
     // loops: outer dims, n, m, reductions.
     std::string rowLoop = regs.loops[plan.outerDims.size() + 1];
     w.peel(rowLoop);
   }
   w.applyPatterns(scope, {});
-  std::string tiles = w.match(scope, {"linalg.generic"});
+  // The fused fills are vectorized too: their zero vectors then fold into
+  // the tiles' accumulators.
+  std::string tiles = plan.fuseFill
+                          ? w.match(scope, {"linalg.generic", "linalg.fill"})
+                          : w.match(scope, {"linalg.generic"});
   w.vectorize(tiles);
   w.vectorCleanup(scope);
   w.hoistInvariants(scope);
@@ -448,4 +500,17 @@ std::optional<Schedule> seq::cpuMatmulSchedule(Operation *op,
   if (failed(linalg::vectorizeOpPrecondition(op)))
     return std::nullopt;
   return Schedule{"matmul", writeMatmulSchedule(linalgOp, *plan)};
+}
+
+bool seq::cpuMatmulFusesFill(Operation *op, const TargetModel &target) {
+  auto fill = dyn_cast<linalg::FillOp>(op);
+  if (!fill || !fill->hasOneUse())
+    return false;
+  OpOperand &use = *fill->getUses().begin();
+  auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+  if (!user || !user.isDpsInit(&use))
+    return false;
+  std::optional<MatmulPlan> plan = planMatmul(user, target);
+  return plan && plan->fuseFill &&
+         succeeded(linalg::vectorizeOpPrecondition(user));
 }

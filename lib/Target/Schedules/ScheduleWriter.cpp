@@ -62,6 +62,30 @@ ScheduleWriter::Tiled ScheduleWriter::tileUsingForall(StringRef target,
   return tiled;
 }
 
+ScheduleWriter::Tiled ScheduleWriter::tileAndFuse(StringRef target,
+                                                  ArrayRef<int64_t> sizes,
+                                                  ArrayRef<int64_t> interchange,
+                                                  bool forall) {
+  Tiled tiled;
+  tiled.op = fresh("fused");
+  unsigned numLoops =
+      forall ? 1 : llvm::count_if(sizes, [](int64_t s) { return s != 0; });
+  std::string results = tiled.op, types = kAny.str();
+  for (unsigned i = 0; i < numLoops; ++i) {
+    tiled.loops.push_back(fresh(forall ? "forall" : "loop"));
+    results += ", " + tiled.loops.back();
+    types += ", " + kAny.str();
+  }
+  std::string text = results + " = transform.structured.fuse " +
+                     target.str() + " tile_sizes " + formatList(sizes);
+  if (!interchange.empty())
+    text += " interchange " + formatList(interchange);
+  if (forall)
+    text += " {use_forall}";
+  line(text + " : (" + kAny + ") -> (" + types + ")");
+  return tiled;
+}
+
 std::pair<std::string, std::string> ScheduleWriter::peel(StringRef loop) {
   std::string cast = fresh("for"), main = fresh("main"),
               rest = fresh("remainder");

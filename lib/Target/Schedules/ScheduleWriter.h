@@ -46,6 +46,11 @@ public:
   /// transform.structured.tile_using_forall with tile sizes; returns the
   /// tiled op and the scf.forall.
   Tiled tileUsingForall(StringRef target, ArrayRef<int64_t> sizes);
+  /// transform.structured.fuse: tiles `target` and fuses its producers
+  /// (fills of its destination included) into the loops; `forall` makes the
+  /// loops one scf.forall.
+  Tiled tileAndFuse(StringRef target, ArrayRef<int64_t> sizes,
+                    ArrayRef<int64_t> interchange, bool forall = false);
   /// transform.loop.peel: {main loop, remainder loop}.
   std::pair<std::string, std::string> peel(StringRef loop);
   /// Ops named `names` nested in `scope`.
