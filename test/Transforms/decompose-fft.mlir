@@ -82,6 +82,22 @@ func.func @pow2(%x: tensor<8x4096xcomplex<f32>>) -> tensor<8x4096xcomplex<f32>> 
 
 // -----
 
+// 2048 = 8 x 16 x 16 runs as 16 x 8 x 16: the digit-reversal transpose then
+// moves 16 x 16 tiles (the first stage's digit contiguous in its output,
+// the last stage's in its input), whole cache lines on both sides.
+// CHECK-LABEL: func.func @stage_order
+// CHECK:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<32x32xf32>, tensor<4x32x128xf32>)
+// CHECK:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<64x16x16xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<512x32xf32>, tensor<32x32xf32>)
+// CHECK:       linalg.transpose ins(%{{.*}} : tensor<4x16x8x2x16xf32>) {{.*}} permutation = [0, 3, 4, 2, 1]
+func.func @stage_order(%x: tensor<4x2048xcomplex<f32>>) -> tensor<4x2048xcomplex<f32>> {
+  %0 = tensor.empty() : tensor<4x2048xcomplex<f32>>
+  %1 = seq.fft ins(%x : tensor<4x2048xcomplex<f32>>) outs(%0 : tensor<4x2048xcomplex<f32>>) -> tensor<4x2048xcomplex<f32>>
+  return %1 : tensor<4x2048xcomplex<f32>>
+}
+
+// -----
+
 // Mixed radix: 6000 = 4 x 10 x 10 x 15 in f64, the smallest stage first so
 // that every GEMM but the last runs along at least 15 points.
 // CHECK-LABEL: func.func @mixed
