@@ -687,7 +687,7 @@ std::pair<double, double> emaCosts(EmaOp op, const FftOptions &options) {
   double batch = xs[0], length = xs[1];
   double n = TensorBuilder::shape(op.getWeightLogit())[1];
   double recurrence = (op.isComplex() ? 8.0 : 4.0) * n;
-  int64_t size = fftGoodSize(2 * xs[1] - 1, options);
+  int64_t size = fftGoodSize(2 * xs[1] - 1);
   double conv = (2.0 * fftCostPerPoint(size, options) + 6.0) * size / length +
                 fftCostPerPoint(size, options) * size / (batch * length);
   double kernel = (op.isComplex() ? 4.0 : 2.0) * n / batch;

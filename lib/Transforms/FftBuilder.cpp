@@ -88,28 +88,9 @@ double mlir::seq::fftCostPerPoint(ArrayRef<int64_t> stages) {
   return cost;
 }
 
-int64_t mlir::seq::fftGoodSize(int64_t minSize, const FftOptions &options) {
-  minSize = std::max<int64_t>(minSize, 1);
-  int64_t limit = llvm::PowerOf2Ceil(minSize);
-  int64_t best = limit;
-  double bestCost =
-      fftCostPerPoint(*fftStages(limit, options)) * static_cast<double>(limit);
-  for (int64_t a = 1; a <= limit; a *= 2)
-    for (int64_t b = a; b <= limit; b *= 3)
-      for (int64_t c = b; c <= limit; c *= 5)
-        for (int64_t d = c; d <= limit; d *= 7) {
-          if (d < minSize)
-            continue;
-          auto stages = fftStages(d, options);
-          if (!stages)
-            continue;
-          double cost = fftCostPerPoint(*stages) * static_cast<double>(d);
-          if (cost < bestCost) {
-            bestCost = cost;
-            best = d;
-          }
-        }
-  return best;
+int64_t mlir::seq::fftGoodSize(int64_t minSize) {
+  return static_cast<int64_t>(
+      llvm::PowerOf2Ceil(static_cast<uint64_t>(std::max<int64_t>(minSize, 1))));
 }
 
 double mlir::seq::fftCostPerPoint(int64_t n, const FftOptions &options) {
@@ -117,7 +98,7 @@ double mlir::seq::fftCostPerPoint(int64_t n, const FftOptions &options) {
     return fftCostPerPoint(*stages);
   // Bluestein: two forward transforms and one inverse of size m >= 2n - 1
   // (the chirp's spectrum counted once per call), three chirp products.
-  int64_t m = fftGoodSize(2 * n - 1, options);
+  int64_t m = fftGoodSize(2 * n - 1);
   return 3.0 * fftCostPerPoint(*fftStages(m, options)) * m / n + 18.0;
 }
 
@@ -855,7 +836,7 @@ Value FftBuilder::transform(Value x, int sign, double scale, bool realOut) {
 Value FftBuilder::bluestein(Value x, int sign, double scale, bool realOut) {
   ArrayRef<int64_t> shape = TensorBuilder::shape(x);
   int64_t rows = shape[0], planes = shape[1], n = shape[2];
-  int64_t m = fftGoodSize(2 * n - 1, options);
+  int64_t m = fftGoodSize(2 * n - 1);
   SmallVector<int64_t> stages = *fftStages(m, options);
   OpBuilder &b = tb.b;
   FloatType f64 = b.getF64Type();

@@ -6,51 +6,53 @@
 
 // BAD: direct-tap-cost positive
 
-// A filter as long as the sequence: one FFT of size 2000 >= 2L - 1
-// (10 x 10 x 10 x 2) along L of the (B, L, C) data, channels trailing. The
-// 64 channels travel as 32 complex signals (channel c and c + 32 as real
-// and imaginary parts), so the first data GEMM is complex (20 x 10: the 5
-// leading digits that hold the 1000 inputs, both planes) over 32 lanes; the
-// filter is transformed once (batch 1: matmul) for all 64 channels; the
-// product separates the pairs through the partner frequency -f, one
-// generic per leading nonzero digit (4 pieces and f = 0); the inverse
-// stages keep the 5 leading output digits of both planes (10 x 20), and a
-// transpose puts the planes back as channels. The skip term is fused in the
-// epilogue. No O(L^2) loop remains.
-// With conjugate pairs (the default), the forward stages of size 10 run
-// each plane apart against the 10 real rows (Fr p = 0..5, Fi p = 1..4) with
-// the mirrored digits in an scf.for of 4; the data's first GEMM reads its
-// two planes as a batch of 2, the real filter's is one matmul; the last
-// (2-point) stage and the inverse stages keep the block matrices.
-// PAIRS-LABEL: func.func @fft_whole
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<10x5xf32>, tensor<2x5x6400xf32>)
-// PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c5{{[_0-9]*}} step
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<10x10xf32>, tensor<20x10x640xf32>)
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<10x10xf32>, tensor<200x10x64xf32>)
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x32xf32>)
-// PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x5xf32>, tensor<5x12800xf32>)
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<10x20x640xf32>)
-// PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x20xf32>, tensor<20x6400xf32>)
+// A filter as long as the sequence: one FFT of size 2048, the power of two
+// >= 2L - 1 (stages 16 x 16 x 8; smooth sizes such as 2000 = 10 x 10 x 10 x
+// 2 pad less but run slower), along L of the (B, L, C) data, channels
+// trailing. The 64 channels travel as 32 complex signals (channel c and
+// c + 32 as real and imaginary parts), so the first data GEMM is complex
+// (32 x 16: the 8 leading 16-point digits that hold the 1000 inputs, both
+// planes) over 32 lanes; the filter is transformed once (batch 1: matmul,
+// real input: 32 x 8) for all 64 channels; the product separates the pairs
+// through the partner frequency -f, one generic per leading nonzero digit;
+// the inverse stages keep the 8 leading output digits of both planes
+// (16 x 32), and a transpose puts the planes back as channels. The skip
+// term is fused in the epilogue. No O(L^2) loop remains.
 // CHECK-LABEL: func.func @fft_whole
 // CHECK-NOT:   seq.long_conv
 // CHECK:       linalg.transpose ins(%{{.*}} : tensor<1x1000x2x32xf32>) {{.*}} permutation = [0, 2, 1, 3]
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<20x10xf32>, tensor<10x6400xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<10x20x640xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<20x20xf32>, tensor<100x20x64xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x32xf32>)
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<20x5xf32>, tensor<5x12800xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x64xf32>)
-// CHECK:       tensor.insert_slice {{.*}} : tensor<1x9x10x10x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
-// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x9x10x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
-// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x9x2x2x32xf32> into tensor<1x10x10x10x2x2x32xf32>
-// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x1x2x1x32xf32> into tensor<1x10x10x10x2x2x32xf32>
-// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x1x2x1x32xf32> into tensor<1x10x10x10x2x2x32xf32>
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<4x4xf32>, tensor<1000x4x32xf32>)
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<10x20xf32>, tensor<20x6400xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x16xf32>, tensor<16x4096xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<16x32x256xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x32xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x8xf32>, tensor<8x8192xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<16x32x512xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x64xf32>)
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x15x16x2x8x32xf32> into tensor<1x16x16x2x8x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x15x2x8x32xf32> into tensor<1x16x16x2x8x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x2x7x32xf32> into tensor<1x16x16x2x8x32xf32>
+// CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x2x1x32xf32> into tensor<1x16x16x2x8x32xf32>
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x32xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<16x32x256xf32>)
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x32xf32>, tensor<32x4096xf32>)
 // CHECK:       linalg.transpose ins(%{{.*}} : tensor<1x2x1000x32xf32>) {{.*}} permutation = [0, 2, 1, 3]
 // CHECK:       linalg.generic
 // CHECK-SAME:  outs(%{{.*}} : tensor<1x1000x64xf32>)
 // CHECK-NOT:   reduction
+// With conjugate pairs (the default), the forward stages of the full radix
+// (16) but the last run each plane apart against the 16 real rows (Fr p =
+// 0..8, Fi p = 1..7; the data's first GEMM reads its two planes as a batch
+// of 2, the real filter's is one matmul) with the mirrored digits in an
+// scf.for of 7; the 8-point stage and the inverse stages keep the block
+// matrices.
+// PAIRS-LABEL: func.func @fft_whole
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<2x8x4096xf32>)
+// PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c8{{[_0-9]*}} step
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<32x16x256xf32>)
+// PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c8{{[_0-9]*}} step
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x32xf32>)
+// PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x8xf32>, tensor<8x8192xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<32x16x512xf32>)
+// PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x32xf32>, tensor<32x4096xf32>)
 // With cache-bytes, the channel pairs become rows: one transpose to
 // (32, 2, 1000), then blocks of 16 pair rows (two blocks, one per core)
 // each transform their data and their own filters (channels j.. and
@@ -60,10 +62,9 @@
 // ROWS:       linalg.transpose ins(%{{.*}} : tensor<1x1000x2x32xf32>) {{.*}} permutation = [0, 3, 2, 1]
 // ROWS:       scf.forall (%{{.*}}) in (2) shared_outs(
 // ROWS:         tensor.extract_slice %{{.*}} [16, 2, 1000, 1] [1, 1, 1, 1]
-// ROWS:         linalg.batch_matmul {{.*}} : tensor<4x2xf32>, tensor<16x2x1000xf32>)
+// ROWS:         linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<16x8x256xf32>)
 // ROWS:         tensor.extract_slice %{{.*}} [16, 1000] [1, 1] : tensor<64x1000xf32> to tensor<16x1000xf32>
-// ROWS:         tensor.extract_slice %{{.*}} [16, 1000] [1, 1] : tensor<64x1000xf32> to tensor<16x1000xf32>
-// ROWS:         linalg.batch_matmul {{.*}} : tensor<2x4xf32>, tensor<16x4x1000xf32>)
+// ROWS:         linalg.batch_matmul {{.*}} : tensor<16x4xf32>, tensor<16x4x256xf32>)
 // ROWS:         scf.forall.in_parallel
 // ROWS:       linalg.transpose ins(%{{.*}} : tensor<1x32x2x1000xf32>) {{.*}} permutation = [0, 3, 2, 1]
 // Overlap-add (several blocks) keeps the channels last.

@@ -75,8 +75,8 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
     `radix`; other prime factors up to `max-stage` are stages of their own
     (merged with small factors while the product stays within `radix`). A
     length with a prime factor above `max-stage` (65521, 2 x 4099, ...) uses
-    Bluestein's algorithm: a chirp multiply and a circular convolution of a
-    smooth size M >= 2N - 1 done with the same stages, kept in the permuted
+    Bluestein's algorithm: a chirp multiply and a circular convolution of
+    the power-of-two size M >= 2N - 1 done with the same stages, kept in the permuted
     layout, the chirp's spectrum computed once per call. So the only direct
     DFT is a single stage of at most `max-stage` points: no O(N^2) work for
     larger N.
@@ -171,8 +171,10 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     * **direct**: one `linalg.generic` reducing over the taps of the
       front-padded input, vectorizable across channels — K' multiply-adds
       per output;
-    * **FFT**: the sequence zero-padded to a smooth N >= L + K' - 1 (so the
-      circular convolution does not wrap; N >= 2L - 1 for K >= L), forward
+    * **FFT**: the sequence zero-padded to the power of two N >= L + K' - 1
+      (so the circular convolution does not wrap; N >= 2L - 1 for K >= L;
+      smooth sizes with odd factors pad less but their stages measure 3-15x
+      slower per point), forward
       FFT stages straight from the (B, L, C) layout (channels trailing, no
       transpose), a pointwise product with the filter's spectrum in the
       digit-reversed layout, and the inverse stages back to natural order,
@@ -239,7 +241,7 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     Option<"blockSize", "block-size", "int64_t", "0",
            "Overlap-add FFT size for method=auto (0: by the cost rule)">,
     Option<"conjugatePairs", "conjugate-pairs", "bool", "true",
-           "Forward FFT stages as conjugate pairs (see seq-decompose-fft)">,
+           "Forward FFT stages of the full radix as conjugate pairs (see seq-decompose-fft)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
