@@ -31,34 +31,48 @@ void ScheduleWriter::line(const Twine &text) {
   body += "\n";
 }
 
+/// Fresh handles for an op and `numLoops` loops.
+ScheduleWriter::Tiled ScheduleWriter::freshTiled(StringRef opBase,
+                                                 StringRef loopBase,
+                                                 unsigned numLoops) {
+  Tiled tiled;
+  tiled.op = fresh(opBase);
+  for (unsigned i = 0; i < numLoops; ++i)
+    tiled.loops.push_back(fresh(loopBase));
+  return tiled;
+}
+
+/// The line `%op, %loop.. = <op> : (!transform.any_op) -> (...)` of a
+/// transform op that defines `tiled`'s handles from one handle.
+static std::string definedBy(const ScheduleWriter::Tiled &tiled,
+                             const Twine &op) {
+  std::string results = tiled.op, types = kAny.str();
+  for (const std::string &loop : tiled.loops) {
+    results += ", " + loop;
+    types += ", " + kAny.str();
+  }
+  return results + " = " + op.str() + " : (" + kAny.str() + ") -> (" + types +
+         ")";
+}
+
 ScheduleWriter::Tiled
 ScheduleWriter::tileUsingFor(StringRef target, ArrayRef<int64_t> sizes,
                              ArrayRef<int64_t> interchange) {
-  Tiled tiled;
-  tiled.op = fresh("tiled");
-  unsigned numLoops = llvm::count_if(sizes, [](int64_t s) { return s != 0; });
-  std::string results = tiled.op, types = kAny.str();
-  for (unsigned i = 0; i < numLoops; ++i) {
-    tiled.loops.push_back(fresh("loop"));
-    results += ", " + tiled.loops.back();
-    types += ", " + kAny.str();
-  }
-  std::string text = results + " = transform.structured.tile_using_for " +
-                     target.str() + " tile_sizes " + formatList(sizes);
+  Tiled tiled = freshTiled(
+      "tiled", "loop", llvm::count_if(sizes, [](int64_t s) { return s != 0; }));
+  std::string text = "transform.structured.tile_using_for " + target.str() +
+                     " tile_sizes " + formatList(sizes);
   if (!interchange.empty())
     text += " interchange = " + formatList(interchange);
-  line(text + " : (" + kAny + ") -> (" + types + ")");
+  line(definedBy(tiled, text));
   return tiled;
 }
 
 ScheduleWriter::Tiled ScheduleWriter::tileUsingForall(StringRef target,
                                                       ArrayRef<int64_t> sizes) {
-  Tiled tiled;
-  tiled.op = fresh("tiled");
-  tiled.loops.push_back(fresh("forall"));
-  line(tiled.op + ", " + tiled.loops.back() +
-       " = transform.structured.tile_using_forall " + target + " tile_sizes " +
-       formatList(sizes) + " : (" + kAny + ") -> (" + kAny + ", " + kAny + ")");
+  Tiled tiled = freshTiled("tiled", "forall", 1);
+  line(definedBy(tiled, "transform.structured.tile_using_forall " + target +
+                            " tile_sizes " + formatList(sizes)));
   return tiled;
 }
 
@@ -66,23 +80,16 @@ ScheduleWriter::Tiled ScheduleWriter::tileAndFuse(StringRef target,
                                                   ArrayRef<int64_t> sizes,
                                                   ArrayRef<int64_t> interchange,
                                                   bool forall) {
-  Tiled tiled;
-  tiled.op = fresh("fused");
-  unsigned numLoops =
-      forall ? 1 : llvm::count_if(sizes, [](int64_t s) { return s != 0; });
-  std::string results = tiled.op, types = kAny.str();
-  for (unsigned i = 0; i < numLoops; ++i) {
-    tiled.loops.push_back(fresh(forall ? "forall" : "loop"));
-    results += ", " + tiled.loops.back();
-    types += ", " + kAny.str();
-  }
-  std::string text = results + " = transform.structured.fuse " +
-                     target.str() + " tile_sizes " + formatList(sizes);
+  Tiled tiled = freshTiled(
+      "fused", forall ? "forall" : "loop",
+      forall ? 1 : llvm::count_if(sizes, [](int64_t s) { return s != 0; }));
+  std::string text = "transform.structured.fuse " + target.str() +
+                     " tile_sizes " + formatList(sizes);
   if (!interchange.empty())
     text += " interchange " + formatList(interchange);
   if (forall)
     text += " {use_forall}";
-  line(text + " : (" + kAny + ") -> (" + types + ")");
+  line(definedBy(tiled, text));
   return tiled;
 }
 

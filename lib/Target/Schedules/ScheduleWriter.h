@@ -83,6 +83,8 @@ public:
   std::string str() const;
 
 private:
+  Tiled freshTiled(StringRef opBase, StringRef loopBase, unsigned numLoops);
+
   std::string family;
   std::string body;
   unsigned counter = 0;
