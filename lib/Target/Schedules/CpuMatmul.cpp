@@ -489,17 +489,25 @@ static std::string writeMatmulSchedule(linalg::LinalgOp op,
   return w.str();
 }
 
-std::optional<Schedule> seq::cpuMatmulSchedule(Operation *op,
-                                               const TargetModel &target) {
+/// The plan of `op` when the matmul schedule applies to it.
+static std::optional<MatmulPlan> schedulablePlan(Operation *op,
+                                                 const TargetModel &target) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp)
     return std::nullopt;
   std::optional<MatmulPlan> plan = planMatmul(linalgOp, target);
+  if (!plan || failed(linalg::vectorizeOpPrecondition(op)))
+    return std::nullopt;
+  return plan;
+}
+
+std::optional<Schedule> seq::cpuMatmulSchedule(Operation *op,
+                                               const TargetModel &target) {
+  std::optional<MatmulPlan> plan = schedulablePlan(op, target);
   if (!plan)
     return std::nullopt;
-  if (failed(linalg::vectorizeOpPrecondition(op)))
-    return std::nullopt;
-  return Schedule{"matmul", writeMatmulSchedule(linalgOp, *plan)};
+  return Schedule{"matmul",
+                  writeMatmulSchedule(cast<linalg::LinalgOp>(op), *plan)};
 }
 
 bool seq::cpuMatmulFusesFill(Operation *op, const TargetModel &target) {
@@ -510,7 +518,6 @@ bool seq::cpuMatmulFusesFill(Operation *op, const TargetModel &target) {
   auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
   if (!user || !user.isDpsInit(&use))
     return false;
-  std::optional<MatmulPlan> plan = planMatmul(user, target);
-  return plan && plan->fuseFill &&
-         succeeded(linalg::vectorizeOpPrecondition(user));
+  std::optional<MatmulPlan> plan = schedulablePlan(user, target);
+  return plan && plan->fuseFill;
 }
