@@ -56,6 +56,8 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   // Recurrences: a work item is a block of 4 vectors of channels; time is
   // chunked only when the blocks cannot give every core four of them. The
   // EMA goes first: its convolution form (when cheaper) is a seq.long_conv.
+  // Its steps prefetch their rows 8 steps ahead (a block's rows are a page
+  // apart at 1024 channels; GPUs have no such prefetch).
   int64_t channelBlock = 4 * lanes;
   int64_t parallelWork = 4 * std::max<int64_t>(target.cores, 1);
   seq::SeqChunkEmaOptions ema;
@@ -63,6 +65,7 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   ema.parallelWork = parallelWork;
   ema.radix = radix;
   ema.maxStage = maxStage;
+  ema.prefetchDistance = target.isGpu() ? 0 : 8;
   pm.addPass(seq::createSeqChunkEma(ema));
 
   // Long convolutions by the cost rule of seq-decompose-long-conv: a direct

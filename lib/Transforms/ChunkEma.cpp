@@ -4,7 +4,9 @@
 // planes, so each time step is one linalg.generic that updates the state and
 // reduces the output over n with the channels in vector lanes. Blocks of
 // channels run in an scf.forall; time is chunked as for seq.scan when the
-// blocks are too few for the cores.
+// blocks are too few for the cores. Without an initial state the state is
+// kept divided by u (h' = h / u), so the input enters as x itself and the
+// output weight becomes u eta: one multiply fewer per state and step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,8 @@
 #include "seq/Dialect/SeqOps.h"
 #include "seq/Transforms/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
@@ -27,9 +31,15 @@ using namespace mlir::seq;
 
 namespace {
 
+/// Time steps per state-update generic: the states and coefficients are read
+/// once for two steps (a load and a store per multiply otherwise, which
+/// bounds the step on the load ports rather than the FMA units).
+constexpr int64_t kStepsPerGeneric = 2;
+
 /// The per-(n, d) coefficients in the accumulation type, laid out (N, D).
 /// Imaginary parts are null for the damped EMA. qChunk / qLast are the
-/// powers q^Q and q^(last chunk's length) of the chunked form.
+/// powers q^Q and q^(last chunk's length) of the chunked form. In the
+/// scaled form (no initial state) er/ei hold u eta.
 struct Coefficients {
   Value u, qr, qi, er, ei, omega;
   Value qChunkR, qChunkI, qLastR, qLastI;
@@ -42,8 +52,10 @@ struct Planes {
 
 class EmaRewriter {
 public:
-  EmaRewriter(EmaOp op, TensorBuilder &tb, const ChunkPlan &plan)
-      : op(op), tb(tb), plan(plan), complex(op.isComplex()) {
+  EmaRewriter(EmaOp op, TensorBuilder &tb, const ChunkPlan &plan,
+              int64_t prefetchDistance)
+      : op(op), tb(tb), plan(plan), complex(op.isComplex()),
+        prefetchDistance(prefetchDistance) {
     ArrayRef<int64_t> xs = TensorBuilder::shape(op.getInput());
     batch = xs[0];
     length = xs[1];
@@ -53,6 +65,8 @@ public:
         {op.getInput(), op.getWeightLogit(), op.getInitial(), op.getFinal()});
     storage = TensorBuilder::elementType(op.getInput());
     block = plan.channelBlock;
+    // h' = h / u needs h0 / u, which overflows for tiny u: only without h0.
+    scaled = !op.getInitial();
   }
 
   SmallVector<Value> rewrite() {
@@ -139,6 +153,12 @@ private:
             values = {mulf(p, cast(a[2])), mag,
                       arith::DivFOp::create(b, loc, cast(a[3]), rootN)};
           }
+          if (scaled) {
+            // The output weight of h' = h / u.
+            values[complex ? 3 : 2] = mulf(values[0], values[complex ? 3 : 2]);
+            if (complex)
+              values[4] = mulf(values[0], values[4]);
+          }
           if (chunked) {
             // q^m = mag^m e^{i m phi}, mag^m = exp(m log mag).
             Value logMag = math::LogOp::create(b, loc, mag);
@@ -214,30 +234,50 @@ private:
     return p;
   }
 
-  /// (B, N, D) planes of the final state into the (B, D, N) destination.
+  /// (B, N, D) planes of the final state into the (B, D, N) destination
+  /// (times u in the scaled form).
   Value finalTensor(Planes state, Value dest) {
     Type element = TensorBuilder::elementType(dest);
     SmallVector<Value> ins{state.re};
     if (complex)
       ins.push_back(state.im);
     SmallVector<AffineMap> maps(ins.size(), tb.project(3, {0, 2, 1}));
+    if (scaled) {
+      ins.push_back(c.u);
+      maps.push_back(tb.project(3, {2, 1}));
+    }
     maps.push_back(tb.identity(3));
     return tb.generic(
         ins, dest, maps, 3, {},
         [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          auto unscaled = [&](Value part) -> Value {
+            return scaled ? arith::MulFOp::create(b, loc, part, a[ins.size() - 1])
+                          : part;
+          };
           if (!complex)
-            return {TensorBuilder::castFloat(b, loc, a[0], element)};
+            return {TensorBuilder::castFloat(b, loc, unscaled(a[0]), element)};
           auto part = cast<ComplexType>(element).getElementType();
           return {complex::CreateOp::create(
-              b, loc, element, TensorBuilder::castFloat(b, loc, a[0], part),
-              TensorBuilder::castFloat(b, loc, a[1], part))};
+              b, loc, element,
+              TensorBuilder::castFloat(b, loc, unscaled(a[0]), part),
+              TensorBuilder::castFloat(b, loc, unscaled(a[1]), part))};
         })[0];
   }
 
-  /// The (N, Db) block at channel `offset` of an (N, D) coefficient.
+  /// The (N, Db) block at channel `offset` of an (N, D) coefficient, copied
+  /// into a buffer of its own: the rows of the (N, D) planes are 4 D bytes
+  /// apart, which for D a multiple of 1024 puts all N rows of every plane
+  /// in the same few L1 sets, and each step reads them all.
   Value coefBlock(TensorBuilder &t, Value coef, Value offset) {
-    return t.sliceAt(coef, {t.b.getIndexAttr(0), offset},
-                     t.sizes({stateSize, block}));
+    if (!coef)
+      return Value();
+    Value view = t.sliceAt(coef, {t.b.getIndexAttr(0), offset},
+                           t.sizes({stateSize, block}));
+    return t.generic(
+        view, t.empty({stateSize, block}, acc), {t.identity(2), t.identity(2)},
+        2, {}, [](OpBuilder &, Location, ValueRange a) -> SmallVector<Value> {
+          return {a[0]};
+        })[0];
   }
 
   /// The (N, Db) block of (B, [chunks,] N, D) planes.
@@ -261,14 +301,95 @@ private:
     return {start, len};
   }
 
-  /// One step on a block: h <- q h + u x, in place; with `ysum`, also
-  /// ysum += sum_n Re(eta h) (loops (n, d), n reducing).
-  SmallVector<Value> step(TensorBuilder &s, Value x, const Planes &coefQ,
-                          Value u, const Planes &eta, Planes h, Value ysum) {
-    SmallVector<Value> ins{x, u, coefQ.re};
+  /// Runs `body` over the steps [0, len) of a chunk, kStepsPerGeneric at a
+  /// time, then the remaining ones one by one. `body` gets the first step,
+  /// the number of steps and the carried values, and returns the next ones.
+  SmallVector<Value> overSteps(
+      TensorBuilder &t, Value len, ValueRange inits,
+      function_ref<SmallVector<Value>(TensorBuilder &, Value, int64_t,
+                                      ValueRange)>
+          body) {
+    Value groups = arith::DivUIOp::create(t.b, t.loc, len,
+                                          t.index(kStepsPerGeneric));
+    SmallVector<Value> carried = t.loop(
+        t.index(0), groups, inits,
+        [&](TensorBuilder &s, Value g, ValueRange values) {
+          return body(s, s.affineIndex(g, kStepsPerGeneric), kStepsPerGeneric,
+                      values);
+        });
+    Value grouped = t.affineIndex(groups, kStepsPerGeneric);
+    return t.loop(grouped, len, carried,
+                  [&](TensorBuilder &s, Value i, ValueRange values) {
+                    return body(s, i, 1, values);
+                  });
+  }
+
+  /// A read-only view of `tensor`'s buffer for prefetches (null without
+  /// prefetching).
+  Value prefetchView(TensorBuilder &t, Value tensor) {
+    if (prefetchDistance <= 0)
+      return Value();
+    return bufferization::ToBufferOp::create(
+        t.b, t.loc,
+        bufferization::getMemRefTypeWithFullyDynamicLayout(
+            cast<TensorType>(tensor.getType())),
+        tensor, /*read_only=*/true);
+  }
+
+  /// Prefetches the (B, L, D) row [bi, time + prefetchDistance (clamped to
+  /// the last), offset : offset + Db] of `view`, one prefetch per 64-byte
+  /// line: a block's rows are D elements apart (a page for D = 1024 f32),
+  /// and the hardware prefetchers do not cross pages. `write` asks for the
+  /// line in a writable state (the row of y a later step stores).
+  void prefetchRow(TensorBuilder &s, Value view, Value bi, Value time,
+                   Value offset, bool write) {
+    if (!view)
+      return;
+    Value ahead = arith::MinSIOp::create(
+        s.b, s.loc, s.affineIndex(time, 1, prefetchDistance),
+        s.index(length - 1));
+    auto type = cast<MemRefType>(view.getType());
+    int64_t perLine = std::max<int64_t>(
+        1, 512 / static_cast<int64_t>(
+                     type.getElementType().getIntOrFloatBitWidth()));
+    for (int64_t j = 0; j < block; j += perLine)
+      memref::PrefetchOp::create(
+          s.b, s.loc, view, ValueRange{bi, ahead, s.affineIndex(offset, 1, j)},
+          write, /*localityHint=*/2, /*isDataCache=*/true);
+  }
+
+  /// The rows x[bi, start + first + k, offset : offset + Db], k < count,
+  /// each after the prefetch of a later row of `xView` (when not null).
+  SmallVector<Value> inputRows(TensorBuilder &s, Value xView, Value bi,
+                               Value start, Value first, int64_t count,
+                               Value offset) {
+    SmallVector<Value> rows;
+    for (int64_t k = 0; k < count; ++k) {
+      Value time = arith::AddIOp::create(s.b, s.loc, start,
+                                         s.affineIndex(first, 1, k));
+      prefetchRow(s, xView, bi, time, offset, /*write=*/false);
+      rows.push_back(s.sliceAt(op.getInput(), {bi, time, offset},
+                               s.sizes({1, 1, block}), {0, 1}));
+    }
+    return rows;
+  }
+
+  /// Steps on a block, one per row of `xs` (in time order): h <- q h + u x
+  /// (h <- q h + x scaled), in place; with `ysums` (one per row), also
+  /// ysum += sum_n Re(eta h) (loops (n, d), n reducing). Several steps in
+  /// one generic read each state and coefficient once for all of them.
+  /// Products are fused into FMAs; y gets one add per state, so its chain
+  /// across n is short.
+  SmallVector<Value> step(TensorBuilder &s, ArrayRef<Value> xs,
+                          const Planes &coefQ, Value u, const Planes &eta,
+                          Planes h, ArrayRef<Value> ysums) {
+    SmallVector<Value> ins(xs.begin(), xs.end());
+    if (!scaled)
+      ins.push_back(u);
+    ins.push_back(coefQ.re);
     if (complex)
       ins.push_back(coefQ.im);
-    if (ysum) {
+    if (!ysums.empty()) {
       ins.push_back(eta.re);
       if (complex)
         ins.push_back(eta.im);
@@ -276,15 +397,13 @@ private:
     SmallVector<Value> outs{h.re};
     if (complex)
       outs.push_back(h.im);
-    if (ysum)
-      outs.push_back(ysum);
-    SmallVector<AffineMap> maps{s.project(2, {1})};
-    maps.append(ins.size() - 1, s.identity(2));
+    outs.append(ysums.begin(), ysums.end());
+    SmallVector<AffineMap> maps(xs.size(), s.project(2, {1}));
+    maps.append(ins.size() - xs.size(), s.identity(2));
     maps.append(complex ? 2 : 1, s.identity(2));
-    if (ysum)
-      maps.push_back(s.project(2, {1}));
+    maps.append(ysums.size(), s.project(2, {1}));
     SmallVector<unsigned> reductions;
-    if (ysum)
+    if (!ysums.empty())
       reductions.push_back(0);
     return s.generic(
         ins, outs, maps, 2, reductions,
@@ -292,38 +411,41 @@ private:
           auto mulf = [&](Value x, Value y) -> Value {
             return arith::MulFOp::create(b, loc, x, y);
           };
-          auto addf = [&](Value x, Value y) -> Value {
-            return arith::AddFOp::create(b, loc, x, y);
+          auto fma = [&](Value x, Value y, Value z) -> Value {
+            return math::FmaOp::create(b, loc, x, y, z);
           };
-          auto subf = [&](Value x, Value y) -> Value {
-            return arith::SubFOp::create(b, loc, x, y);
+          auto negf = [&](Value x) -> Value {
+            return arith::NegFOp::create(b, loc, x);
           };
-          unsigned i = 0;
-          Value xv = TensorBuilder::castFloat(b, loc, a[i++], acc);
-          Value uv = a[i++];
+          unsigned i = xs.size();
+          Value uv = scaled ? Value() : a[i++];
           Value qr = a[i++];
           Value qi = complex ? a[i++] : Value();
-          Value er = ysum ? a[i++] : Value();
-          Value ei = ysum && complex ? a[i++] : Value();
+          Value er = ysums.empty() ? Value() : a[i++];
+          Value ei = !ysums.empty() && complex ? a[i++] : Value();
           Value hr = a[i++];
           Value hi = complex ? a[i++] : Value();
-          Value input = mulf(uv, xv);
-          SmallVector<Value> r;
-          Value nr, ni;
-          if (complex) {
-            nr = addf(subf(mulf(qr, hr), mulf(qi, hi)), input);
-            ni = addf(mulf(qr, hi), mulf(qi, hr));
-            r = {nr, ni};
-          } else {
-            nr = addf(mulf(qr, hr), input);
-            r = {nr};
-          }
-          if (ysum) {
-            Value y = a[i++];
+          SmallVector<Value> ys;
+          for (unsigned k = 0, e = xs.size(); k < e; ++k) {
+            Value xv = TensorBuilder::castFloat(b, loc, a[k], acc);
+            Value input = scaled ? xv : mulf(uv, xv);
+            if (complex) {
+              Value nr = fma(negf(qi), hi, fma(qr, hr, input));
+              hi = fma(qr, hi, mulf(qi, hr));
+              hr = nr;
+            } else {
+              hr = fma(qr, hr, input);
+            }
+            if (ysums.empty())
+              continue;
             Value contribution =
-                complex ? subf(mulf(er, nr), mulf(ei, ni)) : mulf(er, nr);
-            r.push_back(addf(y, contribution));
+                complex ? fma(negf(ei), hi, mulf(er, hr)) : mulf(er, hr);
+            ys.push_back(arith::AddFOp::create(b, loc, a[i + k], contribution));
           }
+          SmallVector<Value> r{hr};
+          if (complex)
+            r.push_back(hi);
+          r.append(ys);
           return r;
         });
   }
@@ -346,21 +468,21 @@ private:
           Value offset = t.affineIndex(ivs[2], block);
           Value start, len;
           std::tie(start, len) = chunkBounds(t, ci);
-          Value u = coefBlock(t, c.u, offset);
-          Planes q{coefBlock(t, c.qr, offset),
-                   complex ? coefBlock(t, c.qi, offset) : Value()};
+          Value u = coefBlock(t, scaled ? Value() : c.u, offset);
+          Planes q{coefBlock(t, c.qr, offset), coefBlock(t, c.qi, offset)};
           SmallVector<Value> h0{t.zeros({stateSize, block}, acc)};
           if (complex)
             h0.push_back(t.zeros({stateSize, block}, acc));
-          SmallVector<Value> h =
-              t.loop(t.index(0), len, h0,
-                     [&](TensorBuilder &s, Value i, ValueRange carried) {
-                       Value time = arith::AddIOp::create(s.b, s.loc, start, i);
-                       Value x = s.sliceAt(op.getInput(), {bi, time, offset},
-                                           s.sizes({1, 1, block}), {0, 1});
-                       Planes hp{carried[0], complex ? carried[1] : Value()};
-                       return step(s, x, q, u, Planes{}, hp, Value());
-                     });
+          Value xView = prefetchView(t, op.getInput());
+          SmallVector<Value> h = overSteps(
+              t, len, h0,
+              [&](TensorBuilder &s, Value first, int64_t count,
+                  ValueRange carried) {
+                Planes hp{carried[0], complex ? carried[1] : Value()};
+                return step(s,
+                            inputRows(s, xView, bi, start, first, count, offset),
+                            q, u, Planes{}, hp, {});
+              });
           SmallVector<OpFoldResult> at{bi, ci, t.b.getIndexAttr(0), offset};
           auto sizes = t.sizes({1, 1, stateSize, block});
           SmallVector<TensorBuilder::ParallelInsert> inserts{{h[0], at, sizes}};
@@ -459,11 +581,9 @@ private:
           Value offset = t.affineIndex(ivs[2], block);
           Value start, len;
           std::tie(start, len) = chunkBounds(t, ci);
-          Value u = coefBlock(t, c.u, offset);
-          Planes q{coefBlock(t, c.qr, offset),
-                   complex ? coefBlock(t, c.qi, offset) : Value()};
-          Planes eta{coefBlock(t, c.er, offset),
-                     complex ? coefBlock(t, c.ei, offset) : Value()};
+          Value u = coefBlock(t, scaled ? Value() : c.u, offset);
+          Planes q{coefBlock(t, c.qr, offset), coefBlock(t, c.qi, offset)};
+          Planes eta{coefBlock(t, c.er, offset), coefBlock(t, c.ei, offset)};
           Value omega = t.sliceAt(c.omega, {offset}, t.sizes({block}));
           SmallVector<Value> lead{bi};
           if (chunked)
@@ -475,39 +595,75 @@ private:
           SmallVector<OpFoldResult> tileSizes{t.b.getIndexAttr(1), len,
                                               t.b.getIndexAttr(block)};
           inits.push_back(t.sliceAt(sharedArgs[0], tileAt, tileSizes, {0}));
-          inits.push_back(t.empty({block}, acc));
+          // y sums in the accumulation type: in fresh rows inserted into y
+          // when that is y's type (a slice of y as the init would be copied
+          // in first: two rows of one tensor written in place), else in
+          // carried scratch rows, one per step of a group, each rounded
+          // into y (one tensor: equal tensor.empty inits of a loop share a
+          // buffer).
+          bool sumInPlace = storage == acc;
+          if (!sumInPlace)
+            inits.push_back(t.empty({kStepsPerGeneric, block}, acc));
           unsigned np = complex ? 2 : 1;
-          SmallVector<Value> res = t.loop(
-              t.index(0), len, inits,
-              [&](TensorBuilder &s, Value i, ValueRange carried) {
-                Value time = arith::AddIOp::create(s.b, s.loc, start, i);
-                Value x = s.sliceAt(op.getInput(), {bi, time, offset},
-                                    s.sizes({1, 1, block}), {0, 1});
+          Value xView = prefetchView(t, op.getInput());
+          Value yView = prefetchView(t, sharedArgs[0]);
+          SmallVector<Value> res = overSteps(
+              t, len, inits,
+              [&](TensorBuilder &s, Value first, int64_t count,
+                  ValueRange carried) {
+                SmallVector<Value> xs =
+                    inputRows(s, xView, bi, start, first, count, offset);
+                for (int64_t k = 0; k < count; ++k)
+                  prefetchRow(s, yView, bi,
+                              arith::AddIOp::create(s.b, s.loc, start,
+                                                    s.affineIndex(first, 1, k)),
+                              offset, /*write=*/true);
                 // y = omega x, then += sum_n Re(eta h).
-                Value ysum = s.generic(
-                    {x, omega}, carried[np + 1],
-                    {s.identity(1), s.identity(1), s.identity(1)}, 1, {},
-                    [&](OpBuilder &b, Location loc,
-                        ValueRange a) -> SmallVector<Value> {
-                      return {arith::MulFOp::create(
-                          b, loc, TensorBuilder::castFloat(b, loc, a[0], acc),
-                          a[1])};
-                    })[0];
-                Planes hp{carried[0], complex ? carried[1] : Value()};
-                SmallVector<Value> h = step(s, x, q, u, eta, hp, ysum);
-                Value y = h.back();
-                SmallVector<OpFoldResult> rowAt{i, s.b.getIndexAttr(0)};
+                Value tile = carried[np];
+                Value scratch = sumInPlace ? Value() : carried[np + 1];
                 auto rowSizes = s.sizes({1, block});
-                Value row = s.sliceAt(carried[np], rowAt, rowSizes, {0});
-                row = s.generic(
-                    y, row, {s.identity(1), s.identity(1)}, 1, {},
-                    [&](OpBuilder &b, Location loc,
-                        ValueRange a) -> SmallVector<Value> {
-                      return {TensorBuilder::castFloat(b, loc, a[0], storage)};
-                    })[0];
+                auto tileRow = [&](int64_t k) -> SmallVector<OpFoldResult> {
+                  return {s.affineIndex(first, 1, k), s.b.getIndexAttr(0)};
+                };
+                auto scratchRow = [&](int64_t k) -> SmallVector<OpFoldResult> {
+                  return {s.b.getIndexAttr(k), s.b.getIndexAttr(0)};
+                };
+                SmallVector<Value> ysums;
+                for (int64_t k = 0; k < count; ++k)
+                  ysums.push_back(s.generic(
+                      {xs[k], omega},
+                      sumInPlace
+                          ? s.empty({block}, acc)
+                          : s.sliceAt(scratch, scratchRow(k), rowSizes, {0}),
+                      {s.identity(1), s.identity(1), s.identity(1)}, 1, {},
+                      [&](OpBuilder &b, Location loc,
+                          ValueRange a) -> SmallVector<Value> {
+                        return {arith::MulFOp::create(
+                            b, loc, TensorBuilder::castFloat(b, loc, a[0], acc),
+                            a[1])};
+                      })[0]);
+                Planes hp{carried[0], complex ? carried[1] : Value()};
+                SmallVector<Value> h = step(s, xs, q, u, eta, hp, ysums);
+                for (int64_t k = 0; k < count; ++k) {
+                  Value row = h[np + k];
+                  if (!sumInPlace) {
+                    row = s.generic(
+                        row, s.sliceAt(tile, tileRow(k), rowSizes, {0}),
+                        {s.identity(1), s.identity(1)}, 1, {},
+                        [&](OpBuilder &b, Location loc,
+                            ValueRange a) -> SmallVector<Value> {
+                          return {
+                              TensorBuilder::castFloat(b, loc, a[0], storage)};
+                        })[0];
+                    scratch = s.insertAt(h[np + k], scratch, scratchRow(k),
+                                         rowSizes);
+                  }
+                  tile = s.insertAt(row, tile, tileRow(k), rowSizes);
+                }
                 SmallVector<Value> next(h.begin(), h.begin() + np);
-                next.push_back(s.insertAt(row, carried[np], rowAt, rowSizes));
-                next.push_back(y);
+                next.push_back(tile);
+                if (!sumInPlace)
+                  next.push_back(scratch);
                 return next;
               });
           SmallVector<TensorBuilder::ParallelInsert> inserts{
@@ -533,6 +689,10 @@ private:
   TensorBuilder &tb;
   ChunkPlan plan;
   bool complex;
+  /// The state is kept as h / u (no initial state to divide).
+  bool scaled;
+  /// Steps ahead of the input rows' prefetches (0: none).
+  int64_t prefetchDistance;
   int64_t batch, length, channels, stateSize, block;
   FloatType acc;
   Type storage;
@@ -686,7 +846,9 @@ std::pair<double, double> emaCosts(EmaOp op, const FftOptions &options) {
   ArrayRef<int64_t> xs = TensorBuilder::shape(op.getInput());
   double batch = xs[0], length = xs[1];
   double n = TensorBuilder::shape(op.getWeightLogit())[1];
-  double recurrence = (op.isComplex() ? 8.0 : 4.0) * n;
+  // FMA-unit operations per state of a step: complex q h (4) and
+  // Re(eta h) (2), the input u x folded away; damped q h, eta h, the add.
+  double recurrence = (op.isComplex() ? 6.0 : 3.0) * n;
   int64_t size = fftGoodSize(2 * xs[1] - 1);
   double conv = (2.0 * fftCostPerPoint(size, options) + 6.0) * size / length +
                 fftCostPerPoint(size, options) * size / (batch * length);
@@ -698,10 +860,12 @@ struct SeqChunkEmaPass : public seq::impl::SeqChunkEmaBase<SeqChunkEmaPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    if (chunkSize < 0 || channelBlock < 1 || parallelWork < 1 || minChunk < 1) {
+    if (chunkSize < 0 || channelBlock < 1 || parallelWork < 1 || minChunk < 1 ||
+        prefetchDistance < 0) {
       getOperation()->emitError()
           << "seq-chunk-ema: chunk-size must be non-negative, channel-block, "
-             "parallel-work and min-chunk positive";
+             "parallel-work and min-chunk positive, prefetch-distance "
+             "non-negative";
       return signalPassFailure();
     }
     SmallVector<EmaOp> ops;
@@ -726,7 +890,7 @@ struct SeqChunkEmaPass : public seq::impl::SeqChunkEmaBase<SeqChunkEmaPass> {
       }
       ChunkPlan plan = planChunks(xs[0], xs[2], xs[1], channelBlock,
                                   parallelWork, minChunk, chunkSize);
-      EmaRewriter ema(op, tb, plan);
+      EmaRewriter ema(op, tb, plan, prefetchDistance);
       rewriter.replaceOp(op, ema.rewrite());
     }
   }

@@ -1,24 +1,38 @@
 // RUN: seq-opt %s -split-input-file --seq-chunk-ema="channel-block=16 parallel-work=4" | FileCheck %s
 // RUN: seq-opt %s -split-input-file --seq-chunk-ema="chunk-size=512 channel-block=16" | FileCheck %s --check-prefix=CHUNK
+// RUN: seq-opt %s -split-input-file --seq-chunk-ema="channel-block=16 parallel-work=4 prefetch-distance=8" | FileCheck %s --check-prefix=PREFETCH
 // RUN: not seq-opt %s --seq-chunk-ema="parallel-work=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not seq-opt %s --seq-chunk-ema="prefetch-distance=-1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 
-// BAD: channel-block, parallel-work and min-chunk positive
+// BAD: channel-block, parallel-work and min-chunk positive, prefetch-distance non-negative
 
 // CEMA with 64 channels in 4 blocks of 16 (enough work: no time chunks).
-// The coefficients are computed once in f64 as (N, D) planes; each time
-// step is one generic that updates the (16 states x 16 channels) re/im
-// planes and reduces y over the states (reduction outermost, channels
-// innermost), after y = omega x.
+// The coefficients are computed once in f64 as (N, D) planes; each work
+// item copies its (16 states x 16 channels) blocks of them into buffers of
+// its own, then steps time two at a time: one generic reads the re/im state
+// planes and the coefficients once for both steps and reduces both y rows
+// over the states (reduction outermost, channels innermost), after
+// y = omega x; an odd last step runs alone. With an initial state the input
+// enters as u x.
 // CHECK-LABEL: func.func @cema
 // CHECK-NOT:   seq.ema
 // CHECK:       linalg.generic {{.*}} outs({{.*}} : tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>)
 // CHECK:         math.cos {{.*}} : f64
 // CHECK:       scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 4) shared_outs
+// CHECK-COUNT-5: linalg.generic {{.*}} outs(%{{.*}} : tensor<16x16xf32>)
+// CHECK-NOT:     memref.prefetch
+// CHECK:         %[[PAIRS:.*]] = arith.divui %{{.*}}, %c2
+// CHECK:         scf.for %{{.*}} = %c0 to %[[PAIRS]]
+// CHECK-COUNT-2:   linalg.generic {{.*}} outs(%{{.*}} : tensor<16xf32>)
+// CHECK:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+// CHECK-SAME:      outs(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>, tensor<16xf32>)
+// CHECK-NEXT:      ^bb0(%[[X0:[a-z0-9_]+]]: f32, %[[X1:[a-z0-9_]+]]: f32, %[[U:[a-z0-9_]+]]: f32,
+// CHECK-NEXT:        arith.mulf %[[U]], %[[X0]]
+// CHECK-COUNT-2:     math.fma
+// CHECK:             arith.mulf %[[U]], %[[X1]]
 // CHECK:         scf.for
-// CHECK:           linalg.generic {{.*}} outs(%{{.*}} : tensor<16xf32>)
 // CHECK:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
 // CHECK-SAME:      outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>)
-// CHECK:           tensor.insert_slice
 // CHECK:         tensor.parallel_insert_slice
 // CHECK:       complex.create
 // CHUNK-LABEL: func.func @cema
@@ -44,11 +58,59 @@ func.func @cema(%x: tensor<1x4096x64xf32>, %wl: tensor<64x16xf32>, %dl: tensor<6
 
 // -----
 
-// The damped EMA has one real plane; bf16 input computed in f32.
+// Without an initial state the state is kept as h / u: the coefficient
+// generic folds u into eta, x enters the recurrence as it is (no u x), only
+// four coefficient blocks are copied, and the final state is multiplied by
+// u on the way out. With prefetch-distance, every step first prefetches the
+// x row and the y row 8 steps later (one 64-byte line per row of 16 f32).
+// CHECK-LABEL: func.func @cema_scaled
+// CHECK:       scf.forall
+// CHECK-COUNT-4: linalg.generic {{.*}} outs(%{{.*}} : tensor<16x16xf32>)
+// CHECK-NOT:     linalg.generic {{.*}} outs(%{{.*}} : tensor<16x16xf32>)
+// CHECK:         scf.for
+// CHECK:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+// CHECK-NEXT:      ^bb0(%[[X0:[a-z0-9_]+]]: f32, %[[X1:[a-z0-9_]+]]: f32, %[[QR:[a-z0-9_]+]]: f32, %[[QI:[a-z0-9_]+]]: f32, %{{[a-z0-9_]+}}: f32, %{{[a-z0-9_]+}}: f32, %[[HR:[a-z0-9_]+]]: f32,
+// CHECK-NEXT:        arith.negf %[[QI]]
+// CHECK-NEXT:        math.fma %[[QR]], %[[HR]], %[[X0]]
+// CHECK:         tensor.parallel_insert_slice
+// CHECK:       linalg.generic
+// CHECK:         arith.mulf
+// CHECK-NEXT:    arith.mulf
+// CHECK-NEXT:    complex.create
+// PREFETCH-LABEL: func.func @cema_scaled
+// PREFETCH:       %[[XB:.*]] = bufferization.to_buffer %arg0 read_only
+// PREFETCH:       %[[YB:.*]] = bufferization.to_buffer %{{.*}} read_only
+// PREFETCH:       scf.for
+// PREFETCH:         %[[AHEAD:.*]] = arith.minsi %{{.*}}, %c4095
+// PREFETCH:         memref.prefetch %[[XB]][%{{.*}}, %[[AHEAD]], %{{.*}}], read, locality<2>, data
+// PREFETCH:         memref.prefetch %[[XB]]
+// PREFETCH:         memref.prefetch %[[YB]]{{.*}}, write, locality<2>, data
+// PREFETCH:         memref.prefetch %[[YB]]{{.*}}, write
+// PREFETCH-NOT:     memref.prefetch
+// PREFETCH:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+func.func @cema_scaled(%x: tensor<1x4096x64xf32>, %wl: tensor<64x16xf32>, %dl: tensor<64x16xf32>,
+                       %g: tensor<64x16x2xf32>, %om: tensor<64xf32>, %th: tensor<64xf32>)
+    -> (tensor<1x4096x64xf32>, tensor<1x64x16xcomplex<f32>>) {
+  %ey = tensor.empty() : tensor<1x4096x64xf32>
+  %eh = tensor.empty() : tensor<1x64x16xcomplex<f32>>
+  %y, %h = seq.ema <complex> ins(%x, %wl, %dl, %g, %om : tensor<1x4096x64xf32>, tensor<64x16xf32>,
+        tensor<64x16xf32>, tensor<64x16x2xf32>, tensor<64xf32>) theta(%th : tensor<64xf32>)
+      outs(%ey, %eh : tensor<1x4096x64xf32>, tensor<1x64x16xcomplex<f32>>)
+      -> tensor<1x4096x64xf32>, tensor<1x64x16xcomplex<f32>>
+  return %y, %h : tensor<1x4096x64xf32>, tensor<1x64x16xcomplex<f32>>
+}
+
+// -----
+
+// The damped EMA has one real plane; bf16 input computed in f32 (the y
+// sums of a pair of steps in f32, each rounded to bf16 into its row).
 // CHECK-LABEL: func.func @damped
 // CHECK:       linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
-// CHECK-SAME:  outs(%{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<8xf32>)
+// CHECK-SAME:  outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>)
 // CHECK:       arith.truncf {{.*}} : f32 to bf16
+// CHECK:       arith.truncf {{.*}} : f32 to bf16
+// CHECK:       linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
+// CHECK-SAME:  outs(%{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<8xf32>)
 func.func @damped(%x: tensor<2x100x8xbf16>, %wl: tensor<8x2xf32>, %dl: tensor<8x2xf32>,
                   %g: tensor<8x2xf32>, %om: tensor<8xf32>, %be: tensor<8x2xf32>) -> tensor<2x100x8xbf16> {
   %ey = tensor.empty() : tensor<2x100x8xbf16>

@@ -330,9 +330,17 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
     static shapes. The coefficients u, q, eta of every (d, n) are computed
     once in f64 and rounded once (as the reference does); the state of a
     block of channels is kept as (N, channel block) planes (real and, for
-    the complex EMA, imaginary), so one `linalg.generic` per time step
-    updates h = q h + u x across the channels in vector lanes and reduces
-    y = Re(sum_n eta h) + omega x over n. Blocks of channels run in an
+    the complex EMA, imaginary), so one `linalg.generic` per two time steps
+    (an odd last step alone) updates h = q h + u x across the channels in
+    vector lanes and reduces each step's y = Re(sum_n eta h) + omega x over
+    n, reading every state and coefficient once for both steps. Without
+    `initial` the state is kept as h / u (x enters as it is, the output
+    weight is u eta, the final state is multiplied back by u). Each work
+    item copies its (N, block) coefficient blocks into buffers of its own
+    (rows of the (N, D) planes 4 D bytes apart share L1 sets), and with
+    `prefetch-distance` every step prefetches the x row it will read and
+    the y row it will write that many steps later (a block's rows are a
+    page apart at D = 1024, beyond the hardware prefetchers). Blocks of channels run in an
     `scf.forall`; when they cannot occupy the cores (`parallel-work`), time
     is chunked as in seq-chunk-scan: chunk-local end states from zero in
     parallel, a sequential pass H_c = q^Q H_{c-1} + h_c over the chunks
@@ -346,7 +354,7 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
     (q^{th S + tl} = q^{th S} q^{tl}, powers in f64) and the op becomes a
     `seq.long_conv` with `method = fft` and `skip = omega`, lowered by
     seq-decompose-long-conv. Cost per output and channel: the recurrence
-    about 8 N (complex) or 4 N (damped) multiply-adds per batch row; the
+    about 6 N (complex) or 3 N (damped) operations per batch row; the
     convolution (2 fft(n) + 6) n / L per batch row plus the kernel's 4 N per
     channel step shared by the batch, fft(n) the FFT stages' cost of the
     smooth n >= 2L - 1. With the FFTs as GEMM stages the convolution wins
@@ -354,13 +362,15 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
 
     Example (`channel-block=64`): a CEMA over (1, 4096, 1024) becomes
     ```mlir
-    %coef:5 = linalg.generic ...            // u, q, eta in f64, rounded: (16, 1024)
+    %coef:5 = linalg.generic ...            // u, q, u eta in f64, rounded: (16, 1024)
     %y = scf.forall (%b, %c, %j) in (1, 1, 16) shared_outs(...) {
-      scf.for %t = 0 to 4096 ... {
-        linalg.generic ...                   // y = omega x
+      linalg.generic ... -> tensor<16x64xf32>  // 4 coefficient blocks, copied
+      scf.for %p = 0 to 2048 ... {             // two steps at a time
+        linalg.generic ...                     // y rows = omega x, twice
         linalg.generic {iterator_types = ["reduction", "parallel"]} ...
-            -> tensor<16x64xf32>, tensor<16x64xf32>, tensor<64xf32>
+            -> tensor<16x64xf32>, tensor<16x64xf32>, tensor<64xf32>, tensor<64xf32>
       }
+      scf.for ...                              // the odd last step, if any
     }
     ```
   }];
@@ -379,10 +389,14 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
            "Largest FFT stage of the convolution form (for its cost)">,
     Option<"fftCostScale", "fft-cost-scale", "double", "1.0",
            "Factor on the convolution form's cost (0: use it where allowed)">,
+    Option<"prefetchDistance", "prefetch-distance", "int64_t", "0",
+           "Prefetch the input rows this many steps ahead (0: no prefetch)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::complex::ComplexDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
