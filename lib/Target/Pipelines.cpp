@@ -38,6 +38,12 @@ using namespace mlir;
 /// schedules: long convolutions by FFT, FFTs as Monarch GEMM stages, chunked
 /// scans, linear attention and timestep norms. Parameters that depend on the
 /// chip (radix, chunk sizes) come from `target`. One pass per rewrite.
+/// Steps ahead at which the recurrences (EMA, scan) prefetch their rows on
+/// CPUs: a block's rows are a page apart at 1024 channels (the EMA) or a
+/// page each (the scan's 1024-channel blocks), which the hardware
+/// prefetchers do not cross; GPUs have no such prefetch.
+static constexpr int64_t kRowPrefetchDistance = 8;
+
 static void addAlgorithmicDecompositions(OpPassManager &pm,
                                          const seq::TargetModel &target) {
   // FFT stages (docs/Algorithms.md): a radix-r stage is one (2r x 2r) real
@@ -56,8 +62,6 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   // Recurrences: a work item is a block of 4 vectors of channels; time is
   // chunked only when the blocks cannot give every core four of them. The
   // EMA goes first: its convolution form (when cheaper) is a seq.long_conv.
-  // Its steps prefetch their rows 8 steps ahead (a block's rows are a page
-  // apart at 1024 channels; GPUs have no such prefetch).
   int64_t channelBlock = 4 * lanes;
   int64_t parallelWork = 4 * std::max<int64_t>(target.cores, 1);
   seq::SeqChunkEmaOptions ema;
@@ -65,7 +69,7 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   ema.parallelWork = parallelWork;
   ema.radix = radix;
   ema.maxStage = maxStage;
-  ema.prefetchDistance = target.isGpu() ? 0 : 8;
+  ema.prefetchDistance = target.isGpu() ? 0 : kRowPrefetchDistance;
   pm.addPass(seq::createSeqChunkEma(ema));
 
   // Long convolutions by the cost rule of seq-decompose-long-conv: a direct
@@ -92,6 +96,7 @@ static void addAlgorithmicDecompositions(OpPassManager &pm,
   // Wide scans stream in blocks of up to a 4 KiB page of f32 channels per
   // step (64K x 4096 channels: 300 -> 175 ms on two cores).
   scan.maxChannelBlock = target.isGpu() ? 0 : 1024;
+  scan.prefetchDistance = target.isGpu() ? 0 : kRowPrefetchDistance;
   pm.addPass(seq::createSeqChunkScan(scan));
 
 

@@ -324,23 +324,15 @@ private:
                   });
   }
 
-  /// A read-only view of `tensor`'s buffer for prefetches (null without
-  /// prefetching).
+  /// A view of `tensor`'s buffer for prefetches (null without prefetching).
   Value prefetchView(TensorBuilder &t, Value tensor) {
-    if (prefetchDistance <= 0)
-      return Value();
-    return bufferization::ToBufferOp::create(
-        t.b, t.loc,
-        bufferization::getMemRefTypeWithFullyDynamicLayout(
-            cast<TensorType>(tensor.getType())),
-        tensor, /*read_only=*/true);
+    return prefetchDistance > 0 ? t.prefetchView(tensor) : Value();
   }
 
   /// Prefetches the (B, L, D) row [bi, time + prefetchDistance (clamped to
-  /// the last), offset : offset + Db] of `view`, one prefetch per 64-byte
-  /// line: a block's rows are D elements apart (a page for D = 1024 f32),
-  /// and the hardware prefetchers do not cross pages. `write` asks for the
-  /// line in a writable state (the row of y a later step stores).
+  /// the last), offset : offset + Db] of `view`: a block's rows are D
+  /// elements apart (a page for D = 1024 f32), and the hardware prefetchers
+  /// do not cross pages. `write` asks for the row a later step stores.
   void prefetchRow(TensorBuilder &s, Value view, Value bi, Value time,
                    Value offset, bool write) {
     if (!view)
@@ -348,14 +340,7 @@ private:
     Value ahead = arith::MinSIOp::create(
         s.b, s.loc, s.affineIndex(time, 1, prefetchDistance),
         s.index(length - 1));
-    auto type = cast<MemRefType>(view.getType());
-    int64_t perLine = std::max<int64_t>(
-        1, 512 / static_cast<int64_t>(
-                     type.getElementType().getIntOrFloatBitWidth()));
-    for (int64_t j = 0; j < block; j += perLine)
-      memref::PrefetchOp::create(
-          s.b, s.loc, view, ValueRange{bi, ahead, s.affineIndex(offset, 1, j)},
-          write, /*localityHint=*/2, /*isDataCache=*/true);
+    s.prefetchRun(view, {bi, ahead}, offset, block, write);
   }
 
   /// The rows x[bi, start + first + k, offset : offset + Db], k < count,

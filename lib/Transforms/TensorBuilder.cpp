@@ -3,7 +3,10 @@
 #include "TensorBuilder.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Complex/IR/Complex.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -231,6 +234,29 @@ Value TensorBuilder::affineIndex(Value iv, int64_t scale, int64_t offset) {
   AffineExpr d = getAffineDimExpr(0, b.getContext());
   return affine::AffineApplyOp::create(
       b, loc, AffineMap::get(1, 0, d * scale + offset), ValueRange{iv});
+}
+
+Value TensorBuilder::prefetchView(Value tensor) {
+  return bufferization::ToBufferOp::create(
+      b, loc,
+      bufferization::getMemRefTypeWithFullyDynamicLayout(
+          cast<TensorType>(tensor.getType())),
+      tensor, /*read_only=*/true);
+}
+
+void TensorBuilder::prefetchRun(Value view, ArrayRef<Value> leading,
+                                Value offset, int64_t count, bool write) {
+  Type element = cast<MemRefType>(view.getType()).getElementType();
+  int64_t bits = element.isIntOrFloat() ? element.getIntOrFloatBitWidth() : 64;
+  int64_t perLine = std::max<int64_t>(1, 512 / bits);
+  // Straight-line prefetches: as an scf.for over the lines, a 64K x 4096
+  // scan ran at 165 instead of 110 ms.
+  for (int64_t j = 0; j < count; j += perLine) {
+    SmallVector<Value> indices(leading.begin(), leading.end());
+    indices.push_back(affineIndex(offset, 1, j));
+    memref::PrefetchOp::create(b, loc, view, indices, write,
+                               /*localityHint=*/2, /*isDataCache=*/true);
+  }
 }
 
 Value TensorBuilder::padHigh(Value v, ArrayRef<int64_t> high) {

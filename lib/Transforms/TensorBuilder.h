@@ -105,6 +105,16 @@ public:
   /// An index value c0 + c1 * iv (folded to a constant when iv is).
   Value affineIndex(Value iv, int64_t scale, int64_t offset = 0);
 
+  /// A read-only memref view of `tensor`'s buffer (fully dynamic layout),
+  /// for memref.prefetch in tensor IR: one-shot bufferization resolves it
+  /// to the tensor's buffer.
+  Value prefetchView(Value tensor);
+  /// Prefetches view[leading..., offset : offset + count] (the innermost
+  /// dimension contiguous), one memref.prefetch per 64-byte line, into L2
+  /// (`write`: in a writable state, for a row a later step stores).
+  void prefetchRun(Value view, ArrayRef<Value> leading, Value offset,
+                   int64_t count, bool write);
+
   /// Zero padding at the high end of every dimension.
   Value padHigh(Value v, ArrayRef<int64_t> high);
   /// Zero padding at both ends.

@@ -1,8 +1,10 @@
 // RUN: seq-opt %s -split-input-file --seq-chunk-scan="chunk-size=256 channel-block=16" | FileCheck %s
 // RUN: seq-opt %s -split-input-file --seq-chunk-scan="channel-block=16 parallel-work=2" | FileCheck %s --check-prefix=WIDE
 // RUN: seq-opt %s -split-input-file --seq-chunk-scan="max-channel-block=1024" | FileCheck %s --check-prefix=STREAM
+// RUN: seq-opt %s -split-input-file --seq-chunk-scan="max-channel-block=1024 prefetch-distance=8" | FileCheck %s --check-prefix=PREFETCH
 // RUN: not seq-opt %s --seq-chunk-scan="channel-block=0" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not seq-opt %s --seq-chunk-scan="max-channel-block=-1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not seq-opt %s --seq-chunk-scan="prefetch-distance=-1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 
 // BAD: channel-block, parallel-work and min-chunk positive
 
@@ -50,6 +52,15 @@ func.func @chunked(%a: tensor<1x1000x64xf32>, %b: tensor<1x1000x64xf32>) -> (ten
 // CHECK:         arith.subi
 // CHECK:       scf.forall
 // CHECK:       tensor.extract_slice %{{.*}}[0, 0, 0] [2, 1, 3]
+// Reverse prefetches go 8 steps down, clamped at step 0; one 64-byte line
+// holds a row's 3 complex channels.
+// PREFETCH-LABEL: func.func @reverse_complex
+// PREFETCH:       scf.for
+// PREFETCH:         %[[BACK:.*]] = arith.maxsi %{{.*}}, %c0
+// PREFETCH:         memref.prefetch %{{.*}}[%{{.*}}, %[[BACK]], %{{.*}}], read, locality<2>, data
+// PREFETCH:         memref.prefetch %{{.*}}[%{{.*}}, %[[BACK]], %{{.*}}], read, locality<2>, data
+// PREFETCH-NOT:     memref.prefetch
+// PREFETCH:         linalg.generic
 func.func @reverse_complex(%a: tensor<2x600x3xcomplex<f32>>, %b: tensor<2x600x3xcomplex<f32>>,
                            %h: tensor<2x3xcomplex<f32>>) -> (tensor<2x600x3xcomplex<f32>>, tensor<2x3xcomplex<f32>>) {
   %e = tensor.empty() : tensor<2x600x3xcomplex<f32>>
@@ -88,6 +99,20 @@ func.func @half(%a: tensor<2x16x8xf16>, %b: tensor<2x16x8xf16>, %da: tensor<?x16
 // STREAM:         scf.for
 // STREAM:           linalg.generic {{.*}} ins({{.*}} : tensor<512xf32>, tensor<512xf32>)
 // STREAM-NOT:   scf.forall (
+// With prefetch-distance, each step first prefetches row t + 8 (clamped to
+// the last) of a and b for reading and of the states for writing: one
+// prefetch per 64-byte line, 32 per 512-channel row.
+// PREFETCH-LABEL: func.func @wide
+// PREFETCH-DAG:   %[[A:.*]] = bufferization.to_buffer %arg0 read_only
+// PREFETCH-DAG:   %[[B:.*]] = bufferization.to_buffer %arg1 read_only
+// PREFETCH-DAG:   %[[S:.*]] = bufferization.to_buffer %{{.*}} read_only
+// PREFETCH:       scf.for
+// PREFETCH:         %[[AHEAD:.*]] = arith.minsi %{{.*}}, %c31
+// PREFETCH-COUNT-32: memref.prefetch %[[A]][%{{.*}}, %[[AHEAD]], %{{.*}}], read, locality<2>, data
+// PREFETCH-COUNT-32: memref.prefetch %[[B]][%{{.*}}, %[[AHEAD]], %{{.*}}], read
+// PREFETCH-COUNT-32: memref.prefetch %[[S]][{{.*}}], write, locality<2>, data
+// PREFETCH-NOT:     memref.prefetch
+// PREFETCH:         linalg.generic
 func.func @wide(%a: tensor<1x32x4096xf32>, %b: tensor<1x32x4096xf32>) -> tensor<1x32x4096xf32> {
   %e = tensor.empty() : tensor<1x32x4096xf32>
   %h = seq.scan ins(%a, %b : tensor<1x32x4096xf32>, tensor<1x32x4096xf32>)

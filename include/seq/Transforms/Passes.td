@@ -280,7 +280,10 @@ def SeqChunkScan : Pass<"seq-chunk-scan"> {
     writes longer contiguous runs of the (L, C) rows instead of a few
     vectors at a stride of C (hardware prefetch and TLB reach work per
     page; 64K steps x 4096 channels: 64-channel blocks 300 ms, 512-channel
-    blocks 175 ms on two cores). `final` is the last
+    blocks 175 ms on two cores). With `prefetch-distance`, every step first
+    prefetches (into L2, one per 64-byte line) the a and b rows and, for
+    writing, the state row that many steps later: each step's rows start
+    pages the hardware prefetchers have not seen. `final` is the last
     state written (h_{L-1}, or h_0 in reverse). f16/bf16 data is computed in
     f32, complex data with complex arithmetic.
 
@@ -312,8 +315,13 @@ def SeqChunkScan : Pass<"seq-chunk-scan"> {
     Option<"maxChannelBlock", "max-channel-block", "int64_t", "0",
            "Largest channel block when many channels let blocks grow past "
            "channel-block (0: no growth)">,
+    Option<"prefetchDistance", "prefetch-distance", "int64_t", "0",
+           "Prefetch the a, b and state rows this many steps ahead (0: no "
+           "prefetch)">,
   ];
   let dependentDialects = [
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::complex::ComplexDialect",
