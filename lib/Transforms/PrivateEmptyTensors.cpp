@@ -2,9 +2,9 @@
 //
 // Clones `tensor.empty` ops into the `scf.forall` bodies that use them from
 // outside, so that bufferization gives each parallel iteration its own
-// scratch buffer instead of one buffer shared by every thread; and clones
+// scratch buffer instead of one buffer shared by every thread; clones
 // fills of empty tensors per destination user, so that no filled buffer is
-// copied.
+// copied; and gives each iter_arg of a loop its own empty tensor.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +30,7 @@ struct SeqPrivateEmptyTensorsPass
     : public seq::impl::SeqPrivateEmptyTensorsBase<
           SeqPrivateEmptyTensorsPass> {
   void runOnOperation() override {
+    privatizeLoopInits();
     privatizeFills();
     SmallVector<tensor::EmptyOp> empties;
     getOperation()->walk([&](tensor::EmptyOp op) { empties.push_back(op); });
@@ -59,6 +60,24 @@ struct SeqPrivateEmptyTensorsPass
       if (empty->use_empty())
         empty->erase();
     }
+  }
+
+  /// An empty tensor that initializes several iter_args of one scf.for gets
+  /// a clone per extra iter_arg. One-shot bufferization (MLIR 22) can hand
+  /// such iter_args one buffer although every iteration writes and reads
+  /// each of them (seen with two rows of y sums that are also inserted into
+  /// a third iter_arg: the second row overwrote the first).
+  void privatizeLoopInits() {
+    getOperation()->walk([](scf::ForOp loop) {
+      llvm::SmallPtrSet<Value, 4> seen;
+      for (OpOperand &init : loop.getInitArgsMutable()) {
+        auto empty = init.get().getDefiningOp<tensor::EmptyOp>();
+        if (!empty || seen.insert(init.get()).second)
+          continue;
+        OpBuilder builder(loop);
+        init.set(builder.clone(*empty)->getResult(0));
+      }
+    });
   }
 
   /// A tensor computed from empty tensors and scalars alone (a fill, or the

@@ -1,4 +1,5 @@
 // RUN: seq-opt %s --split-input-file --seq-private-empty-tensors | FileCheck %s
+// RUN: seq-opt %s --split-input-file --seq-private-empty-tensors --one-shot-bufferize="bufferize-function-boundaries" | FileCheck %s --check-prefix=BUF
 
 // An empty tensor above a parallel loop, filled inside it as per-iteration
 // scratch (what CSE leaves of the chunked EMA's step tensors): each forall
@@ -79,4 +80,66 @@ func.func @shared_fill(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> (tensor<4x4x
   %p = linalg.matmul ins(%a, %b : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
   %q = linalg.matmul ins(%b, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%z : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %p, %q : tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// One empty tensor initializing two iter_args (what CSE leaves of two rows
+// of y sums): each extra iter_arg gets its own. Without that, one-shot
+// bufferization (MLIR 22) gives this loop, whose rows are also inserted
+// into a third iter_arg, ONE buffer for %s0 and %s1 (BUF checks two).
+// CHECK-LABEL: func.func @loop_inits
+// CHECK:         %[[E0:.*]] = tensor.empty() : tensor<5xf32>
+// CHECK:         %[[E1:.*]] = tensor.empty() : tensor<5xf32>
+// CHECK:         scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %[[E0]], %{{.*}} = %[[E1]])
+// BUF-LABEL:   func.func @loop_inits
+// BUF:           %[[A0:alloc[_0-9]*]] = memref.alloc() {{.*}} : memref<5xf32>
+// BUF:           %[[A1:alloc[_0-9]*]] = memref.alloc() {{.*}} : memref<5xf32>
+// BUF:           scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %[[A0]], %{{.*}} = %[[A1]])
+#m1 = affine_map<(d0, d1) -> (d0, d1)>
+#m4 = affine_map<(d0) -> (d0)>
+#m5 = affine_map<(d0, d1) -> (d1)>
+func.func @loop_inits(%x: tensor<1x4x5xf32>, %q: tensor<2x5xf32>, %er: tensor<2x5xf32>,
+                      %om: tensor<5xf32>, %h0: tensor<2x5xf32>, %y: tensor<4x5xf32>)
+    -> (tensor<4x5xf32>, tensor<2x5xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %e = tensor.empty() : tensor<5xf32>
+  %r:4 = scf.for %i = %c0 to %c2 step %c1 iter_args(%h = %h0, %t = %y, %s0 = %e, %s1 = %e)
+      -> (tensor<2x5xf32>, tensor<4x5xf32>, tensor<5xf32>, tensor<5xf32>) {
+    %t0 = affine.apply affine_map<(d0) -> (d0 * 2)>(%i)
+    %t1 = affine.apply affine_map<(d0) -> (d0 * 2 + 1)>(%i)
+    %x0 = tensor.extract_slice %x[0, %t0, 0] [1, 1, 5] [1, 1, 1] : tensor<1x4x5xf32> to tensor<5xf32>
+    %x1 = tensor.extract_slice %x[0, %t1, 0] [1, 1, 5] [1, 1, 1] : tensor<1x4x5xf32> to tensor<5xf32>
+    %a = linalg.generic {indexing_maps = [#m4, #m4, #m4], iterator_types = ["parallel"]}
+        ins(%x0, %om : tensor<5xf32>, tensor<5xf32>) outs(%s0 : tensor<5xf32>) {
+    ^bb0(%p: f32, %o: f32, %u: f32):
+      %m = arith.mulf %p, %o : f32
+      linalg.yield %m : f32
+    } -> tensor<5xf32>
+    %b = linalg.generic {indexing_maps = [#m4, #m4, #m4], iterator_types = ["parallel"]}
+        ins(%x1, %om : tensor<5xf32>, tensor<5xf32>) outs(%s1 : tensor<5xf32>) {
+    ^bb0(%p: f32, %o: f32, %u: f32):
+      %m = arith.mulf %p, %o : f32
+      linalg.yield %m : f32
+    } -> tensor<5xf32>
+    %s:3 = linalg.generic {indexing_maps = [#m5, #m5, #m1, #m1, #m1, #m5, #m5],
+                           iterator_types = ["reduction", "parallel"]}
+        ins(%x0, %x1, %q, %er : tensor<5xf32>, tensor<5xf32>, tensor<2x5xf32>, tensor<2x5xf32>)
+        outs(%h, %a, %b : tensor<2x5xf32>, tensor<5xf32>, tensor<5xf32>) {
+    ^bb0(%p0: f32, %p1: f32, %qq: f32, %ee: f32, %hh: f32, %y0: f32, %y1: f32):
+      %n0 = math.fma %qq, %hh, %p0 : f32
+      %c0v = arith.mulf %ee, %n0 : f32
+      %z0 = arith.addf %y0, %c0v : f32
+      %n1 = math.fma %qq, %n0, %p1 : f32
+      %c1v = arith.mulf %ee, %n1 : f32
+      %z1 = arith.addf %y1, %c1v : f32
+      linalg.yield %n1, %z0, %z1 : f32, f32, f32
+    } -> (tensor<2x5xf32>, tensor<5xf32>, tensor<5xf32>)
+    %w0 = tensor.insert_slice %s#1 into %t[%t0, 0] [1, 5] [1, 1] : tensor<5xf32> into tensor<4x5xf32>
+    %w1 = tensor.insert_slice %s#2 into %w0[%t1, 0] [1, 5] [1, 1] : tensor<5xf32> into tensor<4x5xf32>
+    scf.yield %s#0, %w1, %s#1, %s#2 : tensor<2x5xf32>, tensor<4x5xf32>, tensor<5xf32>, tensor<5xf32>
+  }
+  return %r#1, %r#0 : tensor<4x5xf32>, tensor<2x5xf32>
 }

@@ -36,8 +36,11 @@ def SeqPrivateEmptyTensors : Pass<"seq-private-empty-tensors"> {
     Likewise a `linalg.fill` of an empty tensor that CSE left with several
     destination users (two FFT stages of one shape accumulating into one
     zero tensor) is cloned per user: otherwise bufferization fills one
-    buffer and copies it for the other user. Runs right before
-    bufferization.
+    buffer and copies it for the other user. And an empty tensor that
+    initializes several iter_args of one `scf.for` is cloned per extra
+    iter_arg: one-shot bufferization (MLIR 22) can give such iter_args one
+    buffer although each iteration writes and reads all of them (wrong
+    results). Runs right before bufferization.
 
     Example:
     ```mlir
