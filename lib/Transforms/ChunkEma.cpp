@@ -337,10 +337,8 @@ private:
                    Value offset, bool write) {
     if (!view)
       return;
-    Value ahead = arith::MinSIOp::create(
-        s.b, s.loc, s.affineIndex(time, 1, prefetchDistance),
-        s.index(length - 1));
-    s.prefetchRun(view, {bi, ahead}, offset, block, write);
+    s.prefetchRun(view, {bi, s.stepAhead(time, prefetchDistance, length)},
+                  offset, block, write);
   }
 
   /// The rows x[bi, start + first + k, offset : offset + Db], k < count,

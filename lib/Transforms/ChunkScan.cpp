@@ -90,14 +90,8 @@ private:
                     Value time, Value offset, bool write) {
     if (views.empty() || !views.front())
       return;
-    Value ahead;
-    if (reverse)
-      ahead = arith::MaxSIOp::create(
-          t.b, t.loc, t.affineIndex(time, 1, -prefetchDistance), t.index(0));
-    else
-      ahead = arith::MinSIOp::create(t.b, t.loc,
-                                     t.affineIndex(time, 1, prefetchDistance),
-                                     t.index(length - 1));
+    Value ahead = t.stepAhead(
+        time, reverse ? -prefetchDistance : prefetchDistance, length);
     for (Value view : views)
       t.prefetchRun(view, {bi, ahead}, offset, plan.channelBlock, write);
   }

@@ -244,6 +244,13 @@ Value TensorBuilder::prefetchView(Value tensor) {
       tensor, /*read_only=*/true);
 }
 
+Value TensorBuilder::stepAhead(Value time, int64_t distance, int64_t length) {
+  Value ahead = affineIndex(time, 1, distance);
+  if (distance < 0)
+    return arith::MaxSIOp::create(b, loc, ahead, index(0));
+  return arith::MinSIOp::create(b, loc, ahead, index(length - 1));
+}
+
 void TensorBuilder::prefetchRun(Value view, ArrayRef<Value> leading,
                                 Value offset, int64_t count, bool write) {
   Type element = cast<MemRefType>(view.getType()).getElementType();

@@ -109,6 +109,10 @@ public:
   /// for memref.prefetch in tensor IR: one-shot bufferization resolves it
   /// to the tensor's buffer.
   Value prefetchView(Value tensor);
+  /// Step `time` + `distance` of a sequence of `length` steps, clamped into
+  /// it (at the last step going forward, at 0 going back): the row a
+  /// prefetch asks for.
+  Value stepAhead(Value time, int64_t distance, int64_t length);
   /// Prefetches view[leading..., offset : offset + count] (the innermost
   /// dimension contiguous), one memref.prefetch per 64-byte line, into L2
   /// (`write`: in a writable state, for a row a later step stores).
