@@ -165,12 +165,19 @@ func.func @select_mask(%m: tensor<64x256xi1>, %a: tensor<64x256xi32>, %b: tensor
 // A transpose of the innermost dimension with room for square tiles: lanes
 // x lanes blocks read along one dimension, transposed in registers and
 // written along the other (16 x 16 on AVX-512, 8 x 8 on AVX2), instead of
-// one strided element per lane.
+// one strided element per lane. The register transposes are whole-vector
+// shuffles (the 16x16 and the AVX2 8x8 sequences), not element moves.
 
 // CHECK-LABEL: func.func @transpose_square
 // AVX512:        vector.transfer_read {{.*}} : tensor<16x16xf32>, vector<16x16xf32>
+// AVX512-NOT:    f32 from vector<16x16xf32>
+// AVX512:        vector.shuffle {{.*}} : vector<16xf32>, vector<16xf32>
+// AVX512-NOT:    f32 from vector<16x16xf32>
 // AVX512:        vector.transfer_write {{.*}} : vector<16x16xf32>, tensor<16x16xf32>
 // AVX2:          vector.transfer_read {{.*}} : tensor<8x8xf32>, vector<8x8xf32>
+// AVX2-NOT:      f32 from vector<8x8xf32>
+// AVX2:          vector.shuffle {{.*}} : vector<8xf32>, vector<8xf32>
+// AVX2-NOT:      f32 from vector<8x8xf32>
 // AVX2:          vector.transfer_write {{.*}} : vector<8x8xf32>, tensor<8x8xf32>
 // CHECK-NOT:     linalg.transpose
 // CHECK:         return

@@ -30,6 +30,8 @@
 
 #include "seq/Target/Schedules.h"
 
+#include "ScheduleWriter.h"
+
 #include "seq/Dialect/SeqOps.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -96,13 +98,6 @@ seq::cpuAttentionSchedule(Operation *op, const TargetModel &target,
       llvm::divideCeil(key.getDimSize(2), sizes.keyTile) * sizes.keyTile;
   bool blockTranspose = query.getDimSize(3) % sizes.lanes == 0 &&
                         paddedKeys % sizes.lanes == 0;
-  // 16x16 (AVX-512) and 8x8 (AVX2) transposes have dedicated shuffle
-  // lowerings; other widths go element by element.
-  const char *transposeLowering =
-      sizes.lanes == 16 ? R"(lowering_strategy = "shuffle_16x16")"
-      : sizes.lanes == 8
-          ? R"(lowering_strategy = "eltwise" avx2_lowering_strategy = true)"
-          : R"(lowering_strategy = "eltwise")";
   std::string text = llvm::formatv(
       R"mlir(
 module attributes {{transform.with_named_sequence} {
@@ -195,17 +190,17 @@ module attributes {{transform.with_named_sequence} {
 }
 )mlir",
       sizes.queryTile, sizes.keyTile, sizes.registerRows,
-      sizes.registerColumns, sizes.lanes, transposeLowering,
+      sizes.registerColumns, sizes.lanes, lowerTransposePattern(sizes.lanes),
       blockTranspose ? llvm::formatv(R"mlir(
     %key_t_block, %key_t_loops:2 = transform.structured.tile_using_for %key_t_tile tile_sizes [0, 0, {0}, {0}]
         : (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op)
     transform.structured.vectorize %key_t_block : !transform.any_op
     transform.apply_patterns to %key_t_forall {{
       transform.apply_patterns.vector.transfer_permutation_patterns
-      transform.apply_patterns.vector.lower_transpose {1}
+      transform.apply_patterns.{1}
       transform.apply_patterns.vector.lower_shape_cast
     } : !transform.any_op)mlir",
-                                     sizes.lanes, transposeLowering)
+                                     sizes.lanes, lowerTransposePattern(sizes.lanes))
                            .str()
                      : std::string());
   return Schedule{"attention", text};

@@ -406,7 +406,7 @@ std::optional<Schedule> seq::cpuElementwiseSchedule(Operation *op,
       {"vector.lower_multi_reduction lowering_strategy = \"innerreduction\"",
        "vector.lower_contraction lowering_strategy = \"outerproduct\"",
        "vector.lower_outerproduct", "vector.transfer_permutation_patterns",
-       "vector.lower_transpose lowering_strategy = \"eltwise\"",
+       lowerTransposePattern(lanes),
        "vector.lower_shape_cast"},
       /*canonicalize=*/false);
   // Canonicalized apart (see ScheduleWriter::lowerVectors): a transpose

@@ -197,6 +197,15 @@ std::string ScheduleWriter::str() const {
       .str();
 }
 
+std::string mlir::seq::lowerTransposePattern(int64_t lanes) {
+  if (lanes == 16)
+    return "vector.lower_transpose lowering_strategy = \"shuffle_16x16\"";
+  if (lanes == 8)
+    return "vector.lower_transpose lowering_strategy = \"eltwise\" "
+           "avx2_lowering_strategy = true";
+  return "vector.lower_transpose lowering_strategy = \"eltwise\"";
+}
+
 bool mlir::seq::insideParallelLoop(Operation *op) {
   return op->getParentOfType<scf::ForallOp>() ||
          op->getParentOfType<scf::ParallelOp>() ||

@@ -93,6 +93,12 @@ private:
 /// "[a, b, c]".
 std::string formatList(ArrayRef<int64_t> values);
 
+/// The `vector.lower_transpose` pattern for 2-D register transposes on
+/// vectors of `lanes` f32 lanes: 16x16 (AVX-512) and 8x8 (AVX2) have
+/// dedicated shuffle lowerings (other shapes fall back to element moves);
+/// other widths go element by element.
+std::string lowerTransposePattern(int64_t lanes);
+
 /// Whether `op` runs inside a loop that is already spread over the cores
 /// (its schedule then adds no threads of its own).
 bool insideParallelLoop(Operation *op);
