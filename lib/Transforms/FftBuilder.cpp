@@ -2,6 +2,7 @@
 
 #include "FftBuilder.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -190,6 +191,18 @@ Value FftBuilder::gemm(Value x, int64_t height,
   return tb.batchMatmulSharedLhs(g, x, tb.zeros({r, height, w}, type));
 }
 
+Value FftBuilder::realMatrix(int64_t rows, int64_t cols,
+                             function_ref<double(int64_t p, int64_t a)> fn,
+                             bool transposed) {
+  SmallVector<double> values(rows * cols);
+  for (int64_t p = 0; p < rows; ++p)
+    for (int64_t a = 0; a < cols; ++a)
+      values[transposed ? a * rows + p : p * cols + a] = fn(p, a);
+  if (transposed)
+    return tb.constant({cols, rows}, type, values);
+  return tb.constant({rows, cols}, type, values);
+}
+
 Value FftBuilder::stageGemm(Value x, int64_t n, int sign, double scale,
                             int64_t rows, int64_t cols, int64_t planesIn,
                             int64_t planesOut) {
@@ -355,8 +368,11 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
     if (last && skipLast)
       return tb.reshape(d, {rows, planesOut, nj, t});
     if (!last && pairs(nj)) {
-      Value g = pairGemm(tb.reshape(d, {rows, planes, cols, mj * t}), nj, sign,
-                         1.0, cols);
+      // A stage with all its digits (the first one's may be zero-extended)
+      // also pairs its columns: mirrored digits' sums and differences.
+      Value in = tb.reshape(d, {rows, planes, cols, mj * t});
+      PairRows g = mirrors(nj, cols) ? mirroredPairGemm(in, nj, sign, 1.0)
+                                     : pairGemm(in, nj, sign, 1.0, cols);
       d = pairTwiddle(g, rows, planes, nj, inner, t, sign);
     } else {
       Value view = tb.reshape(d, {rows, planes * cols, mj * t});
@@ -401,7 +417,7 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
 // Conjugate-pair stages
 //===----------------------------------------------------------------------===//
 
-Value FftBuilder::pairGemm(Value x, int64_t nj, int sign, double scale,
+FftBuilder::PairRows FftBuilder::pairGemm(Value x, int64_t nj, int sign, double scale,
                            int64_t cols) {
   ArrayRef<int64_t> shape = TensorBuilder::shape(x);
   int64_t rows = shape[0], planes = shape[1], w = shape[3];
@@ -409,24 +425,93 @@ Value FftBuilder::pairGemm(Value x, int64_t nj, int sign, double scale,
   // (Nj - 1) / 2 (Fi vanishes at p = 0 and p = Nj / 2): Nj rows in all.
   int64_t h = nj / 2;
   auto matrix = [&](bool transposed) {
-    SmallVector<double> values(nj * cols);
-    for (int64_t row = 0; row < nj; ++row)
-      for (int64_t a = 0; a < cols; ++a) {
-        int64_t p = row <= h ? row : row - h;
-        auto [re, im] = unitRoot(p * a, nj, sign);
-        double v = (row <= h ? re : im) * scale;
-        if (transposed)
-          values[a * nj + row] = v;
-        else
-          values[row * cols + a] = v;
-      }
-    if (transposed)
-      return tb.constant({cols, nj}, type, values);
-    return tb.constant({nj, cols}, type, values);
+    return realMatrix(
+        nj, cols,
+        [&](int64_t row, int64_t a) {
+          int64_t p = row <= h ? row : row - h;
+          auto [re, im] = unitRoot(p * a, nj, sign);
+          return (row <= h ? re : im) * scale;
+        },
+        transposed);
   };
   // Each input plane is a batch row of its own.
-  Value g = gemm(tb.reshape(x, {rows * planes, cols, w}), nj, matrix);
-  return tb.reshape(g, {rows, planes, nj, w});
+  Value g = tb.reshape(
+      gemm(tb.reshape(x, {rows * planes, cols, w}), nj, matrix),
+      {rows, planes, nj, w});
+  int64_t f = nj - h - 1;
+  return {tb.slice(g, {0, 0, 0, 0}, {rows, planes, h + 1, w}),
+          f > 0 ? tb.slice(g, {0, 0, h + 1, 0}, {rows, planes, f, w})
+                : Value()};
+}
+
+Value FftBuilder::mirrorSums(Value x, int64_t nj) {
+  ArrayRef<int64_t> shape = TensorBuilder::shape(x);
+  int64_t rows = shape[0], w = shape[2], h = nj / 2;
+  // One generic per digit a = 0 .. h and its mirror Nj - a (a reversed
+  // read is no plain indexing map), writing (u_a, v_a) as one strided
+  // output so that it works in place. a = 0 (and a = Nj / 2) pair with
+  // themselves: u = 2 x, v = 0, the factor 2 undone in C exactly.
+  auto pairDigits = [&](TensorBuilder &b, Value dest, Value a, Value mirror) {
+    auto zero = b.b.getIndexAttr(0);
+    auto xRow = [&](Value row) {
+      return b.sliceAt(x, {zero, row, zero}, b.sizes({rows, 1, w}), {1});
+    };
+    SmallVector<OpFoldResult> at{zero, zero, a, zero};
+    SmallVector<OpFoldResult> sizes = b.sizes({rows, 2, 1, w});
+    Value out = b.sliceAt(dest, at, sizes, {2});
+    AffineMap row = b.map(3, {b.dim(0), b.dim(2)});
+    Value sums = b.generic(
+        {xRow(a), xRow(mirror)}, out, {row, row, b.identity(3)}, 3, {},
+        [](OpBuilder &ob, Location loc, ValueRange args) -> SmallVector<Value> {
+          Value isSum = arith::CmpIOp::create(
+              ob, loc, arith::CmpIPredicate::eq,
+              linalg::IndexOp::create(ob, loc, 1),
+              arith::ConstantIndexOp::create(ob, loc, 0));
+          return {arith::SelectOp::create(
+              ob, loc, isSum, arith::AddFOp::create(ob, loc, args[0], args[1]),
+              arith::SubFOp::create(ob, loc, args[0], args[1]))};
+        })[0];
+    return b.insertAt(sums, dest, at, sizes);
+  };
+  // All digits in one loop (a first piece outside it would get a buffer of
+  // its own, copied in).
+  AffineExpr d = getAffineDimExpr(0, tb.b.getContext());
+  AffineMap mirrorMap = AffineMap::get(1, 0, (nj - d) % nj);
+  return tb.loop(
+      tb.index(0), tb.index(h + 1), tb.empty({rows, 2, h + 1, w}, type),
+      [&](TensorBuilder &lb, Value a, ValueRange acc) -> SmallVector<Value> {
+        Value mirror = affine::AffineApplyOp::create(lb.b, lb.loc, mirrorMap,
+                                                     ValueRange{a});
+        return {pairDigits(lb, acc[0], a, mirror)};
+      })[0];
+}
+
+FftBuilder::PairRows FftBuilder::mirroredPairGemm(Value x, int64_t nj,
+                                                  int sign, double scale) {
+  ArrayRef<int64_t> shape = TensorBuilder::shape(x);
+  int64_t rows = shape[0], planes = shape[1], w = shape[3], h = nj / 2,
+          f = (nj - 1) / 2;
+  Value sums = mirrorSums(tb.reshape(x, {rows * planes, nj, w}), nj);
+  // Fr x from u (digits 0 .. h), Fi x from v (digits 1 .. f).
+  auto half = [&](int64_t plane, int64_t count) {
+    bool imaginary = plane == 1;
+    int64_t base = imaginary ? 1 : 0;
+    Value in = tb.sliceDropping(sums, {0, plane, base, 0},
+                                {rows * planes, 1, count, w}, {1});
+    Value y = gemm(in, count, [&](bool transposed) {
+      return realMatrix(
+          count, count,
+          [&](int64_t p, int64_t a) {
+            auto [re, im] = unitRoot((p + base) * (a + base), nj, sign);
+            // u_0 and (even Nj) u_{Nj / 2} are twice the digit.
+            bool doubled = !imaginary && (a == 0 || 2 * a == nj);
+            return (imaginary ? im : re) * scale * (doubled ? 0.5 : 1.0);
+          },
+          transposed);
+    });
+    return tb.reshape(y, {rows, planes, count, w});
+  };
+  return {half(0, h + 1), f > 0 ? half(1, f) : Value()};
 }
 
 std::pair<Value, Value> FftBuilder::combinePair(OpBuilder &b, Location loc,
@@ -452,7 +537,7 @@ std::pair<Value, Value> FftBuilder::combinePair(OpBuilder &b, Location loc,
           frXi ? sub(frXi, fiXr) : arith::NegFOp::create(b, loc, fiXr)};
 }
 
-Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
+Value FftBuilder::pairTwiddle(PairRows g, int64_t rows, int64_t planes,
                               int64_t nj, ArrayRef<int64_t> inner, int64_t t,
                               int sign, bool planeFirst) {
   int64_t mj = product(inner);
@@ -467,7 +552,9 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
       head.push_back(t);
     return head;
   };
-  Value gemmRows = tb.reshape(g, withInner({rows, planes, nj}));
+  int64_t h = nj / 2, f = (nj - 1) / 2;
+  Value frRows = tb.reshape(g.fr, withInner({rows, planes, h + 1}));
+  Value fiRows = f > 0 ? tb.reshape(g.fi, withInner({rows, planes, f})) : Value();
   SmallVector<AffineExpr> data{tb.dim(0), tb.dim(1)};
   for (int64_t i = 0; i < numGroups; ++i)
     data.push_back(tb.dim(3 + i));
@@ -479,15 +566,15 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
   // digits.
   SmallVector<Value> tables = twiddleTables(tb, type, nj, mj, groups, sign);
 
-  // One piece: `count` output digits from `digit` on, reading the Fr rows
-  // from `frRow` and the Fi rows from `fiRow` (null: none) on; `mirrored`:
-  // the digit is Nj - row.
+  // One piece: `count` output digits from `digit` on, reading the rows of
+  // Fr x from `frRow` and those of Fi x from `fiRow` (null: none) on;
+  // `mirrored`: the digit is Nj - row.
   auto piece = [&](TensorBuilder &pb, Value dest, OpFoldResult frRow,
                    OpFoldResult fiRow, OpFoldResult digit, int64_t count,
                    bool mirrored) -> Value {
     OpFoldResult zero = pb.b.getIndexAttr(0);
     SmallVector<Value> ins;
-    auto readRows = [&](OpFoldResult row) {
+    auto readRows = [&](Value gemmRows, OpFoldResult row) {
       for (int64_t plane = 0; plane < planes; ++plane) {
         SmallVector<OpFoldResult> offsets(3 + numGroups + (hasT ? 1 : 0),
                                           zero);
@@ -498,9 +585,9 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
                                  /*dropped=*/{1}));
       }
     };
-    readRows(frRow);
+    readRows(frRows, frRow);
     if (fiRow)
-      readRows(fiRow);
+      readRows(fiRows, fiRow);
     int64_t numRows = ins.size();
     SmallVector<AffineMap> maps(numRows, dataMap);
     for (int64_t i = 0; i < numGroups; ++i)
@@ -535,9 +622,8 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
     return pb.insertAt(out, dest, offsets, sizes);
   };
   // p = 0 and (even Nj) p = Nj / 2 have no Fi row; p = 1 .. f pair row p
-  // of Fr with row h + p (Fi); p = Nj - q (q = 1 .. f) reads the same rows,
-  // in an scf.for over q (a reversed read is no plain indexing map).
-  int64_t h = nj / 2, f = (nj - 1) / 2;
+  // of Fr with row p - 1 of Fi; p = Nj - q (q = 1 .. f) reads the same
+  // rows, in an scf.for over q (a reversed read is no plain indexing map).
   auto at = [&](int64_t v) -> OpFoldResult { return tb.b.getIndexAttr(v); };
   Value dest = tb.empty(withInner(planeFirst
                                       ? SmallVector<int64_t>{rows, 2, nj}
@@ -545,7 +631,7 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
                         type);
   dest = piece(tb, dest, at(0), OpFoldResult(), at(0), 1, false);
   if (f > 0)
-    dest = piece(tb, dest, at(1), at(h + 1), at(1), f, false);
+    dest = piece(tb, dest, at(1), at(0), at(1), f, false);
   if (nj % 2 == 0)
     dest = piece(tb, dest, at(h), OpFoldResult(), at(h), 1, false);
   if (f == 0)
@@ -553,7 +639,7 @@ Value FftBuilder::pairTwiddle(Value g, int64_t rows, int64_t planes,
   return tb.loop(
       tb.index(1), tb.index(f + 1), dest,
       [&](TensorBuilder &lb, Value q, ValueRange acc) -> SmallVector<Value> {
-        return {piece(lb, acc[0], q, lb.affineIndex(q, 1, h),
+        return {piece(lb, acc[0], q, lb.affineIndex(q, 1, -1),
                       lb.affineIndex(q, -1, nj), 1, /*mirrored=*/true)};
       })[0];
 }
@@ -825,8 +911,9 @@ Value FftBuilder::transform(Value x, int sign, double scale, bool realOut) {
     permutation.push_back(i);
   Value natural = tb.transpose(tb.reshape(y, digits), permutation);
   if (pairLast) {
-    Value g = pairGemm(tb.reshape(natural, {rows, 2, nk, n / nk}), nk, sign,
-                       scale, nk);
+    Value in = tb.reshape(natural, {rows, 2, nk, n / nk});
+    PairRows g = mirrors(nk, nk) ? mirroredPairGemm(in, nk, sign, scale)
+                                 : pairGemm(in, nk, sign, scale, nk);
     natural = pairTwiddle(g, rows, 2, nk, /*inner=*/{}, n / nk, sign,
                           /*planeFirst=*/true);
   }

@@ -66,6 +66,9 @@ struct FftOptions {
   bool conjugatePairs = true;
   /// The smallest stage computed as conjugate pairs.
   int64_t minPairStage = kMinPairStage;
+  /// The smallest pair stage computed from the sums and differences of its
+  /// mirrored digits (half the GEMM's multiply-adds, one more pass).
+  int64_t minMirrorStage = 16;
 };
 
 /// Stage sizes of a transform of length n (their product is n; empty for
@@ -153,16 +156,49 @@ private:
     return options.conjugatePairs && nj >= options.minPairStage;
   }
 
+  /// Whether a pair stage of `nj` points reading `cols` of its digits is
+  /// computed from its mirrored digits' sums and differences
+  /// (mirroredPairGemm): all digits present, and a stage of at least
+  /// minMirrorStage points (below it the extra pass costs more than the
+  /// GEMM saves).
+  bool mirrors(int64_t nj, int64_t cols) const {
+    return cols == nj && nj >= options.minMirrorStage;
+  }
+
   /// x (R, K, W) times a constant (H x K) matrix along K: (R, H, W), as one
   /// batch matmul sharing the matrix (a matmul when R or W is 1). `matrix`
   /// builds it, transposed (K x H) when asked.
   Value gemm(Value x, int64_t height,
              function_ref<Value(bool transposed)> matrix);
 
-  /// The conjugate-pair GEMM of a stage: `x` is (R, P, cols, W); returns
-  /// (R, P, Nj, W) holding, per plane, Fr x for p = 0 .. Nj / 2 (rows 0 ..
-  /// Nj / 2) and Fi x for p = 1 .. (Nj - 1) / 2 (the rows after them).
-  Value pairGemm(Value x, int64_t nj, int sign, double scale, int64_t cols);
+  /// The (rows x cols) constant fn(p, a) as a stage matrix, or its (cols x
+  /// rows) transpose.
+  Value realMatrix(int64_t rows, int64_t cols,
+                   function_ref<double(int64_t p, int64_t a)> fn,
+                   bool transposed);
+
+  /// The rows of a conjugate-pair GEMM: Fr x for p = 0 .. Nj / 2 as (R, P,
+  /// Nj / 2 + 1, W) and Fi x for p = 1 .. (Nj - 1) / 2 as (R, P, (Nj - 1) /
+  /// 2, W) (null when there are none), per input plane.
+  struct PairRows {
+    Value fr, fi;
+  };
+
+  /// The conjugate-pair GEMM of a stage: `x` is (R, P, cols, W).
+  PairRows pairGemm(Value x, int64_t nj, int sign, double scale, int64_t cols);
+
+  /// pairGemm for an input whose Nj digits are all present, with half its
+  /// multiply-adds: Fr x = C u and Fi x = S v, where u_a = x_a + x_{Nj - a}
+  /// (a = 0 .. Nj / 2) and v_a = x_a - x_{Nj - a} (a = 1 .. (Nj - 1) / 2)
+  /// are formed in one pass over x, and C (Re w^{pa}) and S (Im w^{pa}) are
+  /// the (h + 1)^2 and f^2 halves of the DFT matrix (Re w^{pa} = Re w^{p (Nj
+  /// - a)}, Im w^{pa} = -Im w^{p (Nj - a)}): two GEMMs.
+  PairRows mirroredPairGemm(Value x, int64_t nj, int sign, double scale);
+
+  /// The sums and differences of mirrored digits of x (R, Nj, W) as (R, 2,
+  /// Nj / 2 + 1, W): [:, 0, a] = x_a + x_{Nj - a}, [:, 1, a] = x_a -
+  /// x_{Nj - a}, digit 0 (and Nj / 2) paired with itself (mirroredPairGemm).
+  Value mirrorSums(Value x, int64_t nj);
 
   /// Output digit p of a pair GEMM, (re, im), from Fr x (`fr`, one value
   /// per input plane) and Fi x (`fi`, empty where Fi vanishes) of row q = p,
@@ -171,12 +207,12 @@ private:
                                       ValueRange fr, ValueRange fi,
                                       bool mirrored);
 
-  /// pairGemm's output (R, P, Nj, Mj T) combined into the Nj outputs and
+  /// A pair GEMM's rows (W = Mj T) combined into the Nj outputs and
   /// twiddled like twiddle(forward): (R, Nj, 2, Mj, T), or (R, 2, Nj, Mj,
   /// T) with `planeFirst`. The digits p = Nj - q are written one per
   /// iteration of an scf.for over q (a reversed read is no plain indexing
   /// map).
-  Value pairTwiddle(Value g, int64_t rows, int64_t planes, int64_t nj,
+  Value pairTwiddle(PairRows g, int64_t rows, int64_t planes, int64_t nj,
                     ArrayRef<int64_t> inner, int64_t t, int sign,
                     bool planeFirst = false);
 

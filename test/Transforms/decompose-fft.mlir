@@ -26,46 +26,64 @@
 // BLOCK-LABEL: func.func @pow2
 // BLOCK:       scf.forall (%{{.*}}) in (8) shared_outs(
 // BLOCK:         tensor.extract_slice %{{.*}} [1, 4096] [1, 1]
-// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<2x16x256xf32>)
+// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<9x9xf32>, tensor<2x9x256xf32>)
 // BLOCK:         linalg.transpose
-// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<2x16x256xf32>)
+// BLOCK:         linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<9x9xf32>, tensor<2x9x256xf32>)
 // BLOCK:         complex.create
 // BLOCK:         scf.forall.in_parallel
 // BLOCK-NEXT:      tensor.parallel_insert_slice %{{.*}} [1, 4096] [1, 1]
-// Conjugate pairs (the default): every stage's GEMM takes the two planes
-// apart (batch 2 x 8) against the 16 real rows Fr (p = 0..8) and Fi
-// (p = 1..7). The combine + twiddle is one generic for p = 0, one for
-// p = 1..7 (Fr and Fi rows of both planes, twiddle rows 1..7), one for
-// p = 8, and an scf.for over q = 1..7 writing digit 16 - q from rows q and
-// 8 + q. The last stage runs after the transpose, along the 256 natural-
-// order points, its combine writing (re, im) planes in front.
-// PAIRS-DAG:   #[[$FI_ROW:.*]] = affine_map<(d0) -> (d0 + 8)>
+// Conjugate pairs (the default), with mirrored digits: every stage first
+// forms u_a = x_a + x_{16-a} and v_a = x_a - x_{16-a} of both planes (an
+// scf.for over a = 0..8; digits 0 and 8 pair with themselves), then takes
+// Fr x = C u and Fi x = S v as two GEMMs (9 x 9 and 7 x 7 real rows, batch
+// 2 x 8) instead of one 16 x 16. The combine + twiddle is one generic for
+// p = 0, one for p = 1..7 (Fr rows 1..7 and Fi rows 0..6 of both planes,
+// twiddle rows 1..7), one for p = 8, and an scf.for over q = 1..7 writing
+// digit 16 - q from Fr row q and Fi row q - 1. The last stage runs after
+// the transpose, along the 256 natural-order points, its combine writing
+// (re, im) planes in front.
+// PAIRS-DAG:   #[[$MIRROR:.*]] = affine_map<(d0) -> ((-d0) mod 16)>
+// PAIRS-DAG:   #[[$FI_ROW:.*]] = affine_map<(d0) -> (d0 - 1)>
 // PAIRS-DAG:   #[[$DIGIT:.*]] = affine_map<(d0) -> (-d0 + 16)>
 // PAIRS-LABEL: func.func @pow2
 // PAIRS-NOT:   tensor<32x32xf32>
-// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16x256xf32>)
+// PAIRS-NOT:   tensor<16x16xf32>
+// PAIRS:       scf.for %[[A:.*]] = %c0{{.*}} to %c9
+// PAIRS:         %[[MA:.*]] = affine.apply #[[$MIRROR]](%[[A]])
+// PAIRS:         tensor.extract_slice %{{.*}}[0, %[[A]], 0] [16, 1, 256]
+// PAIRS:         tensor.extract_slice %{{.*}}[0, %[[MA]], 0] [16, 1, 256]
+// PAIRS:         linalg.generic
+// PAIRS:           arith.addf
+// PAIRS:           arith.subf
+// PAIRS:         tensor.insert_slice %{{.*}}[0, 0, %[[A]], 0] [16, 2, 1, 256]
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<9x9xf32>, tensor<16x9x256xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<7x7xf32>, tensor<16x7x256xf32>)
 // PAIRS:       tensor.extract_slice %{{.*}}[0, 0, 0, 0] [8, 1, 1, 256]
 // PAIRS:       linalg.generic
 // PAIRS-SAME:    outs(%{{.*}} : tensor<8x1x2x256xf32>)
-// PAIRS:       tensor.extract_slice %{{.*}}[0, 0, 1, 0] [8, 1, 7, 256]
-// PAIRS:       tensor.extract_slice %{{.*}}[0, 0, 9, 0] [8, 1, 7, 256]
+// PAIRS:       tensor.extract_slice %[[FR:.*]][0, 0, 1, 0] [8, 1, 7, 256] {{.*}} : tensor<8x2x9x256xf32>
+// PAIRS:       tensor.extract_slice %[[FI:.*]][0, 0, 0, 0] [8, 1, 7, 256] {{.*}} : tensor<8x2x7x256xf32>
 // PAIRS:       linalg.generic
 // PAIRS-SAME:    ins({{.*}} : tensor<8x7x256xf32>, tensor<8x7x256xf32>, tensor<8x7x256xf32>, tensor<8x7x256xf32>, tensor<7x256xf32>, tensor<7x256xf32>) outs(%{{.*}} : tensor<8x7x2x256xf32>)
 // PAIRS:       arith.subf
 // PAIRS:       arith.addf
-// PAIRS:       tensor.extract_slice %{{.*}}[0, 0, 8, 0] [8, 1, 1, 256]
+// PAIRS:       tensor.extract_slice %[[FR]][0, 0, 8, 0] [8, 1, 1, 256]
 // PAIRS:       scf.for %[[Q:.*]] = %c1{{.*}} to %c8
-// PAIRS:         %[[FI:.*]] = affine.apply #[[$FI_ROW]](%[[Q]])
-// PAIRS:         %[[MIRROR:.*]] = affine.apply #[[$DIGIT]](%[[Q]])
-// PAIRS:         tensor.extract_slice %{{.*}}[0, 0, %[[Q]], 0] [8, 1, 1, 256]
-// PAIRS:         tensor.extract_slice %{{.*}}[0, 0, %[[FI]], 0] [8, 1, 1, 256]
+// PAIRS:         %[[FI_Q:.*]] = affine.apply #[[$FI_ROW]](%[[Q]])
+// PAIRS:         %[[MQ:.*]] = affine.apply #[[$DIGIT]](%[[Q]])
+// PAIRS:         tensor.extract_slice %[[FR]][0, 0, %[[Q]], 0] [8, 1, 1, 256]
+// PAIRS:         tensor.extract_slice %[[FI]][0, 0, %[[FI_Q]], 0] [8, 1, 1, 256]
 // PAIRS:         linalg.generic
-// PAIRS:         tensor.insert_slice %{{.*}}[0, %[[MIRROR]], 0, 0] [8, 1, 2, 256]
-// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<256x16x16xf32>)
+// PAIRS:         tensor.insert_slice %{{.*}}[0, %[[MQ]], 0, 0] [8, 1, 2, 256]
+// PAIRS:       scf.for %{{.*}} = %c0{{.*}} to %c9
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<9x9xf32>, tensor<256x9x16xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<7x7xf32>, tensor<256x7x16xf32>)
 // PAIRS:       scf.for
 // PAIRS-NOT:   tensor<32x32xf32>
 // PAIRS:       linalg.transpose ins(%{{.*}} : tensor<8x16x16x2x16xf32>) {{.*}} permutation = [0, 3, 4, 2, 1]
-// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16x256xf32>)
+// PAIRS:       scf.for %{{.*}} = %c0{{.*}} to %c9
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<9x9xf32>, tensor<16x9x256xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}}ins(%{{.*}}, %{{.*}} : tensor<7x7xf32>, tensor<16x7x256xf32>)
 // PAIRS:       linalg.generic
 // PAIRS-SAME:    outs(%{{.*}} : tensor<8x2x1x256xf32>)
 // PAIRS:       scf.for
@@ -102,7 +120,8 @@ func.func @stage_order(%x: tensor<4x2048xcomplex<f32>>) -> tensor<4x2048xcomplex
 // that every GEMM but the last runs along at least 15 points.
 // CHECK-LABEL: func.func @mixed
 // Pairs of every stage size: 4 (one mirrored digit), 10 (four), and the
-// odd last stage 15 (seven; no p = N/2 row) after the transpose.
+// odd last stage 15 (seven; no p = N/2 row) after the transpose. Stages
+// below 16 points take their digits as they are (no mirrored sums).
 // PAIRS-LABEL: func.func @mixed
 // PAIRS:       linalg.batch_matmul {{.*}} : tensor<4x4xf64>, tensor<2x4x1500xf64>)
 // PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c2{{[_0-9]*}} step
@@ -204,7 +223,7 @@ func.func @small_and_dynamic(%x: tensor<3x7xcomplex<f32>>, %d: tensor<?x16xcompl
 // -----
 
 // Rows that outgrow block-bytes (a 64K-point row keeps ~2 MiB live): one
-// row per block, and after the first stage (one pair GEMM over the row's
+// row per block, and after the first stage (the pair GEMMs over the row's
 // two planes) the row is 16 independent 4096-point transforms, run in an
 // scf.for over eight groups of 2 whose remaining stages stay in cache
 // (four-step); each group's digit-reversed output rows are a contiguous
@@ -213,14 +232,15 @@ func.func @small_and_dynamic(%x: tensor<3x7xcomplex<f32>>, %d: tensor<?x16xcompl
 // the split (decompose-long-conv.mlir).
 // BLOCK-LABEL: func.func @split_rows
 // BLOCK:       scf.forall (%{{.*}}) in (2) shared_outs(
-// BLOCK:         linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<2x16x4096xf32>)
+// BLOCK:         linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<2x9x4096xf32>)
+// BLOCK:         linalg.batch_matmul {{.*}} : tensor<7x7xf32>, tensor<2x7x4096xf32>)
 // BLOCK:         scf.for %{{.*}} = %{{.*}} to %c8{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<4096x2x16x1xf32>)
 // BLOCK:           tensor.extract_slice %{{.*}}[%{{.*}}, 0, 0, 0] [2, 2, 4096, 1]
-// BLOCK:           linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<4x16x256xf32>)
-// BLOCK:           linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<64x16x16xf32>)
+// BLOCK:           linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<4x9x256xf32>)
+// BLOCK:           linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<64x9x16xf32>)
 // BLOCK:           tensor.insert_slice %{{.*}}[%{{.*}}, 0, 0, 0] [512, 2, 16, 1]
 // BLOCK:         linalg.transpose
-// BLOCK:         linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<2x16x4096xf32>)
+// BLOCK:         linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<2x9x4096xf32>)
 // BLOCK:         scf.forall.in_parallel
 func.func @split_rows(%x: tensor<2x65536xcomplex<f32>>) -> tensor<2x65536xcomplex<f32>> {
   %e = tensor.empty() : tensor<2x65536xcomplex<f32>>

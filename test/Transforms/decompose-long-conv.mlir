@@ -42,16 +42,22 @@
 // (16) but the last run each plane apart against the 16 real rows (Fr p =
 // 0..8, Fi p = 1..7; the data's first GEMM reads its two planes as a batch
 // of 2, the real filter's is one matmul) with the mirrored digits in an
-// scf.for of 7; the 8-point stage and the inverse stages keep the block
+// scf.for of 7. The first stage reads the zero-extended half of its digits
+// (16 x 8); the second has all 16, so it pairs its columns too: sums and
+// differences of digits a and 16 - a (an scf.for of 9), then a 9 x 9 and a
+// 7 x 7 GEMM. The 8-point stage and the inverse stages keep the block
 // matrices.
 // PAIRS-LABEL: func.func @fft_whole
 // PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<2x8x4096xf32>)
 // PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c8{{[_0-9]*}} step
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<32x16x256xf32>)
+// PAIRS:       scf.for %{{.*}} = %c0{{[_0-9]*}} to %c9{{[_0-9]*}} step
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<32x9x256xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<7x7xf32>, tensor<32x7x256xf32>)
 // PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c8{{[_0-9]*}} step
 // PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x32xf32>)
 // PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x8xf32>, tensor<8x8192xf32>)
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<32x16x512xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<32x9x512xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<7x7xf32>, tensor<32x7x512xf32>)
 // PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x32xf32>, tensor<32x4096xf32>)
 // With cache-bytes, the channel pairs become rows: one transpose to
 // (32, 2, 1000), then blocks of 16 pair rows (two blocks, one per core)
@@ -160,9 +166,11 @@ func.func @methods(%u: tensor<1x500x4xf32>, %k: tensor<4x400xf32>, %k4: tensor<4
 // CHECK-COUNT-3: linalg.{{(batch_)?}}matmul
 // CHECK-NOT:     linalg.{{(batch_)?}}matmul
 // CHECK:         return
+// In pair rows the forward's middle stage (all 16 digits present) is the
+// two GEMMs of its mirrored digits' sums and differences.
 // ROWS-LABEL:    func.func @spectrum
 // ROWS:          scf.forall (%{{.*}}) in (2) shared_outs(
-// ROWS-COUNT-3:    linalg.{{(batch_)?}}matmul
+// ROWS-COUNT-4:    linalg.{{(batch_)?}}matmul
 // ROWS-NOT:        linalg.{{(batch_)?}}matmul
 // ROWS:            linalg.generic {{.*}} outs(%{{.*}} : tensor<16x8x16x2x16x1xf32>)
 // ROWS:              tensor.extract %arg1[{{.*}}] : tensor<64x1025xcomplex<f32>>
@@ -211,10 +219,13 @@ func.func @spectrum_bluestein(%u: tensor<2x100x3xf32>, %s: tensor<3x68xcomplex<f
 // ROWS-LABEL:  func.func @split_rows
 // ROWS:        scf.forall (%{{.*}}) in (2) shared_outs(
 // The forward stages but the last are conjugate pairs (16 real rows per
-// plane); the inverse keeps the block matrices.
+// plane; those with all their digits as a 9 x 9 and a 7 x 7 GEMM of the
+// mirrored digits' sums and differences); the inverse keeps the block
+// matrices.
 // ROWS:          linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<2x8x4096xf32>)
 // ROWS:          scf.for {{.*}} -> (tensor<4096x2x16x1xf32>)
-// ROWS:            linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<16x16x256xf32>)
+// ROWS:            linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<16x9x256xf32>)
+// ROWS:            linalg.batch_matmul {{.*}} : tensor<7x7xf32>, tensor<16x7x256xf32>)
 // ROWS:            linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2048x32xf32>, tensor<32x32xf32>)
 // ROWS:          scf.for {{.*}} -> (tensor<16x2x4096x1xf32>)
 // ROWS:            linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<8x32x256xf32>)

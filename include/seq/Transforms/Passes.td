@@ -93,8 +93,12 @@ def SeqDecomposeFft : Pass<"seq-decompose-fft"> {
     p <= Nj/2, an `scf.for` over the mirrored digits Nj - q, whose rows q
     are read forward), and for the last stage of a natural-order result a
     generic after the transpose, which then moves the last stage's input
-    instead of its output. Inverse stages (the mirror of a convolution)
-    keep the block matrix.
+    instead of its output. A pair stage of 16 points or more whose digits
+    are all present (not a zero-extended first stage) also pairs its
+    columns: one pass forms u_a = x_a + x_{Nj-a} and v_a = x_a - x_{Nj-a},
+    and Fr x = C u, Fi x = S v are a (Nj/2 + 1)^2 and a ((Nj-1)/2)^2 GEMM
+    (9 x 9 and 7 x 7 at Nj = 16: half the multiply-adds again). Inverse
+    stages (the mirror of a convolution) keep the block matrix.
 
     `seq.rfft` of an even length N transforms the half-length complex signal
     z[n] = x[2n] + i x[2n+1] and separates the even and odd halves
