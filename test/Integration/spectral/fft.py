@@ -15,7 +15,10 @@ import numpy as np
 import common
 import seq_ref
 
-LENGTHS = [1, 2, 3, 5, 7, 8, 12, 16, 31, 64, 100, 256]
+# 256 = 16 x 16 and 272 = 16 x 17, 51 = 3 x 17: pair stages of 16 and more
+# points computed from their mirrored digits' sums and differences (even and
+# odd stage sizes).
+LENGTHS = [1, 2, 3, 5, 7, 8, 12, 16, 31, 51, 64, 100, 256, 272]
 NORMS = ["backward", "forward", "ortho"]
 BATCHES = [(), (3,), (2, 3)]
 # Normwise max relative error; what is measured is printed by common.check.
