@@ -126,7 +126,9 @@ private:
           std::tie(start, len) = chunkBounds(t, c);
           Value one = t.filled({plan.channelBlock}, acc, 1.0);
           Value zero = t.zeros({plan.channelBlock}, acc);
-          auto [aView, bView] = prefetchViews(t);
+          // Named, not a structured binding: the loop bodies capture them.
+          Value aView, bView;
+          std::tie(aView, bView) = prefetchViews(t);
           SmallVector<Value> ab = t.loop(
               t.index(0), len, {one, zero},
               [&](TensorBuilder &s, Value i, ValueRange carried) {
@@ -215,7 +217,9 @@ private:
           SmallVector<OpFoldResult> tileSizes{
               t.b.getIndexAttr(1), len, t.b.getIndexAttr(plan.channelBlock)};
           Value tile = t.sliceAt(shared[0], tileAt, tileSizes, {0});
-          auto [aView, bView] = prefetchViews(t);
+          // Named, not a structured binding: the loop bodies capture them.
+          Value aView, bView;
+          std::tie(aView, bView) = prefetchViews(t);
           Value statesView = aView ? t.prefetchView(shared[0]) : Value();
           SmallVector<Value> result = t.loop(
               t.index(0), len, {h0, tile},
