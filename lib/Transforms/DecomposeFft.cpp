@@ -66,11 +66,7 @@ public:
         [&](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
           Value re = complex::ReOp::create(b, loc, args[0]);
           Value im = complex::ImOp::create(b, loc, args[0]);
-          Value plane = linalg::IndexOp::create(b, loc, 1);
-          Value isRe =
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
-                                    arith::ConstantIndexOp::create(b, loc, 0));
-          return {arith::SelectOp::create(b, loc, isRe, re, im)};
+          return {TensorBuilder::pickByIndex(b, loc, 1, re, im)};
         })[0];
   }
 

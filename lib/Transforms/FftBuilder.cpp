@@ -249,11 +249,7 @@ static Value rotateAndPick(OpBuilder &b, Location loc, Value re, Value im,
     re = nre;
     im = nim;
   }
-  Value plane = linalg::IndexOp::create(b, loc, planeDim);
-  Value isRe =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
-                            arith::ConstantIndexOp::create(b, loc, 0));
-  return arith::SelectOp::create(b, loc, isRe, re, im);
+  return TensorBuilder::pickByIndex(b, loc, planeDim, re, im);
 }
 
 /// Groups the inner digits (high to low) so that each twiddle table
@@ -417,8 +413,8 @@ Value FftBuilder::toPermuted(Value x, ArrayRef<int64_t> stages, int sign,
 // Conjugate-pair stages
 //===----------------------------------------------------------------------===//
 
-FftBuilder::PairRows FftBuilder::pairGemm(Value x, int64_t nj, int sign, double scale,
-                           int64_t cols) {
+FftBuilder::PairRows FftBuilder::pairGemm(Value x, int64_t nj, int sign,
+                                          double scale, int64_t cols) {
   ArrayRef<int64_t> shape = TensorBuilder::shape(x);
   int64_t rows = shape[0], planes = shape[1], w = shape[3];
   // Rows 0 .. h: Fr for p = 0 .. h; rows h + 1 .. Nj - 1: Fi for p = 1 ..
@@ -438,7 +434,7 @@ FftBuilder::PairRows FftBuilder::pairGemm(Value x, int64_t nj, int sign, double 
   Value g = tb.reshape(
       gemm(tb.reshape(x, {rows * planes, cols, w}), nj, matrix),
       {rows, planes, nj, w});
-  int64_t f = nj - h - 1;
+  int64_t f = (nj - 1) / 2;
   return {tb.slice(g, {0, 0, 0, 0}, {rows, planes, h + 1, w}),
           f > 0 ? tb.slice(g, {0, 0, h + 1, 0}, {rows, planes, f, w})
                 : Value()};
@@ -463,12 +459,8 @@ Value FftBuilder::mirrorSums(Value x, int64_t nj) {
     Value sums = b.generic(
         {xRow(a), xRow(mirror)}, out, {row, row, b.identity(3)}, 3, {},
         [](OpBuilder &ob, Location loc, ValueRange args) -> SmallVector<Value> {
-          Value isSum = arith::CmpIOp::create(
-              ob, loc, arith::CmpIPredicate::eq,
-              linalg::IndexOp::create(ob, loc, 1),
-              arith::ConstantIndexOp::create(ob, loc, 0));
-          return {arith::SelectOp::create(
-              ob, loc, isSum, arith::AddFOp::create(ob, loc, args[0], args[1]),
+          return {TensorBuilder::pickByIndex(
+              ob, loc, 1, arith::AddFOp::create(ob, loc, args[0], args[1]),
               arith::SubFOp::create(ob, loc, args[0], args[1]))};
         })[0];
     return b.insertAt(sums, dest, at, sizes);
@@ -554,7 +546,8 @@ Value FftBuilder::pairTwiddle(PairRows g, int64_t rows, int64_t planes,
   };
   int64_t h = nj / 2, f = (nj - 1) / 2;
   Value frRows = tb.reshape(g.fr, withInner({rows, planes, h + 1}));
-  Value fiRows = f > 0 ? tb.reshape(g.fi, withInner({rows, planes, f})) : Value();
+  Value fiRows =
+      f > 0 ? tb.reshape(g.fi, withInner({rows, planes, f})) : Value();
   SmallVector<AffineExpr> data{tb.dim(0), tb.dim(1)};
   for (int64_t i = 0; i < numGroups; ++i)
     data.push_back(tb.dim(3 + i));
@@ -849,11 +842,7 @@ Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
               add(sub(mul(zr, pr), mul(zi, pi)), add(mul(wr, qr), mul(wi, qi)));
           Value im =
               add(add(mul(zr, pi), mul(zi, pr)), sub(mul(wr, qi), mul(wi, qr)));
-          Value plane = linalg::IndexOp::create(b, loc, planeDim);
-          Value isRe =
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, plane,
-                                    arith::ConstantIndexOp::create(b, loc, 0));
-          return {arith::SelectOp::create(b, loc, isRe, re, im)};
+          return {TensorBuilder::pickByIndex(b, loc, planeDim, re, im)};
         })[0];
     result = tb.insert(piece, result, offsets);
   }

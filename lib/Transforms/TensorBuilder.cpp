@@ -452,6 +452,15 @@ Value TensorBuilder::add(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   return arith::AddFOp::create(b, loc, lhs, rhs);
 }
 
+Value TensorBuilder::pickByIndex(OpBuilder &b, Location loc, unsigned dim,
+                                 Value atZero, Value otherwise) {
+  Value index = linalg::IndexOp::create(b, loc, dim);
+  Value isZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, index,
+                            arith::ConstantIndexOp::create(b, loc, 0));
+  return arith::SelectOp::create(b, loc, isZero, atZero, otherwise);
+}
+
 ChunkPlan mlir::seq::planChunks(int64_t rows, int64_t channels, int64_t length,
                                 int64_t channelBlock, int64_t parallelWork,
                                 int64_t minChunk, int64_t forcedChunk) {

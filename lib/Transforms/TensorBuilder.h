@@ -159,6 +159,10 @@ public:
   /// lhs * rhs and lhs + rhs for float or complex scalars.
   static Value mul(OpBuilder &b, Location loc, Value lhs, Value rhs);
   static Value add(OpBuilder &b, Location loc, Value lhs, Value rhs);
+  /// In a linalg.generic body: `atZero` where loop `dim`'s index is 0,
+  /// else `otherwise` (e.g. the real or the imaginary plane of a result).
+  static Value pickByIndex(OpBuilder &b, Location loc, unsigned dim,
+                           Value atZero, Value otherwise);
 };
 
 /// How a recurrence over time is split: blocks of channels (the vectorized
