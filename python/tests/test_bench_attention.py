@@ -44,13 +44,16 @@ def test_numpy_baseline_matches_float64(causal, lq, lk):
 
 def test_quick_run(tmp_path):
     out = tmp_path / "attention.json"
-    env = dict(os.environ, OPENBLAS_CORETYPE="Haswell")   # the bench must drop it
+    # The bench must drop both (whatever this machine's own environment has).
+    forced = {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "512"}
+    env = dict(os.environ, **forced)
     proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--json", str(out)],
                           capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     doc = json.loads(out.read_text())
-    assert doc["machine"]["removed_env"] == {"OPENBLAS_CORETYPE": "Haswell"}
-    assert doc["machine"]["blas_env_now"]["OPENBLAS_CORETYPE"] is None
+    assert doc["machine"]["removed_env"] == forced
+    for name in forced:
+        assert doc["machine"]["blas_env_now"][name] is None
     assert doc["failures"] == []
 
     kinds = {r["case"]["kind"] for r in doc["results"]}
