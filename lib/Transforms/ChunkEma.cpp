@@ -32,9 +32,11 @@ using namespace mlir::seq;
 namespace {
 
 /// Time steps per state-update generic: the states and coefficients are read
-/// once for two steps (a load and a store per multiply otherwise, which
-/// bounds the step on the load ports rather than the FMA units).
-constexpr int64_t kStepsPerGeneric = 2;
+/// once for four steps (a load and a store per multiply otherwise, which
+/// bounds the step on the load ports rather than the FMA units). With a
+/// block of four vectors of channels, four steps' y sums still mostly stay
+/// in registers; eight spill more and are slower.
+constexpr int64_t kStepsPerGeneric = 4;
 
 /// The per-(n, d) coefficients in the accumulation type, laid out (N, D).
 /// Imaginary parts are null for the damped EMA. qChunk / qLast are the

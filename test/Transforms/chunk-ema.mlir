@@ -9,11 +9,11 @@
 // CEMA with 64 channels in 4 blocks of 16 (enough work: no time chunks).
 // The coefficients are computed once in f64 as (N, D) planes; each work
 // item copies its (16 states x 16 channels) blocks of them into buffers of
-// its own, then steps time two at a time: one generic reads the re/im state
-// planes and the coefficients once for both steps and reduces both y rows
-// over the states (reduction outermost, channels innermost), after
-// y = omega x; an odd last step runs alone. With an initial state the input
-// enters as u x.
+// its own, then steps time four at a time: one generic reads the re/im state
+// planes and the coefficients once for the four steps and reduces the four
+// y rows over the states (reduction outermost, channels innermost), after
+// y = omega x; the last (length mod 4) steps run one at a time. With an
+// initial state the input enters as u x.
 // CHECK-LABEL: func.func @cema
 // CHECK-NOT:   seq.ema
 // CHECK:       linalg.generic {{.*}} outs({{.*}} : tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>)
@@ -21,15 +21,17 @@
 // CHECK:       scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 4) shared_outs
 // CHECK-COUNT-5: linalg.generic {{.*}} outs(%{{.*}} : tensor<16x16xf32>)
 // CHECK-NOT:     memref.prefetch
-// CHECK:         %[[PAIRS:.*]] = arith.divui %{{.*}}, %c2
-// CHECK:         scf.for %{{.*}} = %c0 to %[[PAIRS]]
-// CHECK-COUNT-2:   linalg.generic {{.*}} outs(%{{.*}} : tensor<16xf32>)
+// CHECK:         %[[GROUPS:.*]] = arith.divui %{{.*}}, %c4
+// CHECK:         scf.for %{{.*}} = %c0 to %[[GROUPS]]
+// CHECK-COUNT-4:   linalg.generic {{.*}} outs(%{{.*}} : tensor<16xf32>)
 // CHECK:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
-// CHECK-SAME:      outs(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>, tensor<16xf32>)
-// CHECK-NEXT:      ^bb0(%[[X0:[a-z0-9_]+]]: f32, %[[X1:[a-z0-9_]+]]: f32, %[[U:[a-z0-9_]+]]: f32,
+// CHECK-SAME:      outs(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>)
+// CHECK-NEXT:      ^bb0(%[[X0:[a-z0-9_]+]]: f32, %[[X1:[a-z0-9_]+]]: f32, %[[X2:[a-z0-9_]+]]: f32, %[[X3:[a-z0-9_]+]]: f32, %[[U:[a-z0-9_]+]]: f32,
 // CHECK-NEXT:        arith.mulf %[[U]], %[[X0]]
 // CHECK-COUNT-2:     math.fma
 // CHECK:             arith.mulf %[[U]], %[[X1]]
+// CHECK:             arith.mulf %[[U]], %[[X2]]
+// CHECK:             arith.mulf %[[U]], %[[X3]]
 // CHECK:         scf.for
 // CHECK:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
 // CHECK-SAME:      outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16xf32>)
@@ -69,7 +71,7 @@ func.func @cema(%x: tensor<1x4096x64xf32>, %wl: tensor<64x16xf32>, %dl: tensor<6
 // CHECK-NOT:     linalg.generic {{.*}} outs(%{{.*}} : tensor<16x16xf32>)
 // CHECK:         scf.for
 // CHECK:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
-// CHECK-NEXT:      ^bb0(%[[X0:[a-z0-9_]+]]: f32, %[[X1:[a-z0-9_]+]]: f32, %[[QR:[a-z0-9_]+]]: f32, %[[QI:[a-z0-9_]+]]: f32, %{{[a-z0-9_]+}}: f32, %{{[a-z0-9_]+}}: f32, %[[HR:[a-z0-9_]+]]: f32,
+// CHECK-NEXT:      ^bb0(%[[X0:[a-z0-9_]+]]: f32, %{{[a-z0-9_]+}}: f32, %{{[a-z0-9_]+}}: f32, %{{[a-z0-9_]+}}: f32, %[[QR:[a-z0-9_]+]]: f32, %[[QI:[a-z0-9_]+]]: f32, %{{[a-z0-9_]+}}: f32, %{{[a-z0-9_]+}}: f32, %[[HR:[a-z0-9_]+]]: f32,
 // CHECK-NEXT:        arith.negf %[[QI]]
 // CHECK-NEXT:        math.fma %[[QR]], %[[HR]], %[[X0]]
 // CHECK:         tensor.parallel_insert_slice
@@ -83,9 +85,9 @@ func.func @cema(%x: tensor<1x4096x64xf32>, %wl: tensor<64x16xf32>, %dl: tensor<6
 // PREFETCH:       scf.for
 // PREFETCH:         %[[AHEAD:.*]] = arith.minsi %{{.*}}, %c4095
 // PREFETCH:         memref.prefetch %[[XB]][%{{.*}}, %[[AHEAD]], %{{.*}}], read, locality<2>, data
-// PREFETCH:         memref.prefetch %[[XB]]
+// PREFETCH-COUNT-3: memref.prefetch %[[XB]]
 // PREFETCH:         memref.prefetch %[[YB]]{{.*}}, write, locality<2>, data
-// PREFETCH:         memref.prefetch %[[YB]]{{.*}}, write
+// PREFETCH-COUNT-3: memref.prefetch %[[YB]]{{.*}}, write
 // PREFETCH-NOT:     memref.prefetch
 // PREFETCH:         linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
 func.func @cema_scaled(%x: tensor<1x4096x64xf32>, %wl: tensor<64x16xf32>, %dl: tensor<64x16xf32>,
@@ -103,12 +105,11 @@ func.func @cema_scaled(%x: tensor<1x4096x64xf32>, %wl: tensor<64x16xf32>, %dl: t
 // -----
 
 // The damped EMA has one real plane; bf16 input computed in f32 (the y
-// sums of a pair of steps in f32, each rounded to bf16 into its row).
+// sums of a group of four steps in f32, each rounded to bf16 into its row).
 // CHECK-LABEL: func.func @damped
 // CHECK:       linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
-// CHECK-SAME:  outs(%{{.*}}, %{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>)
-// CHECK:       arith.truncf {{.*}} : f32 to bf16
-// CHECK:       arith.truncf {{.*}} : f32 to bf16
+// CHECK-SAME:  outs(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>)
+// CHECK-COUNT-4: arith.truncf {{.*}} : f32 to bf16
 // CHECK:       linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
 // CHECK-SAME:  outs(%{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<8xf32>)
 func.func @damped(%x: tensor<2x100x8xbf16>, %wl: tensor<8x2xf32>, %dl: tensor<8x2xf32>,

@@ -345,10 +345,11 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
     static shapes. The coefficients u, q, eta of every (d, n) are computed
     once in f64 and rounded once (as the reference does); the state of a
     block of channels is kept as (N, channel block) planes (real and, for
-    the complex EMA, imaginary), so one `linalg.generic` per two time steps
-    (an odd last step alone) updates h = q h + u x across the channels in
-    vector lanes and reduces each step's y = Re(sum_n eta h) + omega x over
-    n, reading every state and coefficient once for both steps. Without
+    the complex EMA, imaginary), so one `linalg.generic` per four time steps
+    (the last length mod 4 one at a time) updates h = q h + u x across the
+    channels in vector lanes and reduces each step's y = Re(sum_n eta h) +
+    omega x over n, reading every state and coefficient once for the four
+    steps. Without
     `initial` the state is kept as h / u (x enters as it is, the output
     weight is u eta, the final state is multiplied back by u). Each work
     item copies its (N, block) coefficient blocks into buffers of its own
@@ -380,12 +381,12 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
     %coef:5 = linalg.generic ...            // u, q, u eta in f64, rounded: (16, 1024)
     %y = scf.forall (%b, %c, %j) in (1, 1, 16) shared_outs(...) {
       linalg.generic ... -> tensor<16x64xf32>  // 4 coefficient blocks, copied
-      scf.for %p = 0 to 2048 ... {             // two steps at a time
-        linalg.generic ...                     // y rows = omega x, twice
+      scf.for %p = 0 to 1024 ... {             // four steps at a time
+        linalg.generic ...                     // y rows = omega x, four times
         linalg.generic {iterator_types = ["reduction", "parallel"]} ...
-            -> tensor<16x64xf32>, tensor<16x64xf32>, tensor<64xf32>, tensor<64xf32>
+            -> tensor<16x64xf32>, tensor<16x64xf32>, tensor<64xf32> x 4
       }
-      scf.for ...                              // the odd last step, if any
+      scf.for ...                              // the last length mod 4 steps
     }
     ```
   }];
