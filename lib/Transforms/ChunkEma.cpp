@@ -43,7 +43,7 @@ constexpr int64_t kStepsPerGeneric = 4;
 /// powers q^Q and q^(last chunk's length) of the chunked form. In the
 /// scaled form (no initial state) er/ei hold u eta.
 struct Coefficients {
-  Value u, qr, qi, er, ei, omega;
+  Value u, qr, qi, er, ei;
   Value qChunkR, qChunkI, qLastR, qLastI;
 };
 
@@ -72,48 +72,75 @@ public:
   }
 
   SmallVector<Value> rewrite() {
-    coefficients();
+    // Without time chunks every work item computes the coefficients of its
+    // own block (in parallel, into buffers of its own); the chunked form
+    // needs them, and q^Q, for all channels at once.
+    if (plan.chunks > 1)
+      c = coefficients(tb, Value(), channels, /*powers=*/true);
+    omega = tb.generic(
+        op.getOmega(), tb.empty({channels}, acc),
+        {tb.identity(1), tb.identity(1)}, 1, {},
+        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          return {TensorBuilder::castFloat(b, loc, a[0], acc)};
+        })[0];
+    bool chunked = plan.chunks > 1;
     Planes initial = initialPlanes();
     Planes entering, final;
-    if (plan.chunks > 1)
+    if (chunked)
       std::tie(entering, final) = chunkEntryStates(initial);
-    auto [y, lastState] = runChunks(entering.re ? entering : initial,
-                                    /*chunked=*/plan.chunks > 1);
+    auto [y, lastState] = runChunks(chunked ? entering : initial, chunked);
     SmallVector<Value> results{y};
+    // The unchunked final state is multiplied back by u in its work item.
     if (Value finalDest = op.getFinal())
-      results.push_back(
-          finalTensor(plan.chunks > 1 ? final : lastState, finalDest));
+      results.push_back(finalTensor(chunked ? final : lastState, finalDest,
+                                    chunked && scaled ? c.u : Value()));
     return results;
   }
 
 private:
-  /// u, q, eta (and q^Q) of every (n, d) in f64, rounded once.
-  void coefficients() {
-    FloatType f64 = tb.b.getF64Type();
-    SmallVector<Value> ins{op.getWeightLogit(), op.getDampingLogit()};
-    // Loops (n, d) over the (N, D) outputs; parameters are (D, N).
-    SmallVector<AffineMap> maps{tb.project(2, {1, 0}), tb.project(2, {1, 0})};
+  /// u, q, eta (and with `powers` q^Q and q^(last chunk's length)) of the
+  /// channels [offset, offset + count) (all of them for a null offset), in
+  /// f64 and rounded once, as (N, count) planes.
+  Coefficients coefficients(TensorBuilder &t, Value offset, int64_t count,
+                            bool powers) {
+    FloatType f64 = t.b.getF64Type();
+    // The parameters of the channels: (count, N), (count), (count, N, 2).
+    auto channelsOf = [&](Value v) -> Value {
+      if (!offset)
+        return v;
+      ArrayRef<int64_t> shape = TensorBuilder::shape(v);
+      SmallVector<OpFoldResult> at(shape.size(), t.b.getIndexAttr(0));
+      at[0] = offset;
+      SmallVector<int64_t> sizes(shape);
+      sizes[0] = count;
+      return t.sliceAt(v, at, t.sizes(sizes));
+    };
+    SmallVector<Value> ins{channelsOf(op.getWeightLogit()),
+                           channelsOf(op.getDampingLogit())};
+    // Loops (n, d) over the (N, count) outputs; parameters are (count, N).
+    SmallVector<AffineMap> maps{t.project(2, {1, 0}), t.project(2, {1, 0})};
     if (complex) {
-      ins.append({op.getTheta(), op.getGamma(), op.getGamma()});
-      maps.append({tb.project(2, {1}),
-                   tb.map(2, {tb.dim(1), tb.dim(0), tb.cst(0)}),
-                   tb.map(2, {tb.dim(1), tb.dim(0), tb.cst(1)})});
+      Value gamma = channelsOf(op.getGamma());
+      ins.append({channelsOf(op.getTheta()), gamma, gamma});
+      maps.append({t.project(2, {1}),
+                   t.map(2, {t.dim(1), t.dim(0), t.cst(0)}),
+                   t.map(2, {t.dim(1), t.dim(0), t.cst(1)})});
     } else {
-      ins.append({op.getBeta(), op.getGamma()});
-      maps.append({tb.project(2, {1, 0}), tb.project(2, {1, 0})});
+      ins.append({channelsOf(op.getBeta()), channelsOf(op.getGamma())});
+      maps.append({t.project(2, {1, 0}), t.project(2, {1, 0})});
     }
-    bool chunked = plan.chunks > 1;
+    bool chunked = powers;
     int64_t lastLength = length - (plan.chunks - 1) * plan.chunk;
     unsigned numOuts = complex ? 5 : 3;
     if (chunked)
       numOuts += complex ? 4 : 2;
     SmallVector<Value> outs;
     for (unsigned i = 0; i < numOuts; ++i) {
-      outs.push_back(tb.empty({stateSize, channels}, acc));
-      maps.push_back(tb.identity(2));
+      outs.push_back(t.empty({stateSize, count}, acc));
+      maps.push_back(t.identity(2));
     }
     double n = static_cast<double>(stateSize);
-    SmallVector<Value> r = tb.generic(
+    SmallVector<Value> r = t.generic(
         ins, outs, maps, 2, {},
         [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
           TensorBuilder h(b, loc);
@@ -182,28 +209,24 @@ private:
             v = TensorBuilder::castFloat(b, loc, v, acc);
           return values;
         });
+    Coefficients k;
     unsigned i = 0;
-    c.u = r[i++];
-    c.qr = r[i++];
+    k.u = r[i++];
+    k.qr = r[i++];
     if (complex)
-      c.qi = r[i++];
-    c.er = r[i++];
+      k.qi = r[i++];
+    k.er = r[i++];
     if (complex)
-      c.ei = r[i++];
+      k.ei = r[i++];
     if (chunked) {
-      c.qChunkR = r[i++];
+      k.qChunkR = r[i++];
       if (complex)
-        c.qChunkI = r[i++];
-      c.qLastR = r[i++];
+        k.qChunkI = r[i++];
+      k.qLastR = r[i++];
       if (complex)
-        c.qLastI = r[i++];
+        k.qLastI = r[i++];
     }
-    c.omega = tb.generic(
-        op.getOmega(), tb.empty({channels}, acc),
-        {tb.identity(1), tb.identity(1)}, 1, {},
-        [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
-          return {TensorBuilder::castFloat(b, loc, a[0], acc)};
-        })[0];
+    return k;
   }
 
   /// initial (B, D, N) as (B, N, D) planes, or zeros.
@@ -238,14 +261,14 @@ private:
 
   /// (B, N, D) planes of the final state into the (B, D, N) destination
   /// (times u in the scaled form).
-  Value finalTensor(Planes state, Value dest) {
+  Value finalTensor(Planes state, Value dest, Value u) {
     Type element = TensorBuilder::elementType(dest);
     SmallVector<Value> ins{state.re};
     if (complex)
       ins.push_back(state.im);
     SmallVector<AffineMap> maps(ins.size(), tb.project(3, {0, 2, 1}));
-    if (scaled) {
-      ins.push_back(c.u);
+    if (u) {
+      ins.push_back(u);
       maps.push_back(tb.project(3, {2, 1}));
     }
     maps.push_back(tb.identity(3));
@@ -253,8 +276,8 @@ private:
         ins, dest, maps, 3, {},
         [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
           auto unscaled = [&](Value part) -> Value {
-            return scaled ? arith::MulFOp::create(b, loc, part, a[ins.size() - 1])
-                          : part;
+            return u ? arith::MulFOp::create(b, loc, part, a[ins.size() - 1])
+                     : part;
           };
           if (!complex)
             return {TensorBuilder::castFloat(b, loc, unscaled(a[0]), element)};
@@ -279,6 +302,16 @@ private:
         view, t.empty({stateSize, block}, acc), {t.identity(2), t.identity(2)},
         2, {}, [](OpBuilder &, Location, ValueRange a) -> SmallVector<Value> {
           return {a[0]};
+        })[0];
+  }
+
+  /// A scaled state plane h / u (N, Db) multiplied back by u.
+  Value unscale(TensorBuilder &t, Value plane, Value u) {
+    return t.generic(
+        {plane, u}, t.empty({stateSize, block}, acc),
+        {t.identity(2), t.identity(2), t.identity(2)}, 2, {},
+        [](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
+          return {arith::MulFOp::create(b, loc, a[0], a[1])};
         })[0];
   }
 
@@ -566,10 +599,20 @@ private:
           Value offset = t.affineIndex(ivs[2], block);
           Value start, len;
           std::tie(start, len) = chunkBounds(t, ci);
-          Value u = coefBlock(t, scaled ? Value() : c.u, offset);
-          Planes q{coefBlock(t, c.qr, offset), coefBlock(t, c.qi, offset)};
-          Planes eta{coefBlock(t, c.er, offset), coefBlock(t, c.ei, offset)};
-          Value omega = t.sliceAt(c.omega, {offset}, t.sizes({block}));
+          Coefficients k;
+          if (chunked) {
+            k.u = coefBlock(t, c.u, offset);
+            k.qr = coefBlock(t, c.qr, offset);
+            k.qi = coefBlock(t, c.qi, offset);
+            k.er = coefBlock(t, c.er, offset);
+            k.ei = coefBlock(t, c.ei, offset);
+          } else {
+            k = coefficients(t, offset, block, /*powers=*/false);
+          }
+          Value u = scaled ? Value() : k.u;
+          Planes q{k.qr, k.qi};
+          Planes eta{k.er, k.ei};
+          Value omegaBlock = t.sliceAt(omega, {offset}, t.sizes({block}));
           SmallVector<Value> lead{bi};
           if (chunked)
             lead.push_back(ci);
@@ -616,7 +659,7 @@ private:
                 SmallVector<Value> ysums;
                 for (int64_t k = 0; k < count; ++k)
                   ysums.push_back(s.generic(
-                      {xs[k], omega},
+                      {xs[k], omegaBlock},
                       sumInPlace
                           ? s.empty({block}, acc)
                           : s.sliceAt(scratch, scratchRow(k), rowSizes, {0}),
@@ -657,7 +700,8 @@ private:
             SmallVector<OpFoldResult> at{bi, t.b.getIndexAttr(0), offset};
             auto sizes = t.sizes({1, stateSize, block});
             for (unsigned p = 0; p < np; ++p)
-              inserts.push_back({res[p], at, sizes});
+              inserts.push_back({scaled ? unscale(t, res[p], k.u) : res[p],
+                                 at, sizes});
           }
           return inserts;
         });
@@ -681,7 +725,10 @@ private:
   int64_t batch, length, channels, stateSize, block;
   FloatType acc;
   Type storage;
+  /// All channels' coefficients (only for the chunked form).
   Coefficients c;
+  /// omega in the accumulation type, (D).
+  Value omega;
 };
 
 /// The convolution form: k[d, t] = Re sum_n u eta q^t from one batched GEMM

@@ -7,19 +7,19 @@
 // BAD: channel-block, parallel-work and min-chunk positive, prefetch-distance non-negative
 
 // CEMA with 64 channels in 4 blocks of 16 (enough work: no time chunks).
-// The coefficients are computed once in f64 as (N, D) planes; each work
-// item copies its (16 states x 16 channels) blocks of them into buffers of
-// its own, then steps time four at a time: one generic reads the re/im state
+// Each work item computes the coefficients of its block in f64, as
+// (16 states x 16 channels) planes of its own (no (N, D) planes outside
+// the forall), then steps time four at a time: one generic reads the re/im state
 // planes and the coefficients once for the four steps and reduces the four
 // y rows over the states (reduction outermost, channels innermost), after
 // y = omega x; the last (length mod 4) steps run one at a time. With an
 // initial state the input enters as u x.
 // CHECK-LABEL: func.func @cema
 // CHECK-NOT:   seq.ema
-// CHECK:       linalg.generic {{.*}} outs({{.*}} : tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>)
-// CHECK:         math.cos {{.*}} : f64
+// CHECK-NOT:   tensor<16x64xf32>, tensor<16x64xf32>, tensor<16x64xf32>
 // CHECK:       scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (1, 1, 4) shared_outs
-// CHECK-COUNT-5: linalg.generic {{.*}} outs(%{{.*}} : tensor<16x16xf32>)
+// CHECK:         linalg.generic {{.*}} outs({{.*}} : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>)
+// CHECK:           math.cos {{.*}} : f64
 // CHECK-NOT:     memref.prefetch
 // CHECK:         %[[GROUPS:.*]] = arith.divui %{{.*}}, %c4
 // CHECK:         scf.for %{{.*}} = %c0 to %[[GROUPS]]
@@ -61,24 +61,27 @@ func.func @cema(%x: tensor<1x4096x64xf32>, %wl: tensor<64x16xf32>, %dl: tensor<6
 // -----
 
 // Without an initial state the state is kept as h / u: the coefficient
-// generic folds u into eta, x enters the recurrence as it is (no u x), only
-// four coefficient blocks are copied, and the final state is multiplied by
-// u on the way out. With prefetch-distance, every step first prefetches the
-// x row and the y row 8 steps later (one 64-byte line per row of 16 f32).
+// generic folds u into eta, x enters the recurrence as it is (no u x), and
+// each work item multiplies its final state by u before inserting it. With
+// prefetch-distance, every step first prefetches the x row and the y row 8
+// steps later (one 64-byte line per row of 16 f32).
 // CHECK-LABEL: func.func @cema_scaled
 // CHECK:       scf.forall
-// CHECK-COUNT-4: linalg.generic {{.*}} outs(%{{.*}} : tensor<16x16xf32>)
-// CHECK-NOT:     linalg.generic {{.*}} outs(%{{.*}} : tensor<16x16xf32>)
+// CHECK:         %[[K:.*]]:5 = linalg.generic {{.*}} outs({{.*}} : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>)
 // CHECK:         scf.for
 // CHECK:           linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
 // CHECK-NEXT:      ^bb0(%[[X0:[a-z0-9_]+]]: f32, %{{[a-z0-9_]+}}: f32, %{{[a-z0-9_]+}}: f32, %{{[a-z0-9_]+}}: f32, %[[QR:[a-z0-9_]+]]: f32, %[[QI:[a-z0-9_]+]]: f32, %{{[a-z0-9_]+}}: f32, %{{[a-z0-9_]+}}: f32, %[[HR:[a-z0-9_]+]]: f32,
 // CHECK-NEXT:        arith.negf %[[QI]]
 // CHECK-NEXT:        math.fma %[[QR]], %[[HR]], %[[X0]]
-// CHECK:         tensor.parallel_insert_slice
+// CHECK:         %[[RE:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[K]]#0 : tensor<16x16xf32>, tensor<16x16xf32>)
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:      arith.mulf
+// CHECK:         %[[IM:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[K]]#0 : tensor<16x16xf32>, tensor<16x16xf32>)
+// CHECK:         tensor.parallel_insert_slice %[[RE]]
+// CHECK:         tensor.parallel_insert_slice %[[IM]]
 // CHECK:       linalg.generic
-// CHECK:         arith.mulf
-// CHECK-NEXT:    arith.mulf
-// CHECK-NEXT:    complex.create
+// CHECK-NOT:     arith.mulf
+// CHECK:         complex.create
 // PREFETCH-LABEL: func.func @cema_scaled
 // PREFETCH:       %[[XB:.*]] = bufferization.to_buffer %arg0 read_only
 // PREFETCH:       %[[YB:.*]] = bufferization.to_buffer %{{.*}} read_only

@@ -343,24 +343,26 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
   let description = [{
     Rewrites `seq.ema` (MEGA's damped EMA and MEGALODON's complex EMA) with
     static shapes. The coefficients u, q, eta of every (d, n) are computed
-    once in f64 and rounded once (as the reference does); the state of a
-    block of channels is kept as (N, channel block) planes (real and, for
-    the complex EMA, imaginary), so one `linalg.generic` per four time steps
+    in f64 and rounded once (as the reference does); the state of a block
+    of channels is kept as (N, channel block) planes (real and, for the
+    complex EMA, imaginary), so one `linalg.generic` per four time steps
     (the last length mod 4 one at a time) updates h = q h + u x across the
     channels in vector lanes and reduces each step's y = Re(sum_n eta h) +
     omega x over n, reading every state and coefficient once for the four
-    steps. Without
-    `initial` the state is kept as h / u (x enters as it is, the output
-    weight is u eta, the final state is multiplied back by u). Each work
-    item copies its (N, block) coefficient blocks into buffers of its own
-    (rows of the (N, D) planes 4 D bytes apart share L1 sets), and with
-    `prefetch-distance` every step prefetches the x row it will read and
-    the y row it will write that many steps later (a block's rows are a
-    page apart at D = 1024, beyond the hardware prefetchers). Blocks of channels run in an
+    steps. Without `initial` the state is kept as h / u (x enters as it is,
+    the output weight is u eta, the final state is multiplied back by u).
+    Each work item computes the (N, block) coefficients of its channels into
+    buffers of its own (in parallel; rows of (N, D) planes 4 D bytes apart
+    would share L1 sets), and with `prefetch-distance` every step
+    prefetches the x row it will read and the y row it will write that many
+    steps later (a block's rows are a page apart at D = 1024, beyond the
+    hardware prefetchers). Blocks of channels run in an
     `scf.forall`; when they cannot occupy the cores (`parallel-work`), time
     is chunked as in seq-chunk-scan: chunk-local end states from zero in
     parallel, a sequential pass H_c = q^Q H_{c-1} + h_c over the chunks
-    (q^Q from f64), then every chunk again from its entering state.
+    (q^Q from f64), then every chunk again from its entering state; the
+    chunked form computes the coefficients of all channels once, before
+    its loops, and copies each work item's blocks.
 
     The other form is a causal convolution with the EMA's kernel,
     k[d, t] = Re sum_n u eta q^t, plus omega x: without `initial` and
@@ -378,9 +380,8 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
 
     Example (`channel-block=64`): a CEMA over (1, 4096, 1024) becomes
     ```mlir
-    %coef:5 = linalg.generic ...            // u, q, u eta in f64, rounded: (16, 1024)
     %y = scf.forall (%b, %c, %j) in (1, 1, 16) shared_outs(...) {
-      linalg.generic ... -> tensor<16x64xf32>  // 4 coefficient blocks, copied
+      %coef:5 = linalg.generic ...             // u, q, u eta in f64, rounded: (16, 64)
       scf.for %p = 0 to 1024 ... {             // four steps at a time
         linalg.generic ...                     // y rows = omega x, four times
         linalg.generic {iterator_types = ["reduction", "parallel"]} ...
