@@ -14,15 +14,37 @@
 
 #include "llvm/Support/Error.h"
 
+#include <cstddef>
+#include <new>
 #include <vector>
 
 namespace seq::runtime {
+
+/// Storage aligned to 64 bytes (a cache line, one AVX-512 vector), as the
+/// runtime's own buffers are: compiled code's aligned paths (streaming
+/// stores) apply to the arrays it is handed.
+template <typename T>
+struct CacheLineAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t alignment{64};
+  CacheLineAllocator() = default;
+  template <typename U>
+  CacheLineAllocator(const CacheLineAllocator<U> &) {}
+  T *allocate(size_t n) {
+    return static_cast<T *>(::operator new(n * sizeof(T), alignment));
+  }
+  void deallocate(T *p, size_t) { ::operator delete(p, alignment); }
+  template <typename U>
+  bool operator==(const CacheLineAllocator<U> &) const {
+    return true;
+  }
+};
 
 /// An owned, contiguous array read from or destined for a .npy file.
 struct NpyArray {
   DType dtype = DType::f32;
   llvm::SmallVector<int64_t, 4> shape;
-  std::vector<char> bytes;
+  std::vector<char, CacheLineAllocator<char>> bytes;
   /// True when the file held a 2-byte payload that may be bf16 (or f16 if the
   /// descriptor was '<f2').
   bool isTwoByteRaw = false;
