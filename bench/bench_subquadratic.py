@@ -538,7 +538,9 @@ def make_cases(opts):
                 f = rng.permutation(d ** (-np.arange(1, d + 1) / d))
                 theta = np.log(f / (1 - f)).astype(F32)
                 args = (x, wl, dl, gamma, omega, theta)
-                return (cema_impls(p, *args, opts.max_bytes), lambda: cema_f64(*args))
+                impls = cema_impls(p, *args, opts.max_bytes)
+                impls[COPY_PROBE] = copy_probe(2 * l * d * 4)
+                return impls, lambda: cema_f64(*args)
             yield "cema", f"B=1 D={d} N={n} L={l}", l, 2 * l * d * 4, build
     if want("linattn"):
         forms = {"Based": dict(f=273, e=64, decay=None, normalize=True, scale=1.0),
@@ -573,7 +575,9 @@ def make_cases(opts):
             def build(p, rng, l=l, s=s):
                 a = rng.uniform(0.9, 1.0, (1, l, s)).astype(F32)
                 b = rng.standard_normal((1, l, s), dtype=F32)
-                return scan_impls(p, a, b, opts.max_bytes), lambda: scan_f64(a, b)
+                impls = scan_impls(p, a, b, opts.max_bytes)
+                impls[COPY_PROBE] = copy_probe(3 * l * s * 4)
+                return impls, lambda: scan_f64(a, b)
             yield "scan", f"B=1 L={l} S={s}", l * s, 3 * l * s * 4, build
 
 
@@ -605,6 +609,20 @@ def copy_bandwidth(nbytes=256 << 20):
         np.copyto(dst, src)
         best = min(best, time.perf_counter() - t0)
     return 2 * nbytes / best / 1e9
+
+
+COPY_PROBE = "copy (same bytes)"
+
+
+def copy_probe(nbytes):
+    """np.copyto of nbytes / 2 into a preallocated array: the case's bytes
+    read and written by a plain copy, timed in the same interleaved rounds
+    as the implementations (this VM's memory bandwidth drifts by up to 2x
+    within minutes, so a bandwidth taken once at the start is not the
+    bandwidth a row ran against)."""
+    src = np.ones(nbytes // 8, dtype=F32)
+    dst = np.empty_like(src)
+    return (lambda: np.copyto(dst, src)), ()
 
 
 def worker(opts):
@@ -640,9 +658,14 @@ def worker(opts):
                 row["impls"][name] = dict(skipped=f"failed: {type(e).__name__}: {e}")
                 print(f"  [error] {family} {label} {name}: {e}", flush=True)
                 continue
-            err = max_rel_error(out, expected)
-            row["impls"][name] = dict(first_call_s=first, max_rel_err=err,
-                                      ok=bool(np.isfinite(err) and err <= TOLERANCE), times=[])
+            if name == COPY_PROBE:
+                row["impls"][name] = dict(first_call_s=first, max_rel_err=0.0, ok=True,
+                                          probe=True, times=[])
+            else:
+                err = max_rel_error(out, expected)
+                row["impls"][name] = dict(first_call_s=first, max_rel_err=err,
+                                          ok=bool(np.isfinite(err) and err <= TOLERANCE),
+                                          times=[])
             live[name] = (fn, args)
         # Interleaved rounds until each implementation has its repeats.
         for name in live:
@@ -731,11 +754,16 @@ def markdown(doc):
         lines.append(f"Copy bandwidth at {w['threads']} thread(s): {w['copy_gbps']:.1f} GB/s "
                      f"(read + write). Missing peers: {', '.join(w['missing']) or 'none'}.")
     lines.append("")
+    lines.append(f"% copy BW: GB/s over the row's own `{COPY_PROBE}` (a plain np.copyto of "
+                 "the case's bytes, timed in the same interleaved rounds) where the row has "
+                 "one (scan, cema), else over the copy bandwidth above.")
+    lines.append("")
     lines.append("| family | size | threads | implementation | median (ms) | min (ms) | vs seq | GB/s | % copy BW | max rel err |")
     lines.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for w in doc["workers"]:
         for row in w["results"]:
             seq_ms = row["impls"].get("seq", {}).get("median_s")
+            copy_gbps = row["impls"].get(COPY_PROBE, {}).get("gbps") or w["copy_gbps"]
             for name, r in row["impls"].items():
                 if "median_s" not in r:
                     lines.append(f"| {row['family']} | {row['label']} | {w['threads']} | {name} | "
@@ -745,7 +773,7 @@ def markdown(doc):
                 lines.append(
                     f"| {row['family']} | {row['label']} | {w['threads']} | {name} | "
                     f"{r['median_s'] * 1e3:.3f} | {r['min_s'] * 1e3:.3f} | {ratio} | "
-                    f"{r['gbps']:.2f} | {100 * r['gbps'] / w['copy_gbps']:.1f} | "
+                    f"{r['gbps']:.2f} | {100 * r['gbps'] / copy_gbps:.1f} | "
                     f"{r['max_rel_err']:.1e}{'' if r['ok'] else ' FAIL'} |")
     lines += ["", "Fitted scaling exponents (slope of log time vs log size; conv fitted "
               "from L = 4K up):", "", "| family | threads | implementation | exponent | sizes |",
@@ -761,7 +789,8 @@ def exponents(workers):
         series = {}
         for row in w["results"]:
             for name, r in row["impls"].items():
-                if "median_s" in r and (row["family"] != "conv" or row["size"] >= 4096):
+                if ("median_s" in r and not r.get("probe")
+                        and (row["family"] != "conv" or row["size"] >= 4096)):
                     series.setdefault((row["family"], name), []).append((row["size"], r["median_s"]))
         for (fam, name), pts in sorted(series.items()):
             e = fit_exponent(pts)
