@@ -38,7 +38,8 @@ namespace {
 /// in registers; eight spill more and are slower.
 constexpr int64_t kStepsPerGeneric = 4;
 
-/// The per-(n, d) coefficients in the accumulation type, laid out (N, D).
+/// The per-(n, d) coefficients in the accumulation type, laid out (N, D)
+/// or (N, channel block).
 /// Imaginary parts are null for the damped EMA. qChunk / qLast are the
 /// powers q^Q and q^(last chunk's length) of the chunked form. In the
 /// scaled form (no initial state) er/ei hold u eta.
@@ -72,10 +73,11 @@ public:
   }
 
   SmallVector<Value> rewrite() {
+    bool chunked = plan.chunks > 1;
     // Without time chunks every work item computes the coefficients of its
     // own block (in parallel, into buffers of its own); the chunked form
     // needs them, and q^Q, for all channels at once.
-    if (plan.chunks > 1)
+    if (chunked)
       c = coefficients(tb, Value(), channels, /*powers=*/true);
     omega = tb.generic(
         op.getOmega(), tb.empty({channels}, acc),
@@ -83,7 +85,6 @@ public:
         [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
           return {TensorBuilder::castFloat(b, loc, a[0], acc)};
         })[0];
-    bool chunked = plan.chunks > 1;
     Planes initial = initialPlanes();
     Planes entering, final;
     if (chunked)
@@ -129,10 +130,9 @@ private:
       ins.append({channelsOf(op.getBeta()), channelsOf(op.getGamma())});
       maps.append({t.project(2, {1, 0}), t.project(2, {1, 0})});
     }
-    bool chunked = powers;
     int64_t lastLength = length - (plan.chunks - 1) * plan.chunk;
     unsigned numOuts = complex ? 5 : 3;
-    if (chunked)
+    if (powers)
       numOuts += complex ? 4 : 2;
     SmallVector<Value> outs;
     for (unsigned i = 0; i < numOuts; ++i) {
@@ -188,7 +188,7 @@ private:
             if (complex)
               values[4] = mulf(values[0], values[4]);
           }
-          if (chunked) {
+          if (powers) {
             // q^m = mag^m e^{i m phi}, mag^m = exp(m log mag).
             Value logMag = math::LogOp::create(b, loc, mag);
             for (int64_t m : {plan.chunk, lastLength}) {
@@ -218,7 +218,7 @@ private:
     k.er = r[i++];
     if (complex)
       k.ei = r[i++];
-    if (chunked) {
+    if (powers) {
       k.qChunkR = r[i++];
       if (complex)
         k.qChunkI = r[i++];
@@ -259,8 +259,8 @@ private:
     return p;
   }
 
-  /// (B, N, D) planes of the final state into the (B, D, N) destination
-  /// (times u in the scaled form).
+  /// (B, N, D) planes of the final state into the (B, D, N) destination,
+  /// times `u` (N, D) when given (the chunked scaled form).
   Value finalTensor(Planes state, Value dest, Value u) {
     Type element = TensorBuilder::elementType(dest);
     SmallVector<Value> ins{state.re};
@@ -599,19 +599,19 @@ private:
           Value offset = t.affineIndex(ivs[2], block);
           Value start, len;
           std::tie(start, len) = chunkBounds(t, ci);
-          Coefficients k;
+          Coefficients own;
           if (chunked) {
-            k.u = coefBlock(t, c.u, offset);
-            k.qr = coefBlock(t, c.qr, offset);
-            k.qi = coefBlock(t, c.qi, offset);
-            k.er = coefBlock(t, c.er, offset);
-            k.ei = coefBlock(t, c.ei, offset);
+            own.u = coefBlock(t, c.u, offset);
+            own.qr = coefBlock(t, c.qr, offset);
+            own.qi = coefBlock(t, c.qi, offset);
+            own.er = coefBlock(t, c.er, offset);
+            own.ei = coefBlock(t, c.ei, offset);
           } else {
-            k = coefficients(t, offset, block, /*powers=*/false);
+            own = coefficients(t, offset, block, /*powers=*/false);
           }
-          Value u = scaled ? Value() : k.u;
-          Planes q{k.qr, k.qi};
-          Planes eta{k.er, k.ei};
+          Value u = scaled ? Value() : own.u;
+          Planes q{own.qr, own.qi};
+          Planes eta{own.er, own.ei};
           Value omegaBlock = t.sliceAt(omega, {offset}, t.sizes({block}));
           SmallVector<Value> lead{bi};
           if (chunked)
@@ -700,7 +700,7 @@ private:
             SmallVector<OpFoldResult> at{bi, t.b.getIndexAttr(0), offset};
             auto sizes = t.sizes({1, stateSize, block});
             for (unsigned p = 0; p < np; ++p)
-              inserts.push_back({scaled ? unscale(t, res[p], k.u) : res[p],
+              inserts.push_back({scaled ? unscale(t, res[p], own.u) : res[p],
                                  at, sizes});
           }
           return inserts;
