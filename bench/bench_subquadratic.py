@@ -25,16 +25,14 @@ result, normwise max relative error <= 1e-3, or the run fails):
            and JAX lax.associative_scan over (decay, k v^T) pairs;
   scan     seq.scan, B=1, L = 64K, 64 channels (and 4K channels), vs JAX
            lax.scan and lax.associative_scan, in GB/s against the copy
-           bandwidth measured in the same run (for scan and CEMA: a copy
-           of the row's bytes timed in the row's own rounds).
+           bandwidth measured in the same run.
 
 Every family runs at each thread count of --threads (default 1 and 2) in a
 worker process pinned to that many cores, with seq (SEQ_NUM_THREADS), OpenMP,
 OpenBLAS, PyTorch and JAX told the count. Timings are the median (and min) of
 repeated calls after a warm-up call (compile time reported apart), the
 implementations interleaved in rounds so that load from other processes hits
-all alike, each timed call after --pause-ms of idle time (the worker threads
-of the implementation before it stop spinning). Scaling exponents are least-squares slopes of log(time) against
+all alike. Scaling exponents are least-squares slopes of log(time) against
 log(size); GB/s counts the bytes each op must read and write once. A size an
 implementation would need more than --max-call-s seconds (extrapolated from
 its previous size) or more than --max-bytes of memory for is skipped and
@@ -670,10 +668,8 @@ def worker(opts):
                                           times=[])
             live[name] = (fn, args)
         # Interleaved rounds until each implementation has its repeats.
-        pause = opts.pause_ms / 1e3
         for name in live:
             r = row["impls"][name]
-            time.sleep(pause)
             t0 = time.perf_counter()
             call(*live[name])
             r["times"].append(time.perf_counter() - t0)
@@ -684,7 +680,6 @@ def worker(opts):
                 want_n = max(opts.min_repeats, min(opts.max_repeats, math.ceil(opts.target / max(one, 1e-6))))
                 per_round = max(1, math.ceil((want_n - 1) / opts.rounds))
                 for _ in range(per_round):
-                    time.sleep(pause)
                     t0 = time.perf_counter()
                     call(fn, args)
                     r["times"].append(time.perf_counter() - t0)
@@ -758,10 +753,6 @@ def markdown(doc):
     for w in doc["workers"]:
         lines.append(f"Copy bandwidth at {w['threads']} thread(s): {w['copy_gbps']:.1f} GB/s "
                      f"(read + write). Missing peers: {', '.join(w['missing']) or 'none'}.")
-    lines.append("")
-    lines.append(f"Each timed call follows {doc['timing'].get('pause_ms', 0):g} ms of idle time "
-                 "(untimed), so that the worker threads of the implementation before it have "
-                 "stopped spinning.")
     lines.append("")
     lines.append(f"% copy BW: GB/s over the row's own `{COPY_PROBE}` (a plain np.copyto of "
                  "the case's bytes, timed in the same interleaved rounds) where the row has "
@@ -863,10 +854,6 @@ def main(argv=None):
     parser.add_argument("--min-repeats", type=int, default=3)
     parser.add_argument("--max-repeats", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--pause-ms", type=float, default=20.0,
-                        help="idle time before each timed call (untimed): the worker threads "
-                             "of the implementation that ran before stop spinning (seq right "
-                             "after PyTorch and JAX calls: 26-28 ms, after a 10 ms pause 21)")
     parser.add_argument("--max-call-s", type=float, default=30.0,
                         help="skip a size an implementation needs longer than this for")
     parser.add_argument("--max-bytes", type=int, default=2 * GIB,
@@ -923,7 +910,7 @@ def main(argv=None):
                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                command=" ".join([os.path.basename(sys.executable)] + sys.argv),
                machine=info, workers=workers, tolerance=TOLERANCE,
-               timing=dict(target_s=opts.target, pause_ms=opts.pause_ms, min_repeats=opts.min_repeats,
+               timing=dict(target_s=opts.target, min_repeats=opts.min_repeats,
                            max_repeats=opts.max_repeats, rounds=opts.rounds,
                            max_call_s=opts.max_call_s),
                load_average_at_end=[round(x, 2) for x in os.getloadavg()],

@@ -22,7 +22,7 @@ def test_quick_scan_and_cema(tmp_path):
     out = tmp_path / "subquadratic"
     forced = {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_L2_SIZE": "512"}
     proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--only", "scan,cema",
-                           "--threads", "2", "--pause-ms", "1", "--out", str(out)],
+                           "--threads", "2", "--out", str(out)],
                           capture_output=True, text=True, env=dict(os.environ, **forced),
                           timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
