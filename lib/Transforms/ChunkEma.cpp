@@ -74,11 +74,13 @@ public:
 
   SmallVector<Value> rewrite() {
     bool chunked = plan.chunks > 1;
-    // Without time chunks every work item computes the coefficients of its
-    // own block (in parallel, into buffers of its own); the chunked form
-    // needs them, and q^Q, for all channels at once.
-    if (chunked)
-      c = coefficients(tb, Value(), channels, /*powers=*/true);
+    // With one batch row and no time chunks every work item computes the
+    // coefficients of its own block (in parallel, into buffers of its own).
+    // Otherwise they are computed once for all channels (several work items
+    // share a block; the chunked form also needs q^Q) and copied per block.
+    sharedCoefficients = chunked || batch > 1;
+    if (sharedCoefficients)
+      c = coefficients(tb, Value(), channels, /*powers=*/chunked);
     omega = tb.generic(
         op.getOmega(), tb.empty({channels}, acc),
         {tb.identity(1), tb.identity(1)}, 1, {},
@@ -91,10 +93,12 @@ public:
       std::tie(entering, final) = chunkEntryStates(initial);
     auto [y, lastState] = runChunks(chunked ? entering : initial, chunked);
     SmallVector<Value> results{y};
-    // The unchunked final state is multiplied back by u in its work item.
+    // With coefficients of its own a work item multiplies its final state
+    // back by u itself.
     if (Value finalDest = op.getFinal())
-      results.push_back(finalTensor(chunked ? final : lastState, finalDest,
-                                    chunked && scaled ? c.u : Value()));
+      results.push_back(
+          finalTensor(chunked ? final : lastState, finalDest,
+                      sharedCoefficients && scaled ? c.u : Value()));
     return results;
   }
 
@@ -260,7 +264,7 @@ private:
   }
 
   /// (B, N, D) planes of the final state into the (B, D, N) destination,
-  /// times `u` (N, D) when given (the chunked scaled form).
+  /// times `u` (N, D) when given (the scaled form with shared coefficients).
   Value finalTensor(Planes state, Value dest, Value u) {
     Type element = TensorBuilder::elementType(dest);
     SmallVector<Value> ins{state.re};
@@ -600,7 +604,7 @@ private:
           Value start, len;
           std::tie(start, len) = chunkBounds(t, ci);
           Coefficients own;
-          if (chunked) {
+          if (sharedCoefficients) {
             own.u = coefBlock(t, c.u, offset);
             own.qr = coefBlock(t, c.qr, offset);
             own.qi = coefBlock(t, c.qi, offset);
@@ -700,7 +704,9 @@ private:
             SmallVector<OpFoldResult> at{bi, t.b.getIndexAttr(0), offset};
             auto sizes = t.sizes({1, stateSize, block});
             for (unsigned p = 0; p < np; ++p)
-              inserts.push_back({scaled ? unscale(t, res[p], own.u) : res[p],
+              inserts.push_back({scaled && !sharedCoefficients
+                                     ? unscale(t, res[p], own.u)
+                                     : res[p],
                                  at, sizes});
           }
           return inserts;
@@ -725,8 +731,10 @@ private:
   int64_t batch, length, channels, stateSize, block;
   FloatType acc;
   Type storage;
-  /// All channels' coefficients (only for the chunked form).
+  /// All channels' coefficients (only when `sharedCoefficients`).
   Coefficients c;
+  /// Coefficients computed once for all channels rather than per work item.
+  bool sharedCoefficients = false;
   /// omega in the accumulation type, (D).
   Value omega;
 };

@@ -351,9 +351,10 @@ def SeqChunkEma : Pass<"seq-chunk-ema"> {
     omega x over n, reading every state and coefficient once for the four
     steps. Without `initial` the state is kept as h / u (x enters as it is,
     the output weight is u eta, the final state is multiplied back by u).
-    Each work item computes the (N, block) coefficients of its channels into
-    buffers of its own (in parallel; rows of (N, D) planes 4 D bytes apart
-    would share L1 sets), and with `prefetch-distance` every step
+    With one batch row and no time chunks each work item computes the
+    (N, block) coefficients of its channels into buffers of its own (in
+    parallel), else they are computed once and each work item copies its
+    blocks (rows of (N, D) planes 4 D bytes apart would share L1 sets), and with `prefetch-distance` every step
     prefetches the x row it will read and the y row it will write that many
     steps later (a block's rows are a page apart at D = 1024, beyond the
     hardware prefetchers). Blocks of channels run in an
