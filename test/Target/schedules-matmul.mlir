@@ -180,6 +180,39 @@ func.func @long_reduction(%a: tensor<16x128xf32>, %b: tensor<128x16xf32>) -> ten
 
 // -----
 
+// n = 144 = 9 vectors of 16 (AVX-512). Under a short reduction (K = 8, an FFT
+// stage's) the register tile takes one vector so that it divides n: padding
+// to 160 would copy B in and C out around eight multiply-adds per element.
+// A long reduction (K = 128) amortizes the copies and keeps the wider tile
+// (12x32, n padded to 160). AVX2's two-vector tile divides 144 in both.
+
+// CHECK-LABEL: func.func @short_reduction_unpadded
+// CHECK-NOT:     linalg.copy
+// AVX512:        scf.for %{{.*}} = %c0{{.*}} to %c144{{.*}} step %c16
+// AVX2:          scf.for %{{.*}} = %c0{{.*}} to %c144{{.*}} step %c16
+// CHECK:         return
+// CHECK-LABEL: func.func @long_reduction_padded
+// AVX512:        linalg.copy ins(%{{.*}} : tensor<128x144xf32>)
+// AVX512:        iter_args(%{{.*}} = %{{.*}}) -> (vector<12x32xf32>)
+// AVX2-NOT:      linalg.copy
+// CHECK:         return
+func.func @short_reduction_unpadded(%a: tensor<96x8xf32>, %b: tensor<8x144xf32>) -> tensor<96x144xf32> {
+  %e = tensor.empty() : tensor<96x144xf32>
+  %z = arith.constant 0.0 : f32
+  %c = linalg.fill ins(%z : f32) outs(%e : tensor<96x144xf32>) -> tensor<96x144xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<96x8xf32>, tensor<8x144xf32>) outs(%c : tensor<96x144xf32>) -> tensor<96x144xf32>
+  return %r : tensor<96x144xf32>
+}
+func.func @long_reduction_padded(%a: tensor<96x128xf32>, %b: tensor<128x144xf32>) -> tensor<96x144xf32> {
+  %e = tensor.empty() : tensor<96x144xf32>
+  %z = arith.constant 0.0 : f32
+  %c = linalg.fill ins(%z : f32) outs(%e : tensor<96x144xf32>) -> tensor<96x144xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<96x128xf32>, tensor<128x144xf32>) outs(%c : tensor<96x144xf32>) -> tensor<96x144xf32>
+  return %r : tensor<96x144xf32>
+}
+
+// -----
+
 // Dynamic shapes have no static tiles: left to the loops of the reference
 // lowering.
 

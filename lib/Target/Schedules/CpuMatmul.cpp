@@ -277,10 +277,19 @@ static std::optional<MatmulPlan> planMatmul(linalg::LinalgOp op,
   int64_t n = plan.extents[plan.vecDim];
   int64_t nLanes = llvm::alignTo(n, lanes);
   int64_t maxVectors = std::max<int64_t>(1, target.vectorRegisters / 8);
+  // A short reduction (an FFT stage's) does not amortize the padding
+  // copies of B and C: when n is whole vectors, the tile divides it.
+  int64_t reduction = 1;
+  for (unsigned dim : plan.reductionDims)
+    reduction *= plan.extents[dim];
+  bool noPadding = n % lanes == 0 && reduction <= kMaxUnrolledReduction;
   int64_t vectors = 1;
   for (int64_t v = (int64_t)llvm::bit_floor((uint64_t)maxVectors); v >= 1;
        v /= 2) {
-    if ((int64_t)llvm::alignTo(n, v * lanes) * 8 <= nLanes * 9) {
+    bool fits = noPadding ? n % (v * lanes) == 0
+                          : (int64_t)llvm::alignTo(n, v * lanes) * 8 <=
+                                nLanes * 9;
+    if (fits) {
       vectors = v;
       break;
     }
