@@ -157,6 +157,10 @@ static void addOutParamsAndDeallocation(OpPassManager &pm) {
 
 /// Loops, vectors, OpenMP and math -> the LLVM dialect.
 static void addLLVMLowering(OpPassManager &pm, bool tiled) {
+  // Strided copies as loops LLVM vectorizes, not the runtime's element-wise
+  // copy.
+  if (tiled)
+    pm.addPass(seq::createSeqStridedCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (tiled) {
     // Parallel tiles -> OpenMP worksharing loops over the cores.
