@@ -12,6 +12,7 @@ NumPy arrays.
 """
 
 from . import _ops, _tracer
+from ._arrays import byte_align, empty_aligned, is_aligned
 from ._jit import (Compiled, JitFunction, Lowered, ShapeDtype,
                    buffer_cache_stats, cuda_available, engine, jit,
                    release_buffer_cache)
@@ -34,7 +35,7 @@ _tracer.bind_operations(_ops)
 __all__ = [
     "Error", "Tensor", "Scalar", "JitFunction", "Lowered", "Compiled",
     "ShapeDtype", "jit", "engine", "cuda_available", "buffer_cache_stats",
-    "release_buffer_cache",
+    "release_buffer_cache", "empty_aligned", "byte_align", "is_aligned",
     # seq ops
     "attention", "compose_heads", "scan", "ema", "long_conv", "fft", "ifft",
     "rfft", "irfft", "linear_attention", "feature_map", "timestep_norm", "rotary",
