@@ -15,6 +15,9 @@ result, normwise max relative error <= 1e-3, or the run fails):
   fft      complex FFT alone, 128 rows x N = 1K .. 1M (rows reduced above
            --fft-elements so one array stays within memory): seq.fft vs the
            same five libraries;
+  fft-mixed  the same at lengths that are not powers of two: 3K, 5K, 6000,
+           9K, 12000, 15K (mixed-radix stages) and the prime 65521
+           (Bluestein), 128 rows (no scaling exponent: not one algorithm);
   cema     MEGALODON's complex EMA, B=1, D=1024, N=16, L = 4K .. 64K:
            seq.ema vs PyTorch (MEGALODON's kernel + FFT convolution), JAX
            lax.scan (the recurrence) and lax.associative_scan;
@@ -26,6 +29,10 @@ result, normwise max relative error <= 1e-3, or the run fails):
   scan     seq.scan, B=1, L = 64K, 64 channels (and 4K channels), vs JAX
            lax.scan and lax.associative_scan, in GB/s against the copy
            bandwidth measured in the same run.
+
+Inputs start on a 64-byte cache line (seq.byte_align), the same arrays for
+every implementation; the CEMA rows also time seq on x where NumPy put it
+("seq, x as NumPy put it", 16 bytes past a line).
 
 Every family runs at each thread count of --threads (default 1 and 2) in a
 worker process pinned to that many cores, with seq (SEQ_NUM_THREADS), OpenMP,
@@ -496,6 +503,16 @@ def scan_f64(a, b):
     return out
 
 
+def line_aligned(p, *arrays):
+    """The arrays, each starting on a 64-byte cache line (seq.byte_align):
+    every implementation reads the same aligned inputs. NumPy puts large
+    arrays 16 bytes past a line, where every 64-byte vector load straddles
+    two lines."""
+    if not p.seq:
+        return arrays
+    return tuple(p.seq.byte_align(a) for a in arrays)
+
+
 def make_cases(opts):
     """Yields (family, label, size, bytes, build) where build(peers, rng)
     returns (implementations, float64 reference thunk)."""
@@ -514,6 +531,7 @@ def make_cases(opts):
                 u = rng.standard_normal((1, l, c), dtype=F32)
                 k = (rng.standard_normal((c, l), dtype=F32)
                      * np.exp(-np.arange(l) / (l / 8.0))[None].astype(F32) / math.sqrt(l)).astype(F32)
+                u, k = line_aligned(p, u, k)
                 return conv_impls(p, u, k), lambda: fft_conv_f64(u, k)
             yield "conv", f"B=1 C={c} L=K={l}", l, (2 * l * c + c * l) * 4, build
     if want("fft"):
@@ -524,13 +542,27 @@ def make_cases(opts):
             def build(p, rng, n=n, rows=rows):
                 x = (rng.standard_normal((rows, n), dtype=F32)
                      + 1j * rng.standard_normal((rows, n), dtype=F32)).astype(C64)
+                x, = line_aligned(p, x)
                 return fft_impls(p, x), lambda: np.fft.fft(x.astype(np.complex128))
             yield "fft", f"{rows} x N={n}", n, 2 * rows * n * 8, build
+    if want("fft-mixed"):
+        # Lengths that are not powers of two: mixed-radix stages (3, 5, 9,
+        # 15 with powers of two) and a prime (Bluestein's algorithm).
+        for n in ((3072, 6000) if quick else (3072, 5120, 6000, 9216, 12000, 15360, 65521)):
+            rows = max(1, min(8 if quick else 128, opts.fft_elements // n))
+
+            def build(p, rng, n=n, rows=rows):
+                x = (rng.standard_normal((rows, n), dtype=F32)
+                     + 1j * rng.standard_normal((rows, n), dtype=F32)).astype(C64)
+                x, = line_aligned(p, x)
+                return fft_impls(p, x), lambda: np.fft.fft(x.astype(np.complex128))
+            yield "fft-mixed", f"{rows} x N={n}", n, 2 * rows * n * 8, build
     if want("cema"):
         d, n = (64, 16) if quick else (1024, 16)
         for l in ((512, 1024) if quick else (4096, 8192, 16384, 32768, 65536)):
             def build(p, rng, l=l, d=d, n=n):
-                x = rng.standard_normal((1, l, d), dtype=F32)
+                x_numpy = rng.standard_normal((1, l, d), dtype=F32)
+                x, = line_aligned(p, x_numpy)
                 wl = (0.2 * rng.standard_normal((d, n))).astype(F32)
                 dl = (0.2 * rng.standard_normal((d, n))).astype(F32)
                 gamma = np.stack([rng.standard_normal((d, n)), np.zeros((d, n))], -1).astype(F32)
@@ -539,6 +571,9 @@ def make_cases(opts):
                 theta = np.log(f / (1 - f)).astype(F32)
                 args = (x, wl, dl, gamma, omega, theta)
                 impls = cema_impls(p, *args, opts.max_bytes)
+                if "seq" in impls and x_numpy.ctypes.data % 64:
+                    # The same compiled function on x where NumPy put it.
+                    impls[SEQ_UNALIGNED] = (impls["seq"][0], (x_numpy,) + args[1:])
                 impls[COPY_PROBE] = copy_probe(2 * l * d * 4)
                 return impls, lambda: cema_f64(*args)
             yield "cema", f"B=1 D={d} N={n} L={l}", l, 2 * l * d * 4, build
@@ -564,6 +599,9 @@ def make_cases(opts):
                         g = np.log(rng.uniform(0.9, 1.0, (1, h, l, f))).astype(F32)
                     elif form["decay"] == "head":
                         g = np.log(rng.uniform(0.9, 1.0, (1, h, l))).astype(F32)
+                    q, k, v = line_aligned(p, q, k, v)
+                    if g is not None:
+                        g, = line_aligned(p, g)
                     eps = 1e-6
                     impls = linattn_impls(p, q, k, v, g, form["scale"], form["normalize"], eps,
                                           opts.max_bytes)
@@ -575,6 +613,7 @@ def make_cases(opts):
             def build(p, rng, l=l, s=s):
                 a = rng.uniform(0.9, 1.0, (1, l, s)).astype(F32)
                 b = rng.standard_normal((1, l, s), dtype=F32)
+                a, b = line_aligned(p, a, b)
                 impls = scan_impls(p, a, b, opts.max_bytes)
                 impls[COPY_PROBE] = copy_probe(3 * l * s * 4)
                 return impls, lambda: scan_f64(a, b)
@@ -602,6 +641,9 @@ def call(fn, args):
 
 
 COPY_PROBE = "copy (same bytes)"
+# seq's CEMA on the input as NumPy allocated it (16 bytes past a line),
+# next to the row's aligned inputs: what seq.byte_align saves.
+SEQ_UNALIGNED = "seq, x as NumPy put it"
 
 
 def copy_probe(nbytes):
@@ -790,7 +832,8 @@ def exponents(workers):
         series = {}
         for row in w["results"]:
             for name, r in row["impls"].items():
-                if ("median_s" in r and not r.get("probe")
+                # Mixed-radix lengths are not one algorithm's scaling.
+                if ("median_s" in r and not r.get("probe") and row["family"] != "fft-mixed"
                         and (row["family"] != "conv" or row["size"] >= 4096)):
                     series.setdefault((row["family"], name), []).append((row["size"], r["median_s"]))
         for (fam, name), pts in sorted(series.items()):
@@ -847,7 +890,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (a smoke test)")
     parser.add_argument("--only", default=None,
-                        help="comma-separated families: conv,fft,cema,linattn,scan")
+                        help="comma-separated families: conv,fft,fft-mixed,cema,linattn,scan")
     parser.add_argument("--threads", default=None,
                         help="thread counts, comma-separated (default 1,2 or 1)")
     parser.add_argument("--target", type=float, default=None,
