@@ -17,7 +17,9 @@
 //
 //  register tile  nr = V·L columns, V the largest power of two with
 //                 V <= R/8 (AVX-512: 4, AVX2: 2) whose padding of n stays
-//                 within 1/8 of n rounded to L; mr = min((R - V - 2) / V, 12)
+//                 within 1/8 of n rounded to L (under a reduction of at
+//                 most 64 with n whole vectors: the largest V dividing n,
+//                 no padding copies); mr = min((R - V - 2) / V, 12)
 //                 rows (AVX-512 6x64, AVX2 6x16 for f32: V + 1 registers for
 //                 the B row and the broadcast, the rest accumulate).
 //  k cache tile   kc = clamp(2·L1 / (nr·S), 64, 512), not tiled when
