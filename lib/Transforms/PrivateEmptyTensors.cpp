@@ -10,7 +10,9 @@
 
 #include "seq/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
@@ -80,10 +82,33 @@ struct SeqPrivateEmptyTensorsPass
     });
   }
 
+  /// Whether `use` needs a tensor of its own: a DPS init, the init of a
+  /// loop's iter_arg or shared output (written in place), or a returned
+  /// value.
+  static bool writesInto(OpOperand &use) {
+    Operation *owner = use.getOwner();
+    // A result returned twice needs a buffer per result position.
+    if (isa<func::ReturnOp>(owner))
+      return true;
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(owner))
+      return dps.isDpsInit(&use);
+    auto isOneOf = [&](MutableOperandRange operands) {
+      return llvm::any_of(operands,
+                          [&](OpOperand &operand) { return &operand == &use; });
+    };
+    if (auto loop = dyn_cast<scf::ForOp>(owner))
+      return isOneOf(loop.getInitArgsMutable());
+    if (auto forall = dyn_cast<scf::ForallOp>(owner))
+      return isOneOf(forall.getOutputsMutable());
+    return false;
+  }
+
   /// A tensor computed from empty tensors and scalars alone (a fill, or the
   /// loops a schedule made of one) and used by several ops gets one clone
-  /// per extra user, empty tensors included: recomputing it costs what
-  /// bufferization would spend copying it for the second user.
+  /// per extra user that writes into it, empty tensors included:
+  /// recomputing it costs what bufferization would spend copying it for the
+  /// second user. Readers share it, and producers of transcendental math
+  /// are not cloned.
   void privatizeFills() {
     SmallVector<Operation *> producers;
     getOperation()->walk([&](Operation *op) {
@@ -110,7 +135,14 @@ struct SeqPrivateEmptyTensorsPass
           if (isa<TensorType, BaseMemRefType>(v.getType()))
             readsOnlyScalars = false;
       }
-      if (fromEmpties && hasTensorOperand && readsOnlyScalars)
+      // Transcendental math (an FFT's chirp of cosines) costs far more than
+      // the copy it would save.
+      bool cheap = !op->walk([](Operation *inner) {
+                      return isa<math::MathDialect>(inner->getDialect())
+                                 ? WalkResult::interrupt()
+                                 : WalkResult::advance();
+                    }).wasInterrupted();
+      if (fromEmpties && hasTensorOperand && readsOnlyScalars && cheap)
         producers.push_back(op);
     });
     for (Operation *producer : producers) {
@@ -121,6 +153,10 @@ struct SeqPrivateEmptyTensorsPass
           first = false;
           continue;
         }
+        // Only users that write into the tensor need one of their own; a
+        // reader inside a loop would recompute it in every iteration.
+        if (!writesInto(use))
+          continue;
         // Right before the user: the producer's operands dominate it.
         OpBuilder builder(use.getOwner());
         IRMapping mapping;

@@ -143,3 +143,58 @@ func.func @loop_inits(%x: tensor<1x4x5xf32>, %q: tensor<2x5xf32>, %er: tensor<2x
   }
   return %r#1, %r#0 : tensor<4x5xf32>, tensor<2x5xf32>
 }
+
+// -----
+
+// A tensor of cosines of indices alone (Bluestein's chirp), read inside a
+// forall of many iterations and by an op after it. Readers share the one
+// tensor: a clone right before the reader in the loop recomputed the whole
+// chirp in every iteration (65521-point FFTs took 83 s). Producers of
+// transcendental math are not cloned for writers either.
+// CHECK-LABEL: func.func @chirp_read_in_loop
+// CHECK:         math.cos
+// CHECK-NOT:     math.cos
+// CHECK:         return
+func.func @chirp_read_in_loop(%x: tensor<64xf32>) -> (tensor<64xf32>, tensor<64xf32>) {
+  %e = tensor.empty() : tensor<64xf32>
+  %chirp = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>], iterator_types = ["parallel"]} outs(%e : tensor<64xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %ii = arith.index_cast %i : index to i64
+    %f = arith.sitofp %ii : i64 to f32
+    %c = math.cos %f : f32
+    linalg.yield %c : f32
+  } -> tensor<64xf32>
+  %r = scf.forall (%i) in (64) shared_outs(%o = %x) -> (tensor<64xf32>) {
+    %ci = tensor.extract_slice %chirp[%i] [1] [1] : tensor<64xf32> to tensor<1xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %ci into %o[%i] [1] [1] : tensor<1xf32> into tensor<64xf32>
+    }
+  }
+  %e2 = tensor.empty() : tensor<64xf32>
+  %s = linalg.add ins(%chirp, %x : tensor<64xf32>, tensor<64xf32>) outs(%e2 : tensor<64xf32>) -> tensor<64xf32>
+  %w = linalg.add ins(%x, %x : tensor<64xf32>, tensor<64xf32>) outs(%chirp : tensor<64xf32>) -> tensor<64xf32>
+  return %r, %w : tensor<64xf32>, tensor<64xf32>
+}
+
+// -----
+
+// A fill read inside a forall and written by an op after it (its first
+// use, which keeps the original): the reader shares the fill, no clone
+// inside the loop.
+// CHECK-LABEL: func.func @fill_read_in_loop
+// CHECK:         linalg.fill
+// CHECK-NOT:     linalg.fill
+// CHECK:         return
+func.func @fill_read_in_loop(%x: tensor<64xf32>, %c: f32) -> (tensor<64xf32>, tensor<64xf32>) {
+  %e = tensor.empty() : tensor<64xf32>
+  %z = linalg.fill ins(%c : f32) outs(%e : tensor<64xf32>) -> tensor<64xf32>
+  %r = scf.forall (%i) in (64) shared_outs(%o = %x) -> (tensor<64xf32>) {
+    %zi = tensor.extract_slice %z[%i] [1] [1] : tensor<64xf32> to tensor<1xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %zi into %o[%i] [1] [1] : tensor<1xf32> into tensor<64xf32>
+    }
+  }
+  %w = linalg.add ins(%x, %x : tensor<64xf32>, tensor<64xf32>) outs(%z : tensor<64xf32>) -> tensor<64xf32>
+  return %r, %w : tensor<64xf32>, tensor<64xf32>
+}

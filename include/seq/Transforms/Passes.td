@@ -35,8 +35,12 @@ def SeqPrivateEmptyTensors : Pass<"seq-private-empty-tensors"> {
     the pipeline later puts on that thread's stack when it is small.
     Likewise a `linalg.fill` of an empty tensor that CSE left with several
     destination users (two FFT stages of one shape accumulating into one
-    zero tensor) is cloned per user: otherwise bufferization fills one
-    buffer and copies it for the other user. And an empty tensor that
+    zero tensor) is cloned per user that writes into it or returns it:
+    otherwise bufferization fills one buffer and copies it for the other
+    user. Readers share the one tensor (a clone before a reader inside a
+    loop recomputed it in every iteration: Bluestein's chirp of cosines,
+    once per element, 83 s for one 65521-point FFT), and producers with
+    transcendental math are never cloned. And an empty tensor that
     initializes several iter_args of one `scf.for` is cloned per extra
     iter_arg: one-shot bufferization (MLIR 22) can give such iter_args one
     buffer although each iteration writes and reads all of them (wrong
