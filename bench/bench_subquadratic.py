@@ -534,8 +534,7 @@ def make_cases(opts):
                 u, k = line_aligned(p, u, k)
                 return conv_impls(p, u, k), lambda: fft_conv_f64(u, k)
             yield "conv", f"B=1 C={c} L=K={l}", l, (2 * l * c + c * l) * 4, build
-    if want("fft"):
-        sizes = [1 << e for e in ((10, 12) if quick else range(10, 21))]
+    def fft_cases(family, sizes):
         for n in sizes:
             rows = max(1, min(8 if quick else 128, opts.fft_elements // n))
 
@@ -544,19 +543,15 @@ def make_cases(opts):
                      + 1j * rng.standard_normal((rows, n), dtype=F32)).astype(C64)
                 x, = line_aligned(p, x)
                 return fft_impls(p, x), lambda: np.fft.fft(x.astype(np.complex128))
-            yield "fft", f"{rows} x N={n}", n, 2 * rows * n * 8, build
+            yield family, f"{rows} x N={n}", n, 2 * rows * n * 8, build
+
+    if want("fft"):
+        yield from fft_cases("fft", [1 << e for e in ((10, 12) if quick else range(10, 21))])
     if want("fft-mixed"):
         # Lengths that are not powers of two: mixed-radix stages (3, 5, 9,
         # 15 with powers of two) and a prime (Bluestein's algorithm).
-        for n in ((3072, 6000) if quick else (3072, 5120, 6000, 9216, 12000, 15360, 65521)):
-            rows = max(1, min(8 if quick else 128, opts.fft_elements // n))
-
-            def build(p, rng, n=n, rows=rows):
-                x = (rng.standard_normal((rows, n), dtype=F32)
-                     + 1j * rng.standard_normal((rows, n), dtype=F32)).astype(C64)
-                x, = line_aligned(p, x)
-                return fft_impls(p, x), lambda: np.fft.fft(x.astype(np.complex128))
-            yield "fft-mixed", f"{rows} x N={n}", n, 2 * rows * n * 8, build
+        yield from fft_cases("fft-mixed", (3072, 6000) if quick else
+                             (3072, 5120, 6000, 9216, 12000, 15360, 65521))
     if want("cema"):
         d, n = (64, 16) if quick else (1024, 16)
         for l in ((512, 1024) if quick else (4096, 8192, 16384, 32768, 65536)):
