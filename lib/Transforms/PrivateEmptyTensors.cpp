@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 
@@ -92,14 +93,8 @@ struct SeqPrivateEmptyTensorsPass
       return true;
     if (auto dps = dyn_cast<DestinationStyleOpInterface>(owner))
       return dps.isDpsInit(&use);
-    auto isOneOf = [&](MutableOperandRange operands) {
-      return llvm::any_of(operands,
-                          [&](OpOperand &operand) { return &operand == &use; });
-    };
-    if (auto loop = dyn_cast<scf::ForOp>(owner))
-      return isOneOf(loop.getInitArgsMutable());
-    if (auto forall = dyn_cast<scf::ForallOp>(owner))
-      return isOneOf(forall.getOutputsMutable());
+    if (auto loop = dyn_cast<LoopLikeOpInterface>(owner))
+      return static_cast<bool>(loop.getTiedLoopRegionIterArg(&use));
     return false;
   }
 

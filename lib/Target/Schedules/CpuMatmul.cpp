@@ -153,6 +153,14 @@ static bool isCommutable(linalg::LinalgOp op) {
   return multiplies == 1;
 }
 
+/// The number of reduction steps: the product of the reduction extents.
+static int64_t reductionExtent(const MatmulPlan &plan) {
+  int64_t reduction = 1;
+  for (unsigned dim : plan.reductionDims)
+    reduction *= plan.extents[dim];
+  return reduction;
+}
+
 /// Whether the register tiles start from C's fill instead of reading C: the
 /// fill is C's only producer and use, no input is computed by a tileable op,
 /// no padding copies C, and the whole reduction fits one unrolled register
@@ -172,10 +180,7 @@ static bool fusesFillOfInit(linalg::LinalgOp op, const MatmulPlan &plan) {
         return def && isa<TilingInterface>(def);
       }))
     return false;
-  int64_t reduction = 1;
-  for (unsigned dim : plan.reductionDims)
-    reduction *= plan.extents[dim];
-  return reduction <= kMaxUnrolledReduction;
+  return reductionExtent(plan) <= kMaxUnrolledReduction;
 }
 
 static std::optional<MatmulPlan> planMatmul(linalg::LinalgOp op,
@@ -281,10 +286,8 @@ static std::optional<MatmulPlan> planMatmul(linalg::LinalgOp op,
   int64_t maxVectors = std::max<int64_t>(1, target.vectorRegisters / 8);
   // A short reduction (an FFT stage's) does not amortize the padding
   // copies of B and C: when n is whole vectors, the tile divides it.
-  int64_t reduction = 1;
-  for (unsigned dim : plan.reductionDims)
-    reduction *= plan.extents[dim];
-  bool noPadding = n % lanes == 0 && reduction <= kMaxUnrolledReduction;
+  bool noPadding =
+      n % lanes == 0 && reductionExtent(plan) <= kMaxUnrolledReduction;
   int64_t vectors = 1;
   for (int64_t v = (int64_t)llvm::bit_floor((uint64_t)maxVectors); v >= 1;
        v /= 2) {
