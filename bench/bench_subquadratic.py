@@ -40,7 +40,11 @@ OpenBLAS, PyTorch and JAX told the count. Timings are the median (and min) of
 repeated calls after a warm-up call (compile time reported apart), the
 implementations interleaved in rounds so that load from other processes hits
 all alike. Scaling exponents are least-squares slopes of log(time) against
-log(size); GB/s counts the bytes each op must read and write once. A size an
+log(size); GB/s counts the bytes each op must read and write once, and
+GFLOP/s a nominal flop count per case (nominal_flops; FFTs, convolutions
+and CEMA), set against NumPy's sgemm at 2048^2, the compute limit, measured
+by each worker at its start and end as the copy bandwidth is the memory
+limit. A size an
 implementation would need more than --max-call-s seconds (extrapolated from
 its previous size) or more than --max-bytes of memory for is skipped and
 marked so. Results: bench/results/subquadratic.{json,md,png}.
@@ -513,9 +517,25 @@ def line_aligned(p, *arrays):
     return tuple(p.seq.byte_align(a) for a in arrays)
 
 
+def nominal_flops(family, rows, n):
+    """The nominal flops of a case, one count for every implementation (as
+    FFTW's benchmarks count): a complex FFT of n points 5 n log2 n, a real
+    one half of that; a convolution three real FFTs of its padded size n and
+    the spectrum product (6 flops per complex bin); CEMA 12 per state and
+    step (h = q h + p x, a complex multiply-add, and Re(eta h) added to y)."""
+    if family == "fft":
+        return rows * 5 * n * math.log2(n)
+    if family == "conv":
+        return rows * (3 * 2.5 * n * math.log2(n) + 6 * (n // 2 + 1))
+    if family == "cema":
+        return 12 * rows * n
+    raise ValueError(family)
+
+
 def make_cases(opts):
-    """Yields (family, label, size, bytes, build) where build(peers, rng)
-    returns (implementations, float64 reference thunk)."""
+    """Yields (family, label, size, bytes, flops, build) where build(peers,
+    rng) returns (implementations, float64 reference thunk) and flops is the
+    case's nominal flop count (see nominal_flops) or None."""
     quick = opts.quick
     fams = set(opts.only.split(",")) if opts.only else None
 
@@ -533,7 +553,8 @@ def make_cases(opts):
                      * np.exp(-np.arange(l) / (l / 8.0))[None].astype(F32) / math.sqrt(l)).astype(F32)
                 u, k = line_aligned(p, u, k)
                 return conv_impls(p, u, k), lambda: fft_conv_f64(u, k)
-            yield "conv", f"B=1 C={c} L=K={l}", l, (2 * l * c + c * l) * 4, build
+            yield ("conv", f"B=1 C={c} L=K={l}", l, (2 * l * c + c * l) * 4,
+                   nominal_flops("conv", c, 2 * l), build)
     def fft_cases(family, sizes):
         for n in sizes:
             rows = max(1, min(8 if quick else 128, opts.fft_elements // n))
@@ -543,7 +564,8 @@ def make_cases(opts):
                      + 1j * rng.standard_normal((rows, n), dtype=F32)).astype(C64)
                 x, = line_aligned(p, x)
                 return fft_impls(p, x), lambda: np.fft.fft(x.astype(np.complex128))
-            yield family, f"{rows} x N={n}", n, 2 * rows * n * 8, build
+            yield (family, f"{rows} x N={n}", n, 2 * rows * n * 8,
+                   nominal_flops("fft", rows, n), build)
 
     if want("fft"):
         yield from fft_cases("fft", [1 << e for e in ((10, 12) if quick else range(10, 21))])
@@ -571,7 +593,8 @@ def make_cases(opts):
                     impls[SEQ_UNALIGNED] = (impls["seq"][0], (x_numpy,) + args[1:])
                 impls[COPY_PROBE] = copy_probe(2 * l * d * 4)
                 return impls, lambda: cema_f64(*args)
-            yield "cema", f"B=1 D={d} N={n} L={l}", l, 2 * l * d * 4, build
+            yield ("cema", f"B=1 D={d} N={n} L={l}", l, 2 * l * d * 4,
+                   nominal_flops("cema", l * d, n), build)
     if want("linattn"):
         forms = {"Based": dict(f=273, e=64, decay=None, normalize=True, scale=1.0),
                  "GLA": dict(f=64, e=64, decay="key", normalize=False, scale=0.125),
@@ -602,7 +625,8 @@ def make_cases(opts):
                                           opts.max_bytes)
                     return impls, lambda: linattn_f64(q, k, v, g, form["scale"], form["normalize"], eps)
                 nbytes = (2 * l * form["f"] + 2 * l * form["e"]) * h * 4
-                yield f"linattn {name}", f"H={h} F={form['f']} E={form['e']} L={l}", l, nbytes, build
+                yield (f"linattn {name}", f"H={h} F={form['f']} E={form['e']} L={l}", l, nbytes,
+                       None, build)
     if want("scan"):
         for l, s in (((4096, 64),) if quick else ((65536, 64), (65536, 4096))):
             def build(p, rng, l=l, s=s):
@@ -612,7 +636,7 @@ def make_cases(opts):
                 impls = scan_impls(p, a, b, opts.max_bytes)
                 impls[COPY_PROBE] = copy_probe(3 * l * s * 4)
                 return impls, lambda: scan_f64(a, b)
-            yield "scan", f"B=1 L={l} S={s}", l * s, 3 * l * s * 4, build
+            yield "scan", f"B=1 L={l} S={s}", l * s, 3 * l * s * 4, None, build
 
 
 # ==========================================================================
@@ -636,6 +660,8 @@ def call(fn, args):
 
 
 COPY_PROBE = "copy (same bytes)"
+# The sgemm size that measures the compute limit (as bench_attention's).
+SGEMM_N = 2048
 # seq's CEMA on the input as NumPy allocated it (16 bytes past a line),
 # next to the row's aligned inputs: what seq.byte_align saves.
 SEQ_UNALIGNED = "seq, x as NumPy put it"
@@ -652,26 +678,43 @@ def copy_probe(nbytes):
     return (lambda: np.copyto(dst, src)), ()
 
 
+def best_of(fn, calls=5):
+    """The shortest of `calls` timed calls of fn, in seconds."""
+    best = float("inf")
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def copy_bandwidth(nbytes=256 << 20):
     """Read + write GB/s of np.copyto on a large f32 array (best of 5)."""
     copy, _ = copy_probe(2 * nbytes)
-    best = float("inf")
-    for _ in range(5):
-        t0 = time.perf_counter()
-        copy()
-        best = min(best, time.perf_counter() - t0)
-    return 2 * nbytes / best / 1e9
+    return 2 * nbytes / best_of(copy) / 1e9
+
+
+def sgemm_gflops(n=SGEMM_N):
+    """GFLOP/s of NumPy's (OpenBLAS) f32 n x n matmul, best of 5: the
+    machine's practical compute limit, as the copy is its memory limit."""
+    a = np.ones((n, n), dtype=F32)
+    b = np.ones((n, n), dtype=F32)
+    c = np.empty((n, n), dtype=F32)
+    np.matmul(a, b, out=c)
+    return 2 * n ** 3 / best_of(lambda: np.matmul(a, b, out=c)) / 1e9
 
 
 def worker(opts):
     threads = opts.worker
     peers = Peers(threads)
     bandwidth = copy_bandwidth()
-    print(f"  [threads={threads}] copy bandwidth {bandwidth:.1f} GB/s", flush=True)
+    sgemm_start = sgemm_gflops()
+    print(f"  [threads={threads}] copy bandwidth {bandwidth:.1f} GB/s, "
+          f"sgemm {SGEMM_N}^2 {sgemm_start:.1f} GFLOP/s", flush=True)
     rng = np.random.default_rng(opts.seed)
     results = []
     last = {}  # (family, impl) -> (size, seconds) of the previous size
-    for family, label, size, nbytes, build in make_cases(opts):
+    for family, label, size, nbytes, flops, build in make_cases(opts):
         if threads != max(opts.thread_list) and not family.startswith("linattn"):
             continue  # only linear attention is measured at every thread count
         try:
@@ -680,8 +723,8 @@ def worker(opts):
             print(f"  [error] building {family} {label}:\n{traceback.format_exc()}", flush=True)
             continue
         expected = reference()
-        row = dict(family=family, label=label, size=size, bytes=nbytes, threads=threads,
-                   impls={})
+        row = dict(family=family, label=label, size=size, bytes=nbytes, flops=flops,
+                   threads=threads, impls={})
         live = {}
         for name, (fn, args) in impls.items():
             prev = last.get((family, name))
@@ -726,13 +769,19 @@ def worker(opts):
             r["median_s"] = float(np.median(r["times"]))
             r["min_s"] = float(np.min(r["times"]))
             r["gbps"] = nbytes / r["median_s"] / 1e9
+            if flops and not r.get("probe"):
+                r["gflops"] = flops / r["median_s"] / 1e9
             r["compile_s"] = max(0.0, r["first_call_s"] - r["min_s"])
             last[(family, name)] = (size, r["median_s"])
         results.append(row)
         line = "  ".join(f"{n} {r['median_s'] * 1e3:.2f} ms" + ("" if r["ok"] else " FAIL")
                          for n, r in row["impls"].items() if "median_s" in r)
         print(f"  [{threads}t] {family:18s} {label:28s} {line}", flush=True)
-    return dict(threads=threads, copy_gbps=bandwidth, missing=peers.missing, results=results)
+    sgemm_end = sgemm_gflops()
+    print(f"  [threads={threads}] sgemm {SGEMM_N}^2 {sgemm_end:.1f} GFLOP/s (again, at the end)",
+          flush=True)
+    return dict(threads=threads, copy_gbps=bandwidth, sgemm_gflops=max(sgemm_start, sgemm_end),
+                sgemm_n=SGEMM_N, missing=peers.missing, results=results)
 
 
 # ==========================================================================
@@ -789,15 +838,21 @@ def markdown(doc):
              f"OpenBLAS overrides unset for this run: {m.get('unset_env') or 'none were set'}; "
              f"BLAS kernel that ran: {blas_kernel(m)}; seq {m.get('seq_git')}.", ""]
     for w in doc["workers"]:
+        sgemm = (f"; sgemm {w['sgemm_n']}² {w['sgemm_gflops']:.1f} GFLOP/s (the better of the "
+                 "worker's start and end)" if w.get("sgemm_gflops") else "")
         lines.append(f"Copy bandwidth at {w['threads']} thread(s): {w['copy_gbps']:.1f} GB/s "
-                     f"(read + write). Missing peers: {', '.join(w['missing']) or 'none'}.")
+                     f"(read + write){sgemm}. Missing peers: {', '.join(w['missing']) or 'none'}.")
     lines.append("")
     lines.append(f"% copy BW: GB/s over the row's own `{COPY_PROBE}` (a plain np.copyto of "
                  "the case's bytes, timed in the same interleaved rounds) where the row has "
-                 "one (scan, cema), else over the copy bandwidth above.")
+                 "one (scan, cema), else over the copy bandwidth above. GFLOP/s: the case's "
+                 "nominal flops (one count for every implementation: 5 N log2 N per complex "
+                 "FFT, three real FFTs of the padded 2L and the spectrum product per conv "
+                 "channel, 12 per CEMA state and step) over the median; % sgemm: over the "
+                 "sgemm above, the compute limit (none for scan and linattn).")
     lines.append("")
-    lines.append("| family | size | threads | implementation | median (ms) | min (ms) | vs seq | GB/s | % copy BW | max rel err |")
-    lines.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    lines.append("| family | size | threads | implementation | median (ms) | min (ms) | vs seq | GB/s | % copy BW | GFLOP/s | % sgemm | max rel err |")
+    lines.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for w in doc["workers"]:
         for row in w["results"]:
             seq_ms = row["impls"].get("seq", {}).get("median_s")
@@ -805,13 +860,17 @@ def markdown(doc):
             for name, r in row["impls"].items():
                 if "median_s" not in r:
                     lines.append(f"| {row['family']} | {row['label']} | {w['threads']} | {name} | "
-                                 f"skipped: {r['skipped']} | | | | | |")
+                                 f"skipped: {r['skipped']} | | | | | | | |")
                     continue
                 ratio = f"{r['median_s'] / seq_ms:.2f}" if seq_ms else ""
+                gflops = r.get("gflops")
+                compute = (f"{gflops:.1f} | " + (f"{100 * gflops / w['sgemm_gflops']:.1f} | "
+                                                 if w.get("sgemm_gflops") else "| ")
+                           if gflops else "| | ")
                 lines.append(
                     f"| {row['family']} | {row['label']} | {w['threads']} | {name} | "
                     f"{r['median_s'] * 1e3:.3f} | {r['min_s'] * 1e3:.3f} | {ratio} | "
-                    f"{r['gbps']:.2f} | {100 * r['gbps'] / copy_gbps:.1f} | "
+                    f"{r['gbps']:.2f} | {100 * r['gbps'] / copy_gbps:.1f} | {compute}"
                     f"{r['max_rel_err']:.1e}{'' if r['ok'] else ' FAIL'} |")
     lines += ["", "Fitted scaling exponents (slope of log time vs log size; conv fitted "
               "from L = 4K up):", "", "| family | threads | implementation | exponent | sizes |",

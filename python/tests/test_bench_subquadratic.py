@@ -1,8 +1,10 @@
 """Keeps bench/bench_subquadratic.py from rotting: runs it with --quick on
 the scan and CEMA families (tiny sizes) in this environment, where the
 peers may be absent, and checks what it wrote: seq's results within the
-tolerance, and each row's copy probe (the bandwidth its "% copy BW" column
-is taken against, timed in the same rounds).
+tolerance, each row's copy probe (the bandwidth its "% copy BW" column is
+taken against, timed in the same rounds), and the compute side: the
+workers' sgemm limit and the CEMA rows' nominal GFLOP/s (12 flops per state
+and step; the scan rows have no flop count).
 
 Run from a build tree with
     PYTHONPATH=<build>/python_packages python3 -m pytest python/tests/test_bench_subquadratic.py
@@ -28,6 +30,8 @@ def test_quick_scan_and_cema(tmp_path):
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     doc = json.loads((tmp_path / "subquadratic.json").read_text())
     assert doc["machine"]["unset_env"] == ",".join(f"{k}={v}" for k, v in forced.items())
+    for w in doc["workers"]:
+        assert w["sgemm_gflops"] > 0 and w["sgemm_n"] == 2048
     rows = [row for w in doc["workers"] for row in w["results"]]
     assert {row["family"] for row in rows} == {"scan", "cema"}
     for row in rows:
@@ -35,6 +39,13 @@ def test_quick_scan_and_cema(tmp_path):
         assert seq["ok"], (row["label"], seq["max_rel_err"])
         probe = row["impls"][PROBE]
         assert probe["probe"] and probe["median_s"] > 0 and probe["gbps"] > 0
+        assert "gflops" not in probe
+        if row["family"] == "cema":
+            # B=1, D=64, N=16 (--quick): 12 flops per state and step.
+            assert row["flops"] == 12 * row["size"] * 64 * 16
+            assert abs(seq["gflops"] - row["flops"] / seq["median_s"] / 1e9) < 1e-9 * seq["gflops"]
+        else:
+            assert row["flops"] is None and "gflops" not in seq
     table = (tmp_path / "subquadratic.md").read_text()
-    assert f"own `{PROBE}`" in table
+    assert f"own `{PROBE}`" in table and "| GFLOP/s | % sgemm |" in table
     assert all(name != PROBE for _, _, name, _, _ in doc["exponents"])
