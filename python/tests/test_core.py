@@ -379,6 +379,28 @@ def test_unsupported_dtype(engine):
         fn(np.zeros((2, 3), np.uint8), rng_array((2, 3)))
 
 
+@pytest.mark.parametrize("dtype, mlir", [
+    (np.float16, "f16"), (np.float64, "f64"), (np.complex64, "complex<f32>"),
+    (np.complex128, "complex<f64>"), (np.bool_, "i1"), (np.int32, "i32"),
+    (np.int64, "i64")])
+def test_each_numpy_dtype_maps_to_its_mlir_type(engine, dtype, mlir):
+    # An f32 function given another table dtype names what it got as MLIR
+    # spells it: the kind-and-size lookup found the right entry.
+    fn = engine.compile(ADD, "add")
+    with pytest.raises(ValueError, match=r"argument #0.*got tensor<2x3x" + re.escape(mlir) + ">"):
+        fn(np.zeros((2, 3), dtype), rng_array((2, 3)))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint16, np.uint32, np.longdouble,
+                                   np.clongdouble, np.dtype([("a", np.float32)])])
+def test_dtypes_outside_the_table_are_rejected(engine, dtype):
+    fn = engine.compile(ADD, "add")
+    # The message names the dtype as NumPy prints it.
+    shown = str(np.dtype(dtype))
+    with pytest.raises(ValueError, match=r"argument #0.*" + re.escape(shown) + ".*supported dtypes"):
+        fn(np.zeros((2, 3), dtype), rng_array((2, 3)))
+
+
 def test_wrong_shape(engine):
     fn = engine.compile(ADD, "add")
     a = rng_array((2, 3))
