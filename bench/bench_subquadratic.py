@@ -863,14 +863,14 @@ def markdown(doc):
                                  f"skipped: {r['skipped']} | | | | | | | |")
                     continue
                 ratio = f"{r['median_s'] / seq_ms:.2f}" if seq_ms else ""
-                gflops = r.get("gflops")
-                compute = (f"{gflops:.1f} | " + (f"{100 * gflops / w['sgemm_gflops']:.1f} | "
-                                                 if w.get("sgemm_gflops") else "| ")
-                           if gflops else "| | ")
+                gflops, sgemm = r.get("gflops"), w.get("sgemm_gflops")
+                gflops_cell = f"{gflops:.1f}" if gflops else ""
+                sgemm_cell = f"{100 * gflops / sgemm:.1f}" if gflops and sgemm else ""
                 lines.append(
                     f"| {row['family']} | {row['label']} | {w['threads']} | {name} | "
                     f"{r['median_s'] * 1e3:.3f} | {r['min_s'] * 1e3:.3f} | {ratio} | "
-                    f"{r['gbps']:.2f} | {100 * r['gbps'] / copy_gbps:.1f} | {compute}"
+                    f"{r['gbps']:.2f} | {100 * r['gbps'] / copy_gbps:.1f} | "
+                    f"{gflops_cell} | {sgemm_cell} | "
                     f"{r['max_rel_err']:.1e}{'' if r['ok'] else ' FAIL'} |")
     lines += ["", "Fitted scaling exponents (slope of log time vs log size; conv fitted "
               "from L = 4K up):", "", "| family | threads | implementation | exponent | sizes |",
