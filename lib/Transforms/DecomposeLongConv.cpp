@@ -114,14 +114,17 @@ public:
 
   /// The filters' spectrum S (C, n/2 + 1) in the digit-reversed layout that
   /// toPermuted gives the transform of their taps zero-extended to n =
-  /// prod(stages), scaled by 1/n: (R N / Nk, 2, Nk, T), where row r and
+  /// prod(stages), scaled by `scale`: (R N / Nk, 2, Nk, T), where row r and
   /// trailing index t hold channel `channelOf(r, t)`. Bins above n/2 are
   /// conj(S[n - f]); the imaginary parts of bins 0 and n/2 are dropped, as
-  /// irfft drops them. One gather per element, O(n) per channel: far less
-  /// than the transform it replaces.
+  /// irfft drops them. With a `pairOffset`, channel c and c + pairOffset
+  /// are gathered as the spectrum of one complex filter (K + i M, i.e. K -
+  /// Im M + i (Im K + Re M)), as multiplyPairedSpectra takes them. One
+  /// gather per element, O(n) per channel: far less than the transform it
+  /// replaces.
   Value spectrumPermuted(
       TensorBuilder &t, ArrayRef<int64_t> stages, int64_t rows,
-      int64_t trailing,
+      int64_t trailing, double scale, int64_t pairOffset,
       function_ref<Value(OpBuilder &, Location, Value, Value)> channelOf) {
     Value bins = op.getFilter();
     int64_t k = stages.size(), n = computeProduct(stages);
@@ -151,13 +154,6 @@ public:
                                               f, cIndex(n / 2));
           Value bin = arith::SelectOp::create(
               b, loc, upper, arith::SubIOp::create(b, loc, cIndex(n), f), f);
-          Value channel = channelOf(b, loc, at(0), at(rank - 1));
-          Value s =
-              tensor::ExtractOp::create(b, loc, bins, ValueRange{channel, bin});
-          Value re = TensorBuilder::castFloat(
-              b, loc, complex::ReOp::create(b, loc, s), acc);
-          Value im = TensorBuilder::castFloat(
-              b, loc, complex::ImOp::create(b, loc, s), acc);
           Value zero = TensorBuilder(b, loc).scalar(acc, 0.0);
           Value unpaired = arith::OrIOp::create(
               b, loc,
@@ -165,16 +161,33 @@ public:
                                     cIndex(0)),
               arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, bin,
                                     cIndex(n / 2)));
-          im = arith::SelectOp::create(
-              b, loc, unpaired, zero,
-              arith::SelectOp::create(b, loc, upper,
-                                      arith::NegFOp::create(b, loc, im), im));
+          // One channel's bin f of the full spectrum, (re, im).
+          auto binOf = [&](Value channel) -> std::pair<Value, Value> {
+            Value s = tensor::ExtractOp::create(b, loc, bins,
+                                                ValueRange{channel, bin});
+            Value re = TensorBuilder::castFloat(
+                b, loc, complex::ReOp::create(b, loc, s), acc);
+            Value im = TensorBuilder::castFloat(
+                b, loc, complex::ImOp::create(b, loc, s), acc);
+            im = arith::SelectOp::create(
+                b, loc, unpaired, zero,
+                arith::SelectOp::create(b, loc, upper,
+                                        arith::NegFOp::create(b, loc, im), im));
+            return {re, im};
+          };
+          Value channel = channelOf(b, loc, at(0), at(rank - 1));
+          auto [re, im] = binOf(channel);
+          if (pairOffset) {
+            auto [mRe, mIm] = binOf(
+                arith::AddIOp::create(b, loc, channel, cIndex(pairOffset)));
+            re = arith::SubFOp::create(b, loc, re, mIm);
+            im = arith::AddFOp::create(b, loc, im, mRe);
+          }
           Value isRe = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                              at(k), cIndex(0));
           Value part = arith::SelectOp::create(b, loc, isRe, re, im);
-          Value scale =
-              TensorBuilder(b, loc).scalar(acc, 1.0 / static_cast<double>(n));
-          return {arith::MulFOp::create(b, loc, part, scale)};
+          return {arith::MulFOp::create(
+              b, loc, part, TensorBuilder(b, loc).scalar(acc, scale))};
         })[0];
     return t.reshape(gathered,
                      {rows * n / stages.back(), 2, stages.back(), trailing});
@@ -201,12 +214,17 @@ public:
         })[0];
   }
 
-  /// The first K' taps, transposed to (K', C), in the accumulation type.
-  Value filterByTap() {
+  /// The first K' taps by tap, in the accumulation type: (planes, K',
+  /// C / planes), channel p C/planes + c at [p, :, c]. One plane is the
+  /// (K', C) transpose; two are a channel pair's real and imaginary parts.
+  Value filterByTap(int64_t planes = 1) {
+    int64_t lanes = channels / planes;
     Value k = tb.slice(op.getFilter(), {0, 0}, {channels, taps});
     return tb.generic(
-        k, tb.empty({taps, channels}, acc),
-        {tb.project(2, {1, 0}), tb.identity(2)}, 2, {},
+        k, tb.empty({planes, taps, lanes}, acc),
+        {tb.map(3, {tb.dim(0) * lanes + tb.dim(2), tb.dim(1)}),
+         tb.identity(3)},
+        3, {},
         [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
           return {TensorBuilder::castFloat(b, loc, a[0], acc)};
         })[0];
@@ -218,7 +236,7 @@ public:
     // Loops (b, l, j, c): the channels innermost, contiguous in every
     // operand.
     return tb.generic(
-        {padded, filterByTap()}, tb.zeros({batch, length, channels}, acc),
+        {padded, tb.reshape(filterByTap(), {taps, channels})}, tb.zeros({batch, length, channels}, acc),
         {tb.map(4, {tb.dim(0), tb.dim(1) + (taps - 1) - tb.dim(2), tb.dim(3)}),
          tb.project(4, {2, 3}), tb.project(4, {0, 1, 3})},
         4, {2},
@@ -226,24 +244,6 @@ public:
           Value prod = arith::MulFOp::create(b, loc, a[0], a[1]);
           return {arith::AddFOp::create(b, loc, a[2], prod)};
         })[0];
-  }
-
-  /// P = (A + B) / 2 and Q = (A - B) / 2 of two filters' spectra: the
-  /// factors of the paired product (FftBuilder::multiplyPairedSpectra).
-  SmallVector<Value> halfSumAndDifference(TensorBuilder &t, Value a, Value b) {
-    ArrayRef<int64_t> shape = TensorBuilder::shape(a);
-    unsigned rank = shape.size();
-    return t.generic(
-        {a, b}, {t.empty(shape, acc), t.empty(shape, acc)},
-        SmallVector<AffineMap>(4, t.identity(rank)), rank, {},
-        [&](OpBuilder &nb, Location loc, ValueRange v) {
-          Value half = TensorBuilder(nb, loc).scalar(acc, 0.5);
-          return SmallVector<Value>{
-              arith::MulFOp::create(
-                  nb, loc, arith::AddFOp::create(nb, loc, v[0], v[1]), half),
-              arith::MulFOp::create(
-                  nb, loc, arith::SubFOp::create(nb, loc, v[0], v[1]), half)};
-        });
   }
 
   /// The FFT convolution on blocks of `block` outputs with FFT size n;
@@ -273,25 +273,22 @@ public:
       data = tb.reshape(data, {batch * blocks, 1, block, channels});
     }
     Value spectrum = fb.toPermuted(data, stages, -1, 1.0);
+    // The filters' spectrum (1/n folded in; paired channels: of channel c +
+    // i channel c + C/2, with multiplyPairedSpectra's 1/4).
+    double scale = (paired ? 0.25 : 1.0) / static_cast<double>(n);
     Value kernelSpectrum;
     if (hasSpectrum) {
       kernelSpectrum = spectrumPermuted(
-          tb, stages, 1, channels,
+          tb, stages, 1, lanes, scale, paired ? lanes : 0,
           [](OpBuilder &, Location, Value, Value t) { return t; });
     } else {
-      Value kernel = tb.reshape(filterByTap(), {1, 1, taps, channels});
-      kernelSpectrum =
-          fb.toPermuted(kernel, stages, -1, 1.0 / static_cast<double>(n));
+      Value kernel = tb.reshape(filterByTap(paired ? 2 : 1),
+                                {1, paired ? 2 : 1, taps, lanes});
+      kernelSpectrum = fb.toPermuted(kernel, stages, -1, scale);
     }
     Value y;
     if (paired) {
-      // P = (A + B) / 2, Q = (A - B) / 2 of the two halves' filter spectra.
-      ArrayRef<int64_t> ks = TensorBuilder::shape(kernelSpectrum);
-      SmallVector<int64_t> half{ks[0], ks[1], ks[2], lanes};
-      Value first = tb.slice(kernelSpectrum, {0, 0, 0, 0}, half);
-      Value second = tb.slice(kernelSpectrum, {0, 0, 0, lanes}, half);
-      SmallVector<Value> pq = halfSumAndDifference(tb, first, second);
-      Value product = fb.multiplyPairedSpectra(spectrum, pq[0], pq[1], stages);
+      Value product = fb.multiplyPairedSpectra(spectrum, kernelSpectrum, stages);
       y = fb.fromPermuted(product, batch * blocks, stages, +1, 1.0, kept,
                           /*realOut=*/false);
       // (B blocks, 2, kept, C/2) -> (B blocks, kept, C).
@@ -348,39 +345,46 @@ public:
           Value x = t.sliceAt(data, {first, t.index(0), t.index(0), t.index(0)},
                               t.sizes({rowsPerBlock, 2, length, 1}));
           Value spectrum = inner.toPermuted(x, stages, -1, 1.0);
-          // The block's filters, transformed here while the block is in
-          // cache (1/n folded in): channels j.. and j + C/2.., j the block's
-          // first pair; P = (A + B) / 2 and Q = (A - B) / 2 per pair.
+          // The block's filter pairs (channel j + i channel j + C/2, j the
+          // block's pairs), transformed here while the block is in cache,
+          // 1/n and multiplyPairedSpectra's 1/4 folded in.
+          double scale = 0.25 / static_cast<double>(n);
           AffineExpr d0 = t.dim(0);
-          auto channelAt = [&](int64_t offset) -> Value {
-            return affine::AffineApplyOp::create(
-                t.b, t.loc,
-                AffineMap::get(1, 0, (d0 * rowsPerBlock) % pairs + offset),
-                ValueRange{ivs[0]});
-          };
-          auto filterSpectrum = [&](Value channel) {
-            if (hasSpectrum)
-              return spectrumPermuted(
-                  t, stages, rowsPerBlock, 1,
-                  [&](OpBuilder &b, Location loc, Value row, Value) -> Value {
-                    return arith::AddIOp::create(b, loc, channel, row);
-                  });
-            Value rows = t.sliceAt(filters, {channel, t.index(0)},
-                                   t.sizes({rowsPerBlock, taps}));
-            rows = t.generic(rows, t.empty({rowsPerBlock, taps}, acc),
-                             {t.identity(2), t.identity(2)}, 2, {},
-                             [&](OpBuilder &b, Location loc, ValueRange a) {
-                               return SmallVector<Value>{
-                                   TensorBuilder::castFloat(b, loc, a[0], acc)};
-                             })[0];
-            return inner.toPermuted(t.reshape(rows, {rowsPerBlock, 1, taps, 1}),
-                                    stages, -1, 1.0 / static_cast<double>(n));
-          };
-          Value lower = filterSpectrum(channelAt(0));
-          Value upper = filterSpectrum(channelAt(pairs));
-          SmallVector<Value> pq = halfSumAndDifference(t, lower, upper);
+          Value channel = affine::AffineApplyOp::create(
+              t.b, t.loc, AffineMap::get(1, 0, (d0 * rowsPerBlock) % pairs),
+              ValueRange{ivs[0]});
+          Value filterPairs;
+          if (hasSpectrum) {
+            filterPairs = spectrumPermuted(
+                t, stages, rowsPerBlock, 1, scale, pairs,
+                [&](OpBuilder &b, Location loc, Value row, Value) -> Value {
+                  return arith::AddIOp::create(b, loc, channel, row);
+                });
+          } else {
+            auto rowsFrom = [&](int64_t offset) {
+              Value first = affine::AffineApplyOp::create(
+                  t.b, t.loc, AffineMap::get(1, 0, t.dim(0) + offset),
+                  ValueRange{channel});
+              return t.sliceAt(filters, {first, t.index(0)},
+                               t.sizes({rowsPerBlock, taps}));
+            };
+            // (rows, taps) twice -> (rows, 2, taps) in the accumulation type.
+            AffineMap rowTap = t.map(3, {t.dim(0), t.dim(2)});
+            Value pairsOfRows = t.generic(
+                {rowsFrom(0), rowsFrom(pairs)},
+                t.empty({rowsPerBlock, 2, taps}, acc),
+                {rowTap, rowTap, t.identity(3)}, 3, {},
+                [&](OpBuilder &b, Location loc, ValueRange a) {
+                  return SmallVector<Value>{TensorBuilder::pickByIndex(
+                      b, loc, 1, TensorBuilder::castFloat(b, loc, a[0], acc),
+                      TensorBuilder::castFloat(b, loc, a[1], acc))};
+                })[0];
+            filterPairs = inner.toPermuted(
+                t.reshape(pairsOfRows, {rowsPerBlock, 2, taps, 1}), stages, -1,
+                scale);
+          }
           Value product =
-              inner.multiplyPairedSpectra(spectrum, pq[0], pq[1], stages);
+              inner.multiplyPairedSpectra(spectrum, filterPairs, stages);
           Value out = inner.fromPermuted(product, rowsPerBlock, stages, +1,
                                          1.0, length, /*realOut=*/false);
           return {{out,
@@ -404,7 +408,7 @@ public:
     Value transformed = fb.transform(data, -1, 1.0, /*realOut=*/false);
     // One stage of n points is the natural order: (C, 2, n, 1).
     Value kernel = spectrumPermuted(
-        tb, {n}, channels, 1,
+        tb, {n}, channels, 1, 1.0 / static_cast<double>(n), /*pairOffset=*/0,
         [](OpBuilder &, Location, Value row, Value) { return row; });
     Value product =
         fb.multiplySpectra(tb.reshape(transformed, {rows, 2, n, 1}), kernel);

@@ -728,15 +728,15 @@ Value FftBuilder::multiplySpectra(Value lhs, Value rhs) {
   return tb.reshape(out, l);
 }
 
-Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
+Value FftBuilder::multiplyPairedSpectra(Value z, Value w,
                                         ArrayRef<int64_t> stages) {
   ArrayRef<int64_t> zs = TensorBuilder::shape(z);
   int64_t t = zs[3];
   int64_t k = stages.size();
   int64_t rows = zs[0] / product(stages.drop_back());
-  // Filters of their own per row (p and q as many rows as z), or one pair
+  // A filter pair of its own per row (w as many rows as z), or one pair
   // shared by the rows.
-  bool perRow = rows > 1 && TensorBuilder::shape(p)[0] == zs[0];
+  bool perRow = rows > 1 && TensorBuilder::shape(w)[0] == zs[0];
   // The digits view: (R, N1 .. N(k-1), 2, Nk[, T]); digit i (0-based) sits
   // at dimension 1 + i for i < k - 1, the last at k + 1; the plane at k. No
   // dimension for a unit trailing batch (it would sit inside the vectors).
@@ -748,27 +748,34 @@ Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
   int64_t rank = shape.size();
   auto digitDim = [&](int64_t i) { return i < k - 1 ? 1 + i : k + 1; };
   int64_t planeDim = k;
+  int64_t filterOffset = perRow ? 0 : 1;
   Value zd = tb.reshape(z, shape);
-  SmallVector<int64_t> filterShape(shape.begin() + (perRow ? 0 : 1),
-                                   shape.end());
-  Value pd = tb.reshape(p, filterShape), qd = tb.reshape(q, filterShape);
+  SmallVector<int64_t> filterShape(shape.begin() + filterOffset, shape.end());
+  Value wd = tb.reshape(w, filterShape);
 
-  // Zr = Z with every digit reversed (p_i -> N_i - 1 - p_i): one pass with
-  // reversed reads. The partner of a position in piece j (below) is then a
-  // plain shifted read of Zr: digits before j at N_i - 1, digit j at
+  // The spectrum with every digit reversed (p_i -> N_i - 1 - p_i): one pass
+  // with reversed reads. The partner of a position in piece j (below) is
+  // then a plain shifted read of it: digits before j at N_i - 1, digit j at
   // p_j - 1, later digits p_i. So every read of the pieces is a slice with
   // plain maps, which the schedules vectorize.
-  SmallVector<AffineExpr> reversed;
-  for (int64_t d = 0; d < rank; ++d)
-    reversed.push_back(tb.dim(d));
-  for (int64_t i = 0; i < k; ++i)
-    reversed[digitDim(i)] = tb.cst(stages[i] - 1) - tb.dim(digitDim(i));
-  Value zr = tb.generic(
-      zd, tb.empty(shape, type), {tb.map(rank, reversed), tb.identity(rank)},
-      rank, {},
-      [&](OpBuilder &, Location, ValueRange a) -> SmallVector<Value> {
-        return {a[0]};
-      })[0];
+  auto reverseDigits = [&](Value v, int64_t firstDigitDim) {
+    ArrayRef<int64_t> vs = TensorBuilder::shape(v);
+    int64_t vRank = vs.size();
+    SmallVector<AffineExpr> reversed;
+    for (int64_t d = 0; d < vRank; ++d)
+      reversed.push_back(tb.dim(d));
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t d = digitDim(i) - firstDigitDim;
+      reversed[d] = tb.cst(stages[i] - 1) - tb.dim(d);
+    }
+    return tb.generic(
+        v, tb.empty(vs, type), {tb.map(vRank, reversed), tb.identity(vRank)},
+        vRank, {},
+        [&](OpBuilder &, Location, ValueRange a) -> SmallVector<Value> {
+          return {a[0]};
+        })[0];
+  };
+  Value zr = reverseDigits(zd, 0), wr = reverseDigits(wd, filterOffset);
 
   Value result = tb.empty(shape, type);
   // Piece j (0-based digit index; j = k: the all-zero position): digits
@@ -787,25 +794,24 @@ Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
     }
     if (llvm::is_contained(sizes, 0))
       continue;
-    // Own values, partner values (from Zr) and filters as slices of the
-    // piece's extent; their real and imaginary planes as views.
+    // Own and partner values of the data and of the filters as slices of
+    // the piece's extent; their real and imaginary planes as views.
+    auto filterSlice = [&](Value f, ArrayRef<int64_t> at) {
+      return tb.slice(f, at.drop_front(filterOffset),
+                      ArrayRef<int64_t>(sizes).drop_front(filterOffset));
+    };
     Value own = tb.slice(zd, offsets, sizes);
     Value other = tb.slice(zr, partner, sizes);
-    auto filterSlice = [&](Value f) {
-      if (perRow)
-        return tb.slice(f, offsets, sizes);
-      return tb.slice(f, ArrayRef<int64_t>(offsets).drop_front(),
-                      ArrayRef<int64_t>(sizes).drop_front());
-    };
-    Value ps = filterSlice(pd), qs = filterSlice(qd);
-    int64_t filterPlaneDim = perRow ? planeDim : planeDim - 1;
+    Value ownFilter = filterSlice(wd, offsets);
+    Value otherFilter = filterSlice(wr, partner);
+    int64_t filterPlaneDim = planeDim - filterOffset;
     // Loops: the piece's dimensions; inputs without the plane dimension.
     SmallVector<AffineExpr> data, filter;
     for (int64_t d = 0; d < rank; ++d) {
       if (d == planeDim)
         continue;
       data.push_back(tb.dim(d));
-      if (d > 0 || perRow)
+      if (d >= filterOffset)
         filter.push_back(tb.dim(d));
     }
     AffineMap dataMap = tb.map(rank, data);
@@ -814,10 +820,10 @@ Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
                            planeOf(own, planeDim, 1),
                            planeOf(other, planeDim, 0),
                            planeOf(other, planeDim, 1),
-                           planeOf(ps, filterPlaneDim, 0),
-                           planeOf(ps, filterPlaneDim, 1),
-                           planeOf(qs, filterPlaneDim, 0),
-                           planeOf(qs, filterPlaneDim, 1)};
+                           planeOf(ownFilter, filterPlaneDim, 0),
+                           planeOf(ownFilter, filterPlaneDim, 1),
+                           planeOf(otherFilter, filterPlaneDim, 0),
+                           planeOf(otherFilter, filterPlaneDim, 1)};
     SmallVector<AffineMap> maps{dataMap,   dataMap,   dataMap,
                                 dataMap,   filterMap, filterMap,
                                 filterMap, filterMap, tb.identity(rank)};
@@ -835,13 +841,21 @@ Value FftBuilder::multiplyPairedSpectra(Value z, Value p, Value q,
           auto sub = [&](Value x, Value y) -> Value {
             return arith::SubFOp::create(b, loc, x, y);
           };
-          Value zr = a[0], zi = a[1], wr = a[2], wi = a[3];
-          Value pr = a[4], pi = a[5], qr = a[6], qi = a[7];
-          // Z P + conj(W) Q with W the partner's value.
+          Value zr = a[0], zi = a[1], xr = a[2], xi = a[3];
+          Value ur = a[4], ui = a[5], vr = a[6], vi = a[7];
+          // U = W[f] and W[-f] = vr + i vi (conj(W[-f]) = vr - i vi):
+          // 4P = (s1 + s2) + i (d2 - d1), 4Q = (d1 + d2) + i (s1 - s2) with
+          // s1 = ur + ui, d1 = ur - ui, s2 = vr + vi, d2 = vr - vi; the 4 is
+          // in w's scale.
+          Value s1 = add(ur, ui), d1 = sub(ur, ui);
+          Value s2 = add(vr, vi), d2 = sub(vr, vi);
+          Value pr = add(s1, s2), pi = sub(d2, d1);
+          Value qr = add(d1, d2), qi = sub(s1, s2);
+          // Z P + conj(X) Q with X the partner's value.
           Value re =
-              add(sub(mul(zr, pr), mul(zi, pi)), add(mul(wr, qr), mul(wi, qi)));
+              add(sub(mul(zr, pr), mul(zi, pi)), add(mul(xr, qr), mul(xi, qi)));
           Value im =
-              add(add(mul(zr, pi), mul(zi, pr)), sub(mul(wr, qi), mul(wi, qr)));
+              add(add(mul(zr, pi), mul(zi, pr)), sub(mul(xr, qi), mul(xi, qr)));
           return {TensorBuilder::pickByIndex(b, loc, planeDim, re, im)};
         })[0];
     result = tb.insert(piece, result, offsets);

@@ -127,17 +127,19 @@ public:
   /// (R Q, 2, Nk, T), `rhs` is (Q, 2, Nk, T) and is shared by the R rows.
   Value multiplySpectra(Value lhs, Value rhs);
 
-  /// Y[f] = Z[f] P[f] + conj(Z[-f]) Q[f] on digit-reversed spectra of the
-  /// stages `stages`: `z` is (R Q, 2, Nk, T), `p` and `q` are (Q, 2, Nk, T),
-  /// shared by the R rows, or (R Q, 2, Nk, T), one pair per row. With z the transform of a + i b (a, b real) and
-  /// P = (A + B) / 2, Q = (A - B) / 2 for real filters' spectra A, B, Y is
-  /// the spectrum of (a * A-filter) + i (b * B-filter): two real
-  /// convolutions for one complex transform. The partner -f of a
-  /// digit-reversed position is piecewise affine: with j the first nonzero
-  /// digit, p_j -> N_j - p_j and every later p_i -> N_i - 1 - p_i; so one
-  /// generic per j (and one for f = 0).
-  Value multiplyPairedSpectra(Value z, Value p, Value q,
-                              ArrayRef<int64_t> stages);
+  /// Two real convolutions for one complex transform. `z` is the digit-
+  /// reversed spectrum of a + i b (two real signals), (R Q, 2, Nk, T); `w`
+  /// that of k + i m (their two real filters), (Q, 2, Nk, T) shared by the R
+  /// rows or (R Q, 2, Nk, T) one per row, scaled by 1/4. Returns
+  ///   Y[f] = Z[f] P[f] + conj(Z[-f]) Q[f],
+  ///   4 P[f] = (1 - i) W[f] + (1 + i) conj(W[-f])  ((K + M) / 2),
+  ///   4 Q[f] = (1 + i) W[f] + (1 - i) conj(W[-f])  ((K - M) / 2),
+  /// the spectrum of (a * k) + i (b * m): one filter transform for both
+  /// filters, and P and Q formed inside the product's pass. The partner -f
+  /// of a digit-reversed position is piecewise affine: with j the first
+  /// nonzero digit, p_j -> N_j - p_j and every later p_i -> N_i - 1 - p_i;
+  /// so one generic per j (and one for f = 0).
+  Value multiplyPairedSpectra(Value z, Value w, ArrayRef<int64_t> stages);
 
   /// A natural-order transform of length n along dimension 2 of (R, P, n)
   /// (Monarch stages, or Bluestein for non-smooth n): (R, P', n).

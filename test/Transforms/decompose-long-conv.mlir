@@ -12,9 +12,11 @@
 // trailing. The 64 channels travel as 32 complex signals (channel c and
 // c + 32 as real and imaginary parts), so the first data GEMM is complex
 // (32 x 16: the 8 leading 16-point digits that hold the 1000 inputs, both
-// planes) over 32 lanes; the filter is transformed once (batch 1: matmul,
-// real input: 32 x 8) for all 64 channels; the product separates the pairs
-// through the partner frequency -f, one generic per leading nonzero digit;
+// planes) over 32 lanes; the filters are paired the same way (channel c +
+// i channel c + 32, read by tap straight from the (C, K) filter, no
+// transpose) and transformed once by the same stages for all 64 channels;
+// the product separates both pairs through the partner frequency -f, one
+// generic per leading nonzero digit;
 // the inverse stages keep the 8 leading output digits of both planes
 // (16 x 32), and a transpose puts the planes back as channels. The skip
 // term is fused in the epilogue. No O(L^2) loop remains.
@@ -24,9 +26,10 @@
 // CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x16xf32>, tensor<16x4096xf32>)
 // CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<16x32x256xf32>)
 // CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x32xf32>)
-// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x8xf32>, tensor<8x8192xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<16x32x512xf32>)
-// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x64xf32>)
+// CHECK-NOT:   linalg.transpose
+// CHECK:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x16xf32>, tensor<16x4096xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<32x32xf32>, tensor<16x32x256xf32>)
+// CHECK:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x32xf32>)
 // CHECK:       tensor.insert_slice {{.*}} : tensor<1x15x16x2x8x32xf32> into tensor<1x16x16x2x8x32xf32>
 // CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x15x2x8x32xf32> into tensor<1x16x16x2x8x32xf32>
 // CHECK:       tensor.insert_slice {{.*}} : tensor<1x1x1x2x7x32xf32> into tensor<1x16x16x2x8x32xf32>
@@ -40,8 +43,8 @@
 // CHECK-NOT:   reduction
 // With conjugate pairs (the default), the forward stages of the full radix
 // (16) but the last run each plane apart against the 16 real rows (Fr p =
-// 0..8, Fi p = 1..7; the data's first GEMM reads its two planes as a batch
-// of 2, the real filter's is one matmul) with the mirrored digits in an
+// 0..8, Fi p = 1..7; the first GEMMs of the data and of the paired filters
+// read their two planes as a batch of 2) with the mirrored digits in an
 // scf.for of 7. The first stage reads the zero-extended half of its digits
 // (16 x 8); the second has all 16, so it pairs its columns too: sums and
 // differences of digits a and 16 - a (an scf.for of 9), then a 9 x 9 and a
@@ -55,14 +58,15 @@
 // PAIRS:       linalg.batch_matmul {{.*}} : tensor<7x7xf32>, tensor<32x7x256xf32>)
 // PAIRS:       scf.for %{{.*}} = %c1{{[_0-9]*}} to %c8{{[_0-9]*}} step
 // PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x16xf32>, tensor<256x16x32xf32>)
-// PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x8xf32>, tensor<8x8192xf32>)
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<32x9x512xf32>)
-// PAIRS:       linalg.batch_matmul {{.*}} : tensor<7x7xf32>, tensor<32x7x512xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<2x8x4096xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<9x9xf32>, tensor<32x9x256xf32>)
+// PAIRS:       linalg.batch_matmul {{.*}} : tensor<7x7xf32>, tensor<32x7x256xf32>)
 // PAIRS:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<16x32xf32>, tensor<32x4096xf32>)
 // With cache-bytes, the channel pairs become rows: one transpose to
 // (32, 2, 1000), then blocks of 16 pair rows (two blocks, one per core)
-// each transform their data and their own filters (channels j.. and
-// j + 32..), multiply and transform back inside one scf.forall; a transpose
+// each transform their data and their own filters (channel j + i channel
+// j + 32 as one complex row per pair, like the data), multiply and
+// transform back inside one scf.forall; a transpose
 // puts the channels last again.
 // ROWS-LABEL: func.func @fft_whole
 // ROWS:       linalg.transpose ins(%{{.*}} : tensor<1x1000x2x32xf32>) {{.*}} permutation = [0, 3, 2, 1]
@@ -70,7 +74,10 @@
 // ROWS:         tensor.extract_slice %{{.*}} [16, 2, 1000, 1] [1, 1, 1, 1]
 // ROWS:         linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<16x8x256xf32>)
 // ROWS:         tensor.extract_slice %{{.*}} [16, 1000] [1, 1] : tensor<64x1000xf32> to tensor<16x1000xf32>
-// ROWS:         linalg.batch_matmul {{.*}} : tensor<16x4xf32>, tensor<16x4x256xf32>)
+// ROWS:         tensor.extract_slice %{{.*}} [16, 1000] [1, 1] : tensor<64x1000xf32> to tensor<16x1000xf32>
+// ROWS:         linalg.generic
+// ROWS-SAME:      outs(%{{.*}} : tensor<16x2x1000xf32>)
+// ROWS:         linalg.batch_matmul {{.*}} : tensor<16x8xf32>, tensor<16x8x256xf32>)
 // ROWS:         scf.forall.in_parallel
 // ROWS:       linalg.transpose ins(%{{.*}} : tensor<1x32x2x1000xf32>) {{.*}} permutation = [0, 3, 2, 1]
 // Overlap-add (several blocks) keeps the channels last.
@@ -155,12 +162,13 @@ func.func @methods(%u: tensor<1x500x4xf32>, %k: tensor<4x400xf32>, %k4: tensor<4
 // 16 x 16 in pair rows): only the data's transforms remain, three forward
 // and three inverse GEMMs; the filter's bins are gathered straight into the
 // digit-reversed layout (tensor.extract of the spectrum, its conjugate
-// above n/2), one gather for all 64 channels, or one per half of a block's
-// pairs (P and Q of the paired product).
+// above n/2), channel c and c + 32 as one complex filter K + i M: one
+// gather for all 64 channels (32 lanes), or one per block of pair rows.
 // CHECK-LABEL: func.func @spectrum
 // CHECK-COUNT-3: linalg.{{(batch_)?}}matmul
 // CHECK-NOT:     linalg.{{(batch_)?}}matmul
-// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x16x2x8x64xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x16x2x8x32xf32>)
+// CHECK:           tensor.extract %arg1[{{.*}}] : tensor<64x1025xcomplex<f32>>
 // CHECK:           tensor.extract %arg1[{{.*}}] : tensor<64x1025xcomplex<f32>>
 // CHECK-NOT:     linalg.{{(batch_)?}}matmul
 // CHECK-COUNT-3: linalg.{{(batch_)?}}matmul
@@ -174,9 +182,8 @@ func.func @methods(%u: tensor<1x500x4xf32>, %k: tensor<4x400xf32>, %k4: tensor<4
 // ROWS-NOT:        linalg.{{(batch_)?}}matmul
 // ROWS:            linalg.generic {{.*}} outs(%{{.*}} : tensor<16x8x16x2x16x1xf32>)
 // ROWS:              tensor.extract %arg1[{{.*}}] : tensor<64x1025xcomplex<f32>>
-// ROWS-NOT:        linalg.{{(batch_)?}}matmul
-// ROWS:            linalg.generic {{.*}} outs(%{{.*}} : tensor<16x8x16x2x16x1xf32>)
 // ROWS:              tensor.extract %arg1[{{.*}}] : tensor<64x1025xcomplex<f32>>
+// ROWS-NOT:          linalg.generic {{.*}} outs(%{{.*}} : tensor<16x8x16x2x16x1xf32>)
 // ROWS-NOT:        linalg.{{(batch_)?}}matmul
 // ROWS-COUNT-3:    linalg.{{(batch_)?}}matmul
 // ROWS-NOT:        linalg.{{(batch_)?}}matmul
