@@ -236,7 +236,8 @@ public:
     // Loops (b, l, j, c): the channels innermost, contiguous in every
     // operand.
     return tb.generic(
-        {padded, tb.reshape(filterByTap(), {taps, channels})}, tb.zeros({batch, length, channels}, acc),
+        {padded, tb.reshape(filterByTap(), {taps, channels})},
+        tb.zeros({batch, length, channels}, acc),
         {tb.map(4, {tb.dim(0), tb.dim(1) + (taps - 1) - tb.dim(2), tb.dim(3)}),
          tb.project(4, {2, 3}), tb.project(4, {0, 1, 3})},
         4, {2},
@@ -274,16 +275,18 @@ public:
     }
     Value spectrum = fb.toPermuted(data, stages, -1, 1.0);
     // The filters' spectrum (1/n folded in; paired channels: of channel c +
-    // i channel c + C/2, with multiplyPairedSpectra's 1/4).
-    double scale = (paired ? 0.25 : 1.0) / static_cast<double>(n);
+    // i channel c + C/2, with multiplyPairedSpectra's scale).
+    double scale = (paired ? FftBuilder::pairedFilterScale : 1.0) /
+                   static_cast<double>(n);
+    int64_t planes = paired ? 2 : 1;
     Value kernelSpectrum;
     if (hasSpectrum) {
       kernelSpectrum = spectrumPermuted(
           tb, stages, 1, lanes, scale, paired ? lanes : 0,
           [](OpBuilder &, Location, Value, Value t) { return t; });
     } else {
-      Value kernel = tb.reshape(filterByTap(paired ? 2 : 1),
-                                {1, paired ? 2 : 1, taps, lanes});
+      Value kernel =
+          tb.reshape(filterByTap(planes), {1, planes, taps, lanes});
       kernelSpectrum = fb.toPermuted(kernel, stages, -1, scale);
     }
     Value y;
@@ -347,8 +350,9 @@ public:
           Value spectrum = inner.toPermuted(x, stages, -1, 1.0);
           // The block's filter pairs (channel j + i channel j + C/2, j the
           // block's pairs), transformed here while the block is in cache,
-          // 1/n and multiplyPairedSpectra's 1/4 folded in.
-          double scale = 0.25 / static_cast<double>(n);
+          // 1/n and multiplyPairedSpectra's scale folded in.
+          double scale =
+              FftBuilder::pairedFilterScale / static_cast<double>(n);
           AffineExpr d0 = t.dim(0);
           Value channel = affine::AffineApplyOp::create(
               t.b, t.loc, AffineMap::get(1, 0, (d0 * rowsPerBlock) % pairs),

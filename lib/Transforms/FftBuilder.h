@@ -130,7 +130,8 @@ public:
   /// Two real convolutions for one complex transform. `z` is the digit-
   /// reversed spectrum of a + i b (two real signals), (R Q, 2, Nk, T); `w`
   /// that of k + i m (their two real filters), (Q, 2, Nk, T) shared by the R
-  /// rows or (R Q, 2, Nk, T) one per row, scaled by 1/4. Returns
+  /// rows or (R Q, 2, Nk, T) one per row, scaled by pairedFilterScale
+  /// (1/4). Returns
   ///   Y[f] = Z[f] P[f] + conj(Z[-f]) Q[f],
   ///   4 P[f] = (1 - i) W[f] + (1 + i) conj(W[-f])  ((K + M) / 2),
   ///   4 Q[f] = (1 + i) W[f] + (1 - i) conj(W[-f])  ((K - M) / 2),
@@ -140,6 +141,8 @@ public:
   /// nonzero digit, p_j -> N_j - p_j and every later p_i -> N_i - 1 - p_i;
   /// so one generic per j (and one for f = 0).
   Value multiplyPairedSpectra(Value z, Value w, ArrayRef<int64_t> stages);
+  /// The scale `w` of multiplyPairedSpectra carries (with its transform's).
+  static constexpr double pairedFilterScale = 0.25;
 
   /// A natural-order transform of length n along dimension 2 of (R, P, n)
   /// (Monarch stages, or Bluestein for non-smooth n): (R, P', n).

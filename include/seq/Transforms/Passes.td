@@ -197,9 +197,12 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     The filter's spectrum is computed once per call and shared by the batch
     and the blocks; 1/N is folded into it. With an even number of channels,
     channel c and c + C/2 travel as the real and imaginary parts of one
-    complex signal (half the transforms); the product
+    complex signal (half the transforms), and so do their filters (one
+    transform W of k_c + i k_{c+C/2}); the product
     Y[f] = Z[f] (A + B)[f] / 2 + conj(Z[-f]) (A - B)[f] / 2 separates them,
-    the partner -f being piecewise affine in the digit-reversed layout. The pregate (w = u * pregate),
+    with (A + B) / 2 and (A - B) / 2 formed from W[f] and conj(W[-f]) in
+    the same generics, the partner -f being piecewise affine in the
+    digit-reversed layout. The pregate (w = u * pregate),
     the skip term (+ D * w) and the postgate are fused into the input and
     output generics. `method = direct` or `fft` (one block) overrides the
     rule; `auto` takes the cheapest by the cost rule (real multiply-adds per
@@ -213,7 +216,7 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     channels runs with the channel pairs as rows instead: one transpose
     makes (B C/2, 2, L) rows, and an `scf.forall` over blocks of rows (as
     many as fit `cache-bytes`, at least one) runs each block's forward
-    stages, its product with its own pairs' filter spectra and the inverse
+    stages, the transform of its own filter pairs, the product and the inverse
     stages while the block stays in one core's cache; a transpose puts the
     channels back last. Without it every stage streams the whole
     (2N, C/2) spectrum through memory. Rows that outgrow `cache-bytes`
@@ -224,7 +227,8 @@ def SeqDecomposeLongConv : Pass<"seq-decompose-long-conv"> {
     A filter given as its spectrum rfft(k, n) (a complex (C, n/2 + 1)
     `filter`) fixes the plan to one FFT of size n and skips the filter's
     transform: its bins are gathered straight into the digit-reversed
-    layout of the data's stages (conjugates above n/2, 1/n folded in). A
+    layout of the data's stages (conjugates above n/2, channels c and
+    c + C/2 as one complex filter, 1/n folded in). A
     size n with a prime factor above `max-stage` uses natural-order
     (Bluestein) transforms of each (batch, channel) row.
 
