@@ -13,10 +13,11 @@ a fresh process per build, and taking medians of the per-process medians.
 
 Each process JIT-compiles `seq.long_conv(u, k)` (B = 1, C channels, K = L
 taps, or with --spectrum the cached rfft(k, 2L)), checks four channels
-against a float64 NumPy FFT convolution, and times --calls calls; with
---versus-fft it also times `seq.fft` of the C/2 pair rows of 2L points,
-alternating, for the convolution's cost in FFTs of its own rows. The
-OpenBLAS overrides are irrelevant here (no BLAS call) and left alone.
+against bench_subquadratic's float64 NumPy FFT convolution, and times
+--calls calls; with --versus-fft it also times `seq.fft` of the C/2 pair
+rows of 2L points, alternating, for the convolution's cost in FFTs of its
+own rows. The workers run without the OpenBLAS overrides, as the other
+benchmarks do.
 """
 import argparse
 import json
@@ -24,41 +25,47 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 
-WORKER = r"""
-import json, sys, time
-pkg, L, C, calls, spectrum, versus_fft = (sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
-                                          int(sys.argv[4]), sys.argv[5] == "1", sys.argv[6] == "1")
-sys.path.insert(0, pkg)
-import numpy as np, seq
-rng = np.random.default_rng(0)
-u = rng.standard_normal((1, L, C)).astype(np.float32)
-k = (rng.standard_normal((C, L)) / np.sqrt(L)).astype(np.float32)
-arg = np.fft.rfft(k.astype(np.float64), 2 * L).astype(np.complex64) if spectrum else k
-f = seq.jit(lambda u, k: seq.long_conv(u, k))
-y = np.asarray(f(u, arg))
-c = [0, 1, C // 2, C - 1]
-ref = np.fft.irfft(np.fft.rfft(u[0, :, c].astype(np.float64), 2 * L)
-                   * np.fft.rfft(k[c].astype(np.float64), 2 * L), 2 * L)[:, :L]
-err = float(np.abs(y[0, :, c] - ref).max() / np.abs(ref).max())
-result = {"err": err}
-if versus_fft:
-    # The FFT of the pair rows the convolution transforms: (C/2, 2L) complex.
-    x = (rng.standard_normal((C // 2, 2 * L))
-         + 1j * rng.standard_normal((C // 2, 2 * L))).astype(np.complex64)
-    fft = seq.jit(lambda x: seq.fft(x), name="fft_rows")
-    fft(x)
-ts, tf = [], []
-for _ in range(calls):
-    t0 = time.perf_counter(); f(u, arg); ts.append(time.perf_counter() - t0)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from bench_subquadratic import BLAS_OVERRIDES, fft_conv_f64, max_rel_error  # noqa: E402
+
+
+def worker(pkg, length, channels, calls, spectrum, versus_fft):
+    """One process's measurement of one build: a JSON line on stdout."""
+    sys.path.insert(0, pkg)
+    import numpy as np
+    import seq
+    rng = np.random.default_rng(0)
+    u = rng.standard_normal((1, length, channels)).astype(np.float32)
+    k = (rng.standard_normal((channels, length)) / np.sqrt(length)).astype(np.float32)
+    arg = (np.fft.rfft(k.astype(np.float64), 2 * length).astype(np.complex64)
+           if spectrum else k)
+    conv = seq.jit(lambda u, k: seq.long_conv(u, k))
+    checked = [0, 1, channels // 2, channels - 1]
+    result = {"err": max_rel_error(np.asarray(conv(u, arg))[:, :, checked],
+                                   fft_conv_f64(u[:, :, checked], k[checked]))}
     if versus_fft:
-        t0 = time.perf_counter(); fft(x); tf.append(time.perf_counter() - t0)
-result["median_ms"] = float(np.median(ts)) * 1e3
-if versus_fft:
-    result["fft_ms"] = float(np.median(tf)) * 1e3
-    result["conv_over_fft"] = float(np.median(np.array(ts) / np.array(tf)))
-print(json.dumps(result))
-"""
+        # The FFT of the pair rows the convolution transforms: (C/2, 2L).
+        x = (rng.standard_normal((channels // 2, 2 * length))
+             + 1j * rng.standard_normal((channels // 2, 2 * length))).astype(np.complex64)
+        fft = seq.jit(lambda x: seq.fft(x), name="fft_rows")
+        fft(x)
+    tc, tf = [], []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        conv(u, arg)
+        tc.append(time.perf_counter() - t0)
+        if versus_fft:
+            t0 = time.perf_counter()
+            fft(x)
+            tf.append(time.perf_counter() - t0)
+    result["median_ms"] = float(np.median(tc)) * 1e3
+    if versus_fft:
+        result["fft_ms"] = float(np.median(tf)) * 1e3
+        result["conv_over_fft"] = float(np.median(np.array(tc) / np.array(tf)))
+    print(json.dumps(result))
 
 
 def main():
@@ -75,39 +82,43 @@ def main():
                     help="also time seq.fft of the C/2 pair rows of 2L points "
                          "in the same process, alternating, and print the "
                          "convolution's time over the FFT's")
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker:
+        (length,) = args.sizes
+        return worker(args.packages[0], length, args.channels, args.calls,
+                      args.spectrum, args.versus_fft)
     for pkg in args.packages:
         if not os.path.isdir(os.path.join(pkg, "seq")):
             sys.exit(f"ab_conv: {pkg} holds no seq package (a build's "
                      "python_packages directory is expected)")
-    for L in args.sizes:
-        times = {pkg: [] for pkg in args.packages}
-        ratios = {pkg: [] for pkg in args.packages}
-        errs = {pkg: 0.0 for pkg in args.packages}
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_OVERRIDES}
+    for length in args.sizes:
+        runs = {pkg: [] for pkg in args.packages}
         for _ in range(args.rounds):
             for pkg in args.packages:
-                out = subprocess.run(
-                    [sys.executable, "-c", WORKER, pkg, str(L),
-                     str(args.channels), str(args.calls),
-                     "1" if args.spectrum else "0",
-                     "1" if args.versus_fft else "0"],
-                    capture_output=True, text=True)
+                command = [sys.executable, os.path.abspath(__file__), "--worker",
+                           pkg, "--sizes", str(length),
+                           "--channels", str(args.channels),
+                           "--calls", str(args.calls)]
+                command += ["--spectrum"] * args.spectrum
+                command += ["--versus-fft"] * args.versus_fft
+                out = subprocess.run(command, capture_output=True, text=True,
+                                     env=env)
                 if out.returncode != 0:
-                    sys.exit(f"ab_conv: {pkg} at L={L} failed:\n{out.stderr}")
-                r = json.loads(out.stdout.strip().splitlines()[-1])
-                times[pkg].append(r["median_ms"])
-                if "conv_over_fft" in r:
-                    ratios[pkg].append(r["conv_over_fft"])
-                errs[pkg] = max(errs[pkg], r["err"])
-        for pkg in args.packages:
-            per = ", ".join(f"{t:.1f}" for t in times[pkg])
-            versus = ""
-            if ratios[pkg]:
-                versus = (f"; conv / fft of the pair rows "
-                          f"{statistics.median(ratios[pkg]):.2f}")
-            print(f"L={L} {pkg}: {statistics.median(times[pkg]):.1f} ms "
-                  f"(per process: {per}; max rel err {errs[pkg]:.1e}{versus})",
-                  flush=True)
+                    sys.exit(f"ab_conv: {pkg} at L={length} failed:\n{out.stderr}")
+                runs[pkg].append(json.loads(out.stdout.strip().splitlines()[-1]))
+        for pkg, results in runs.items():
+            times = [r["median_ms"] for r in results]
+            line = (f"L={length} {pkg}: {statistics.median(times):.1f} ms "
+                    f"(per process: {', '.join(f'{t:.1f}' for t in times)}; "
+                    f"max rel err {max(r['err'] for r in results):.1e}")
+            if args.versus_fft:
+                line += (f"; fft of the pair rows "
+                         f"{statistics.median(r['fft_ms'] for r in results):.1f} ms, "
+                         f"conv / fft "
+                         f"{statistics.median(r['conv_over_fft'] for r in results):.2f}")
+            print(line + ")", flush=True)
 
 
 if __name__ == "__main__":
