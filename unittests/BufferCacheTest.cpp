@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 using namespace seq::runtime;
@@ -49,4 +50,16 @@ TEST(BufferCache, SmallBlocksAndNullPassThrough) {
   cachedFree(small);
   cachedFree(nullptr);
   EXPECT_EQ(bufferCacheStats().cachedBytes, 0u);
+}
+
+TEST(BufferCache, DefaultCapIsAQuarterOfMemoryAndAtLeastOneGiB) {
+  constexpr size_t GiB = size_t(1) << 30;
+  EXPECT_EQ(defaultBufferCacheCap(64 * GiB), 16 * GiB);
+  EXPECT_EQ(defaultBufferCacheCap(6 * GiB), 3 * GiB / 2);
+  // Small machines, and one whose memory size is unknown (0), keep 1 GiB.
+  EXPECT_EQ(defaultBufferCacheCap(2 * GiB), GiB);
+  EXPECT_EQ(defaultBufferCacheCap(0), GiB);
+  // Unless SEQ_BUFFER_CACHE_MB says otherwise, the live cache uses it.
+  if (!std::getenv("SEQ_BUFFER_CACHE_MB"))
+    EXPECT_GE(bufferCacheStats().capBytes, GiB);
 }

@@ -8,6 +8,8 @@
 #include <map>
 #include <mutex>
 
+#include <unistd.h>
+
 using namespace seq::runtime;
 
 namespace {
@@ -30,15 +32,22 @@ Header *headerOf(void *pointer) {
                                     sizeof(Header));
 }
 
+size_t physicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long pageBytes = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageBytes <= 0)
+    return 0;
+  return static_cast<size_t>(pages) * static_cast<size_t>(pageBytes);
+}
+
 size_t capFromEnvironment() {
-  size_t megabytes = 1024;
   if (const char *value = std::getenv("SEQ_BUFFER_CACHE_MB")) {
     char *end = nullptr;
     unsigned long long parsed = std::strtoull(value, &end, 10);
     if (end != value && *end == '\0')
-      megabytes = static_cast<size_t>(parsed);
+      return static_cast<size_t>(parsed) << 20;
   }
-  return megabytes << 20;
+  return defaultBufferCacheCap(physicalMemoryBytes());
 }
 
 class Cache {
@@ -130,6 +139,10 @@ Cache &cache() {
 }
 
 } // namespace
+
+size_t seq::runtime::defaultBufferCacheCap(size_t physicalBytes) {
+  return std::max(size_t(1) << 30, physicalBytes / 4);
+}
 
 void *seq::runtime::cachedMalloc(size_t bytes) {
   return cache().allocate(bytes);

@@ -49,7 +49,8 @@ def buffer_cache_stats():
     `cached_bytes` (kept now) and `cap_bytes`. Compiled code reuses blocks of
     64 KiB and more across calls instead of faulting in fresh pages, result
     arrays included (a dead result's block serves a later call); the cap
-    is SEQ_BUFFER_CACHE_MB (default 1024)."""
+    is SEQ_BUFFER_CACHE_MB in MiB (default: a quarter of physical memory,
+    at least 1 GiB)."""
     return dict(_core().buffer_cache_stats())
 
 

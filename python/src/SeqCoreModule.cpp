@@ -629,7 +629,8 @@ PYBIND11_MODULE(_core, m) {
       },
       "The JIT's cache of intermediate buffers (blocks of 64 KiB and more "
       "kept after a call for the next one): hits, misses, bytes kept now and "
-      "the cap (SEQ_BUFFER_CACHE_MB, default 1024).");
+      "the cap (SEQ_BUFFER_CACHE_MB in MiB; default a quarter of physical "
+      "memory, at least 1 GiB).");
   m.def(
       "release_buffer_cache", [] { seq::runtime::releaseBufferCache(); },
       "Returns every buffer the JIT's cache keeps to the system (the next "

@@ -7,10 +7,14 @@
 // 16 MiB, half its run time). The CPU engine binds the JIT's malloc and
 // free to these functions instead: blocks of 64 KiB and more are kept after
 // free and handed to the next allocation they fit (wasting at most a
-// quarter), up to a cap on the bytes kept (SEQ_BUFFER_CACHE_MB, default
-// 1024; 0 keeps none). Smaller blocks go straight to malloc. The Python
-// extension allocates its result arrays here too (a dying array frees its
-// block back), so a 1 GiB scan result stops costing 0.2 s of page faults.
+// quarter), up to a cap on the bytes kept (SEQ_BUFFER_CACHE_MB; by default
+// a quarter of physical memory, at least 1 GiB; 0 keeps none). The cap has
+// to hold a whole call's intermediates: a 64-channel convolution of 1M
+// steps keeps 1.4 GiB, and under a 1 GiB cap it faulted its largest blocks
+// in afresh on every call (1.2x slower). Smaller blocks go
+// straight to malloc. The Python extension allocates its result arrays here
+// too (a dying array frees its block back), so a 1 GiB scan result stops
+// costing 0.2 s of page faults.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +38,10 @@ void *cachedAlignedAlloc(size_t alignment, size_t bytes);
 
 /// free for JIT code: large blocks go back to the cache.
 void cachedFree(void *pointer);
+
+/// The cap on the bytes kept when SEQ_BUFFER_CACHE_MB is unset: a quarter of
+/// `physicalBytes`, at least 1 GiB.
+size_t defaultBufferCacheCap(size_t physicalBytes);
 
 /// Returns every cached block to the system.
 void releaseBufferCache();
